@@ -1,0 +1,253 @@
+import * as esbuild from 'esbuild';
+import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
+import { extname } from 'node:path';
+import { BatonError } from '../errors.js';
+
+/**
+ * A module compiled into baton's runnable form: the body of an async function
+ * (so top-level await works) whose imports go through `require`, which the
+ * runner answers with live namespaces. Evaluated by `Module.prototype._compile`,
+ * so V8 sees a CommonJS-style script that LiveEdit can patch and Node maps
+ * stack traces back through the inline source map.
+ */
+export interface CompiledModule {
+  /** The full script text handed to V8 (wrapper, body, inline source map). */
+  readonly code: string;
+  /** The same text without the source map comment: what two versions are compared on. */
+  readonly comparable: string;
+  /** Static import specifiers, in source order, loaded before the body runs. */
+  readonly imports: readonly string[];
+  /** Top-level bindings the runner can read and write (state carried across reloads). */
+  readonly bindings: readonly TopLevelBinding[];
+}
+
+export interface TopLevelBinding {
+  readonly name: string;
+  readonly kind: 'let' | 'const' | 'var' | 'function' | 'class';
+  /** Compiled initializer text, compared across versions to decide carrying. */
+  readonly init: string;
+}
+
+/** Parameters of the wrapper function, in the order the runner passes them. */
+export const WRAPPER_PARAMS = [
+  'exports',
+  'require',
+  'module',
+  '__filename',
+  '__dirname',
+  '__baton_meta',
+  '__baton_import',
+  '__baton_esm',
+  '__baton_bind',
+] as const;
+
+const TLA = '__baton_tla';
+const LOADERS: Record<string, esbuild.Loader> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+  '.jsx': 'jsx',
+};
+
+export function isCompilable(file: string): boolean {
+  return extname(file) in LOADERS;
+}
+
+export async function compileModule(source: string, file: string): Promise<CompiledModule> {
+  const loader = LOADERS[extname(file)] ?? 'ts';
+  let esm: string;
+  try {
+    esm = (
+      await esbuild.transform(source, {
+        loader,
+        format: 'esm',
+        sourcefile: file,
+        sourcemap: 'inline',
+        target: 'node20',
+        platform: 'node',
+        // Private fields are lowered to WeakMaps held in top-level bindings, so a
+        // reloaded class (whose bindings are carried by name) still reads the
+        // private state of instances the old class created.
+        supported: { 'class-private-field': false, 'class-private-method': false, 'class-private-accessor': false, 'class-private-static-field': false, 'class-private-static-method': false, 'class-private-static-accessor': false, 'class-private-brand-check': false },
+        tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
+      })
+    ).code;
+  } catch (error) {
+    throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the syntax error and try again');
+  }
+  const { text: marked, imports } = markModuleSyntax(esm, file);
+  let cjs: string;
+  try {
+    cjs = (
+      await esbuild.transform(marked, {
+        loader: 'js',
+        format: 'cjs',
+        sourcefile: file,
+        sourcemap: 'inline',
+        target: 'node20',
+        platform: 'node',
+      })
+    ).code;
+  } catch (error) {
+    throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the error and try again');
+  }
+  // esbuild's interop helper copies a namespace's properties once; baton's
+  // require already returns ESM-shaped live namespaces, so the identity
+  // function takes its place and exports added by a later version stay visible.
+  cjs = cjs.replaceAll('__toESM(', '__baton_esm(').replaceAll(`${TLA}(`, 'await (');
+  const mapAt = cjs.lastIndexOf('//# sourceMappingURL=');
+  const map = mapAt >= 0 ? cjs.slice(mapAt) : '';
+  const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;
+  const { text: bodyWithLets, bindings } = exposeTopLevel(body, file);
+  const accessor = bindingAccessor(bindings);
+  const head = `module.exports = async function (${WRAPPER_PARAMS.join(', ')}) { ${accessor}`;
+  const comparable = `${head}${bodyWithLets}\n};\n`;
+  return { code: comparable + map, comparable, imports, bindings };
+}
+
+/**
+ * Marks what esbuild's CommonJS output cannot express: top-level await
+ * (turned back into `await` after conversion), `import.meta` and dynamic
+ * `import()` (answered by the runner). Edits stay on their lines so the
+ * source map still points at the right `.ts` line.
+ */
+function markModuleSyntax(esm: string, file: string): { text: string; imports: string[] } {
+  const ast = parse(esm, file, 'module');
+  const edits: Edit[] = [];
+  const imports: string[] = [];
+  for (const node of ast.body) {
+    if (
+      (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') &&
+      node.source &&
+      typeof node.source.value === 'string'
+    ) {
+      imports.push(node.source.value);
+    }
+  }
+  walk.ancestor(ast, {
+    AwaitExpression(node, _state, ancestors) {
+      if (!insideFunction(ancestors)) {
+        edits.push({ start: node.start, end: node.start + 5, text: `${TLA}(` }, { start: node.end, end: node.end, text: ')' });
+      }
+    },
+    ForOfStatement(node, _state, ancestors) {
+      if (node.await && !insideFunction(ancestors)) {
+        throw new BatonError('E_COMPILE', `${file}: a top-level \`for await\` loop is not supported`, 'move the loop into an async function and call it');
+      }
+    },
+    MetaProperty(node) {
+      if (node.meta.name === 'import') edits.push({ start: node.start, end: node.end, text: '__baton_meta' });
+    },
+    ImportExpression(node) {
+      edits.push({ start: node.start, end: node.source.start, text: '__baton_import(' });
+      edits.push({ start: node.source.end, end: node.end, text: ')' });
+    },
+  });
+  return { text: applyEdits(esm, edits), imports };
+}
+
+function insideFunction(ancestors: acorn.Node[]): boolean {
+  return ancestors.some(
+    (a) => a.type === 'FunctionDeclaration' || a.type === 'FunctionExpression' || a.type === 'ArrowFunctionExpression',
+  );
+}
+
+/**
+ * Finds the module's own top-level bindings (not esbuild's helpers or import
+ * namespaces), turns `const` into `let` so a carried value can be written
+ * back, and lists them for the accessor.
+ */
+function exposeTopLevel(body: string, file: string): { text: string; bindings: TopLevelBinding[] } {
+  const ast = parse(body, file, 'script');
+  const edits: Edit[] = [];
+  const bindings: TopLevelBinding[] = [];
+  for (const node of ast.body) {
+    if (node.type === 'VariableDeclaration') {
+      const decls = node.declarations.filter((d) => d.id.type === 'Identifier' && !isGenerated(d.id.name, d.init, body));
+      if (decls.length === 0) continue;
+      if (node.kind === 'const') edits.push({ start: node.start, end: node.start + 5, text: 'let  ' });
+      for (const d of decls) {
+        if (d.id.type !== 'Identifier') continue;
+        bindings.push({ name: d.id.name, kind: node.kind === 'using' || node.kind === 'await using' ? 'const' : node.kind, init: d.init ? body.slice(d.init.start, d.init.end) : '' });
+      }
+      for (const d of node.declarations) {
+        if (d.id.type !== 'Identifier') {
+          for (const name of patternNames(d.id)) bindings.push({ name, kind: node.kind === 'var' ? 'var' : 'let', init: '' });
+        }
+      }
+    } else if (node.type === 'FunctionDeclaration' && node.id) {
+      bindings.push({ name: node.id.name, kind: 'function', init: '' });
+    } else if (node.type === 'ClassDeclaration' && node.id) {
+      bindings.push({ name: node.id.name, kind: 'class', init: '' });
+    }
+  }
+  return { text: applyEdits(body, edits), bindings };
+}
+
+function patternNames(pattern: acorn.Pattern): string[] {
+  switch (pattern.type) {
+    case 'Identifier':
+      return [pattern.name];
+    case 'ObjectPattern':
+      return pattern.properties.flatMap((p) => (p.type === 'RestElement' ? patternNames(p.argument) : patternNames(p.value)));
+    case 'ArrayPattern':
+      return pattern.elements.flatMap((e) => (e ? patternNames(e) : []));
+    case 'RestElement':
+      return patternNames(pattern.argument);
+    case 'AssignmentPattern':
+      return patternNames(pattern.left);
+    default:
+      return [];
+  }
+}
+
+/** esbuild's helpers, its `*_exports` object and import namespaces are not program state. */
+function isGenerated(name: string, init: acorn.Expression | null | undefined, text: string): boolean {
+  if (name.startsWith('__')) return true;
+  if (name.endsWith('_exports')) return true;
+  if (!init) return false;
+  const initText = text.slice(init.start, init.end);
+  return /^(__baton_esm\()?require\(/.test(initText);
+}
+
+function bindingAccessor(bindings: readonly TopLevelBinding[]): string {
+  const entries = bindings.map((b) => `${JSON.stringify(b.name)}: [() => ${b.name}, (v) => { ${b.name} = v; }]`);
+  return `__baton_bind({ ${entries.join(', ')} });`;
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+function parse(text: string, file: string, sourceType: 'module' | 'script'): acorn.Program {
+  try {
+    return acorn.parse(text, {
+      ecmaVersion: 'latest',
+      sourceType,
+      allowAwaitOutsideFunction: true,
+      allowReturnOutsideFunction: true,
+      allowHashBang: true,
+    });
+  } catch (error) {
+    throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the syntax error and try again');
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').slice(0, 3).join(' ').trim();
+}

@@ -1,0 +1,33 @@
+/**
+ * `import.meta.hot`: the accept / dispose / data / decline conventions of
+ * Vite, webpack and dynohot, so HMR-aware code runs unchanged under baton.
+ */
+export class HotContext {
+  /** Handed from the previous instance's dispose hooks to this one. */
+  readonly data: Record<string, unknown>;
+  /** @internal */ readonly disposers: Array<(data: Record<string, unknown>) => void | Promise<void>> = [];
+  /** @internal */ declined = false;
+  /** @internal */ accepted = false;
+
+  constructor(data: Record<string, unknown> = {}) {
+    this.data = data;
+  }
+
+  /** Runs before this instance is replaced; `data` reaches the next instance. */
+  dispose(callback: (data: Record<string, unknown>) => void | Promise<void>): void {
+    this.disposers.push(callback);
+  }
+
+  /** A self-accepting module: baton reloads modules in place anyway, so this only records the intent. */
+  accept(): void {
+    this.accepted = true;
+  }
+
+  /** This module can never be reloaded: an update that would reload it is refused. */
+  decline(): void {
+    this.declined = true;
+  }
+
+  /** Vite's `invalidate` has no meaning in a running server; kept so HMR code runs. */
+  invalidate(): void {}
+}

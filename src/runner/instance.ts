@@ -1,0 +1,103 @@
+import { Module } from 'node:module';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CompiledModule } from './compile.js';
+import { HotContext } from './hot.js';
+
+/** One evaluation of one version of a module. A record holds the current one. */
+export interface ModuleInstance {
+  readonly id: string;
+  /** Absolute path of the source this instance was compiled from. */
+  readonly file: string;
+  /**
+   * The script V8 runs this instance's functions from. After a patch it still
+   * names the file the script was first compiled from, so LiveEdit finds it.
+   */
+  scriptUrl: string;
+  /** The compiled text V8 currently holds for `scriptUrl` (changes on patch). */
+  compiled: CompiledModule;
+  /** Export getters, as set by the compiled code. */
+  exports: Record<string, unknown>;
+  /** Top-level bindings: read and write accessors, by name. */
+  bindings: Record<string, readonly [() => unknown, (value: unknown) => void]>;
+  readonly hot: HotContext;
+  /** Resolved dependencies, by specifier: what `require` answers. */
+  readonly deps: Map<string, object>;
+  /** Timers and listeners the top level created (warned about when there is no dispose hook). */
+  readonly sideEffects: string[];
+  status: 'linking' | 'evaluating' | 'evaluated' | 'failed';
+}
+
+export interface EvaluateHooks {
+  /** Called when the compiled code assigns `module.exports`, so namespaces can expose exports during cycles. */
+  onExports(instance: ModuleInstance): void;
+  importDynamic(specifier: string, instance: ModuleInstance): Promise<unknown>;
+}
+
+export function createInstance(id: string, file: string, compiled: CompiledModule, data?: Record<string, unknown>): ModuleInstance {
+  return {
+    id,
+    file,
+    scriptUrl: pathToFileURL(file).href,
+    compiled,
+    exports: {},
+    bindings: {},
+    hot: new HotContext(data),
+    deps: new Map(),
+    sideEffects: [],
+    status: 'linking',
+  };
+}
+
+/** The object the compiled code sees as `module`: assigning `exports` is observed. */
+function moduleObject(instance: ModuleInstance, hooks: EvaluateHooks): { exports: unknown } {
+  return {
+    get exports() {
+      return instance.exports;
+    },
+    set exports(value: unknown) {
+      instance.exports = value as Record<string, unknown>;
+      hooks.onExports(instance);
+    },
+  };
+}
+
+/**
+ * Runs an instance's body. Node's own `Module#_compile` turns the text into a
+ * function, which gives a script V8's LiveEdit can patch and source-mapped
+ * stack traces; the module is never put in Node's cache, so an old instance
+ * is garbage once nothing refers to it.
+ */
+export async function evaluateInstance(instance: ModuleInstance, hooks: EvaluateHooks): Promise<void> {
+  const holder = new Module(instance.file);
+  holder.filename = instance.file;
+  (holder as unknown as { _compile(code: string, file: string): void })._compile(instance.compiled.code, instance.file);
+  const body = holder.exports as (...args: unknown[]) => Promise<void>;
+  const dir = dirname(instance.file);
+  const url = pathToFileURL(instance.file).href;
+  const meta = {
+    url,
+    filename: instance.file,
+    dirname: dir,
+    hot: instance.hot,
+    resolve: (specifier: string) => new URL(specifier, url).href,
+  };
+  const require = (specifier: string): object => {
+    const dep = instance.deps.get(specifier);
+    if (dep === undefined) throw new Error(`baton: module '${specifier}' was not linked for ${instance.file}`);
+    return dep;
+  };
+  const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);
+  const esm = (value: unknown) => value;
+  const bind = (bindings: ModuleInstance['bindings']) => {
+    instance.bindings = bindings;
+  };
+  instance.status = 'evaluating';
+  try {
+    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind);
+    instance.status = 'evaluated';
+  } catch (error) {
+    instance.status = 'failed';
+    throw error;
+  }
+}

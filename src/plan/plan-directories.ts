@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compileModule } from '../runner/compile.js';
+import { compareModule, type ModuleChange } from './compare-module.js';
+import { listModules } from './source-tree.js';
+
+/**
+ * The module-level plan between two version trees, with no running process:
+ * what `baton diff` shows. `baton update` makes the same comparison against
+ * the code the process actually runs (apply/prepare.ts).
+ */
+export async function planDirectories(oldRoot: string, newRoot: string): Promise<ModuleChange[]> {
+  const [oldIds, newIds] = await Promise.all([listModules(oldRoot), listModules(newRoot)]);
+  const all = [...new Set([...oldIds, ...newIds])].sort();
+  return Promise.all(
+    all.map(async (id): Promise<ModuleChange> => {
+      const oldFile = join(oldRoot, id);
+      const newFile = join(newRoot, id);
+      if (!existsSync(newFile)) return { kind: 'removed', id };
+      if (!existsSync(oldFile)) return { kind: 'added', id };
+      const [before, after] = await Promise.all([
+        readFile(oldFile, 'utf8').then((s) => compileModule(s, oldFile)),
+        readFile(newFile, 'utf8').then((s) => compileModule(s, newFile)),
+      ]);
+      return compareModule(id, before, after);
+    }),
+  );
+}

@@ -14,6 +14,11 @@ export type ErrorCode =
   | 'E_BUSY'
   | 'E_NO_PREVIOUS'
   | 'E_CHECK_FAILED'
+  | 'E_DECLINED'
+  | 'E_NO_REVERSE'
+  | 'E_BLOCKED'
+  | 'E_PATCH'
+  | 'E_PREPARE'
   | 'E_INTERNAL';
 
 export class BatonError extends Error {

@@ -53,7 +53,7 @@ export function functionsOf(text: string, ast: acorn.Program): FunctionInfo[] {
   walk.ancestor(ast, {
     Function(node, _state, ancestors) {
       const fn = node as AnyFunction;
-      if (fn === wrapper) return;
+      if (fn === wrapper || isGeneratedCode(ancestors)) return;
       const path = ancestors
         .filter((a): a is AnyFunction => isFunction(a) && a !== wrapper && a !== fn)
         .map((a) => nameOf(a, ancestors));
@@ -66,6 +66,15 @@ export function functionsOf(text: string, ast: acorn.Program): FunctionInfo[] {
     },
   });
   return found;
+}
+
+/** esbuild's helpers, export getters and baton's binding accessors are not the user's functions. */
+function isGeneratedCode(ancestors: acorn.Node[]): boolean {
+  return ancestors.some(
+    (a) =>
+      (a.type === 'CallExpression' && (a as acorn.CallExpression).callee.type === 'Identifier' && ((a as acorn.CallExpression).callee as acorn.Identifier).name.startsWith('__')) ||
+      (a.type === 'VariableDeclarator' && (a as acorn.VariableDeclarator).id.type === 'Identifier' && ((a as acorn.VariableDeclarator).id as acorn.Identifier).name.startsWith('__')),
+  );
 }
 
 function isFunction(node: acorn.Node): node is AnyFunction {

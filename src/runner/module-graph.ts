@@ -14,6 +14,8 @@ export interface ModuleRecord {
   readonly namespace: Namespace;
   /** Settles when `current` has finished evaluating (shared by concurrent importers). */
   evaluation: Promise<void>;
+  /** Other namespace objects for this module, captured by instances staged in an update. */
+  readonly views: Set<WeakRef<Namespace>>;
 }
 
 /**
@@ -62,7 +64,7 @@ export class ModuleGraph implements Linker {
     }
     const compiled = await compileModule(await readFile(resolved.file, 'utf8'), resolved.file);
     const instance = createInstance(id, resolved.file, compiled);
-    const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve() };
+    const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve(), views: new Set() };
     this.records.set(id, record);
     record.evaluation = this.run(instance, this, (i) => pointNamespace(record.namespace, i.exports));
     try {

@@ -1,0 +1,243 @@
+import type { Runtime } from './runtime.js';
+import type { ModuleInstance } from '../runner/instance.js';
+import { pointNamespace } from '../runner/namespace.js';
+import type { ModuleRecord } from '../runner/module-graph.js';
+import { ClassMigration } from '../state/class-migration.js';
+import { ReachableWalk } from '../state/reachable.js';
+import type { UpdateSpec } from '../state/update-spec.js';
+import type { BindingReport, ClassReport } from './outcome.js';
+import type { PreparedModule } from './prepare.js';
+import { Stage } from './stage.js';
+import { ListenerTakeover } from './listeners.js';
+
+/** Everything a reload prepared, ready to commit in one synchronous step. */
+export interface PreparedReload {
+  readonly stage: Stage;
+  readonly takeover: ListenerTakeover;
+  readonly migrations: readonly ClassMigration[];
+  readonly bindings: ReadonlyMap<string, BindingReport[]>;
+  readonly warnings: readonly string[];
+  readonly removed: readonly string[];
+}
+
+type Ctor = abstract new (...args: never[]) => object;
+
+/**
+ * Evaluates the new instances, carries state by name, runs the transformers
+ * into new values and checks class transformers, without any change the
+ * program can see. Throws (after discarding what it built) if anything fails.
+ */
+export async function prepareReload(runtime: Runtime, root: string, modules: readonly PreparedModule[], loadSpec: (stage: Stage) => Promise<UpdateSpec | undefined>): Promise<{ reload: PreparedReload; spec: UpdateSpec | undefined }> {
+  const graph = runtime.graph;
+  const staged = new Map(modules.filter((m) => m.change.kind === 'reload' || m.change.kind === 'added').map((m) => [m.id, m]));
+  const stage = new Stage(graph, root, staged);
+  const takeover = new ListenerTakeover();
+  takeover.intercept();
+  try {
+    await stage.evaluateAll();
+  } catch (error) {
+    takeover.restore();
+    await stage.discard();
+    throw error;
+  } finally {
+    takeover.restore();
+  }
+  try {
+    const spec = await loadSpec(stage);
+    const bindings = new Map<string, BindingReport[]>();
+    const migrations: ClassMigration[] = [];
+    const warnings: string[] = [];
+    for (const [id, instance] of stage.instances) {
+      const record = graph.records.get(id);
+      if (!record) continue;
+      bindings.set(id, carryBindings(record.current, instance, spec?.bindings?.[id] ?? {}));
+      migrations.push(...classMigrations(record.current, instance, spec?.classes?.[id] ?? {}, warnings));
+      if (record.current.sideEffects.length > 0 && record.current.hot.disposers.length === 0) {
+        warnings.push(`${id}: its old version started ${record.current.sideEffects.join(', ')} at top level and has no import.meta.hot.dispose hook; they keep running old code`);
+      }
+    }
+    if (spec?.program) {
+      spec.program({
+        old: (id, name) => graph.records.get(id)?.current.bindings[name]?.[0](),
+        get: (id, name) => stage.instances.get(id)?.bindings[name]?.[0]() ?? graph.records.get(id)?.current.bindings[name]?.[0](),
+        set: (id, name, value) => {
+          const accessor = stage.instances.get(id)?.bindings[name];
+          if (!accessor) throw new Error(`program hook: ${id} has no binding ${name} in the new version`);
+          accessor[1](value);
+          const report = bindings.get(id)?.find((b) => b.name === name);
+          if (report) (report as { how: BindingReport['how'] }).how = 'transformed';
+        },
+      });
+    }
+    prepareMigrations(runtime, stage, migrations, warnings);
+    const removed = modules.filter((m) => m.change.kind === 'removed').map((m) => m.id);
+    // Last, once nothing else can fail: the old instances' dispose hooks.
+    for (const id of [...stage.instances.keys(), ...removed]) {
+      const old = graph.records.get(id)?.current;
+      if (!old) continue;
+      for (const dispose of old.hot.disposers) await dispose(old.hot.data);
+    }
+    return { reload: { stage, takeover, migrations, bindings, warnings, removed }, spec };
+  } catch (error) {
+    await stage.discard();
+    throw error;
+  }
+}
+
+/** Top-level bindings present in both versions keep their values unless a transformer says otherwise. */
+function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: Record<string, (old: unknown) => unknown>): BindingReport[] {
+  const reports: BindingReport[] = [];
+  const oldKinds = new Map(old.compiled.bindings.map((b) => [b.name, b]));
+  for (const binding of next.compiled.bindings) {
+    const previous = oldKinds.get(binding.name);
+    const oldAccessor = old.bindings[binding.name];
+    const newAccessor = next.bindings[binding.name];
+    if (!previous || !oldAccessor || !newAccessor) {
+      if (binding.kind !== 'function' && binding.kind !== 'class') reports.push({ name: binding.name, how: 'fresh' });
+      continue;
+    }
+    if (binding.kind === 'function' || binding.kind === 'class' || previous.kind === 'function' || previous.kind === 'class') continue;
+    const transformer = transformers[binding.name];
+    if (transformer) {
+      newAccessor[1](transformer(oldAccessor[0]()));
+      reports.push({ name: binding.name, how: 'transformed' });
+      continue;
+    }
+    const value = oldAccessor[0]();
+    // Code is never carried; a constant whose initializer changed takes its new value.
+    if (typeof value === 'function' || (binding.kind === 'const' && binding.init !== previous.init)) {
+      reports.push({ name: binding.name, how: 'fresh' });
+      continue;
+    }
+    newAccessor[1](value);
+    reports.push({ name: binding.name, how: 'carried' });
+  }
+  const names = new Set(next.compiled.bindings.map((b) => b.name));
+  for (const b of old.compiled.bindings) {
+    if (!names.has(b.name) && b.kind !== 'function' && b.kind !== 'class') reports.push({ name: b.name, how: 'dropped' });
+  }
+  return reports;
+}
+
+function classMigrations(old: ModuleInstance, next: ModuleInstance, transformers: NonNullable<UpdateSpec['classes']>[string], warnings: string[]): ClassMigration[] {
+  const out: ClassMigration[] = [];
+  for (const binding of next.compiled.bindings) {
+    if (binding.kind !== 'class') continue;
+    const oldClass = old.bindings[binding.name]?.[0]() as Ctor | undefined;
+    const newClass = next.bindings[binding.name]?.[0]() as Ctor | undefined;
+    if (typeof oldClass !== 'function' || typeof newClass !== 'function' || oldClass === newClass) continue;
+    const transformer = transformers[binding.name];
+    const mode = transformer ? (transformer.mode ?? 'eager') : 'methods';
+    out.push(new ClassMigration(old.id, binding.name, oldClass, newClass, transformer, mode));
+  }
+  for (const name of Object.keys(transformers)) {
+    if (!out.some((m) => m.name === name)) warnings.push(`${old.id}: the transformer for class ${name} matches no class of the reloaded module`);
+  }
+  return out;
+}
+
+/**
+ * Finds the instances of changed classes in the program's state and runs
+ * their transformers before commit: all of them (eager), or one as a sample
+ * (lazy). Lazy falls back to eager where it could let new code read an
+ * old-shaped field.
+ */
+function prepareMigrations(runtime: Runtime, stage: Stage, migrations: ClassMigration[], warnings: string[]): void {
+  const active = migrations.filter((m) => m.transformer);
+  if (active.length === 0) return;
+  const walk = newStateWalk(runtime, stage);
+  const samples = new Map<ClassMigration, object>();
+  walk.step((value) => {
+    for (const m of active) {
+      if (!m.isOldInstance(value)) continue;
+      if (m.mode === 'lazy') {
+        if (!samples.has(m)) samples.set(m, value);
+      } else m.prepare(value);
+    }
+  });
+  for (const m of active) {
+    const sample = samples.get(m);
+    if (m.mode !== 'lazy' || !sample) continue;
+    const unsafe = m.lazyUnsafeField(sample);
+    if (unsafe !== undefined) {
+      warnings.push(`${m.moduleId}: class ${m.name} was transformed eagerly, not lazily: field '${unsafe}' keeps its name with a new value, and a lazy read of it could see the old shape`);
+      m.mode = 'eager';
+      const again = newStateWalk(runtime, stage);
+      again.step((value) => {
+        if (m.isOldInstance(value)) m.prepare(value);
+      });
+    } else {
+      m.addFieldTraps(sample);
+    }
+  }
+}
+
+/** Every module binding the program will hold after commit, as walk roots. */
+function newStateWalk(runtime: Runtime, stage: Stage): ReachableWalk {
+  const roots: unknown[] = [];
+  const prototypes = new Set<object>();
+  const add = (instance: ModuleInstance) => {
+    for (const [get] of Object.values(instance.bindings)) {
+      const value = get();
+      if (typeof value === 'function' && value.prototype) prototypes.add(value.prototype as object);
+      else roots.push(value);
+    }
+  };
+  for (const record of runtime.graph.records.values()) add(stage.instances.get(record.id) ?? record.current);
+  for (const [id, instance] of stage.instances) if (!runtime.graph.records.has(id)) add(instance);
+  for (const record of runtime.graph.records.values()) {
+    for (const [get] of Object.values(record.current.bindings)) {
+      const value = get();
+      if (typeof value === 'function' && value.prototype) prototypes.add(value.prototype as object);
+    }
+  }
+  return new ReachableWalk(roots, prototypes);
+}
+
+/** The synchronous commit: nothing here can fail in a way that leaves a mix of versions. */
+export function commitReload(runtime: Runtime, reload: PreparedReload): void {
+  const graph = runtime.graph;
+  for (const [id, instance] of reload.stage.instances) {
+    const record = graph.records.get(id);
+    const ns = reload.stage.namespaces.get(id)!;
+    if (record) {
+      record.current = instance;
+      pointNamespace(record.namespace, instance.exports);
+      record.views.add(new WeakRef(ns));
+    } else {
+      const added: ModuleRecord = { id, current: instance, namespace: ns, evaluation: Promise.resolve(), views: new Set() };
+      graph.records.set(id, added);
+    }
+  }
+  for (const id of reload.removed) graph.records.delete(id);
+  for (const record of graph.records.values()) syncViews(record);
+  for (const m of reload.migrations) m.commit();
+  reload.takeover.commit();
+}
+
+/** Staging namespaces that new instances captured follow their module from now on. */
+export function syncViews(record: ModuleRecord): void {
+  for (const ref of record.views) {
+    const view = ref.deref();
+    if (view === undefined || view === record.namespace) record.views.delete(ref);
+    else pointNamespace(view, record.current.exports);
+  }
+}
+
+/** After commit: the lazy sweep migrates the rest in slices that keep the event loop turning. */
+export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigration[], onDone: (ms: number) => void): void {
+  const lazy = migrations.filter((m) => m.mode === 'lazy');
+  if (lazy.length === 0) return;
+  const started = performance.now();
+  const walk = newStateWalk(runtime, { instances: new Map() } as unknown as Stage);
+  const slice = () => {
+    const until = performance.now() + 4;
+    let more = true;
+    while (more && performance.now() < until) more = walk.step((v) => lazy.forEach((m) => m.visit(v)), 2000);
+    if (more) setImmediate(slice);
+    else onDone(performance.now() - started);
+  };
+  setImmediate(slice);
+}
+
+export type { ClassReport };

@@ -1,0 +1,75 @@
+import type { ModuleGraph, Linker } from '../runner/module-graph.js';
+import { createInstance, type ModuleInstance } from '../runner/instance.js';
+import { createNamespace, pointNamespace, type Namespace } from '../runner/namespace.js';
+import type { Resolved } from '../runner/resolve.js';
+import type { PreparedModule } from './prepare.js';
+
+/**
+ * The new version's module instances while an update is prepared: evaluated,
+ * linked among themselves through staging namespaces, and invisible to the
+ * running program until commit. Modules that are unchanged or patched link to
+ * the live namespaces, as the running program does.
+ */
+export class Stage implements Linker {
+  /** New instances by module id (reloaded and added modules). */
+  readonly instances = new Map<string, ModuleInstance>();
+  /** The namespaces the new instances import each other through. */
+  readonly namespaces = new Map<string, Namespace>();
+  private readonly evaluations = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly graph: ModuleGraph,
+    readonly root: string,
+    /** Modules that get a new instance in this update. */
+    private readonly staged: ReadonlyMap<string, PreparedModule>,
+  ) {}
+
+  async evaluateAll(): Promise<void> {
+    for (const id of this.staged.keys()) await this.ensure(id);
+  }
+
+  async link(resolved: Resolved, from: ModuleInstance): Promise<object> {
+    if (resolved.kind !== 'app') return this.graph.link(resolved, from);
+    const id = this.graph.idOf(resolved.file, this.root);
+    if (this.staged.has(id)) {
+      const instance = this.instances.get(id);
+      // Inside a cycle: hand out the namespace before evaluation ends, as ESM does.
+      if (instance && instance.status !== 'evaluated') return this.namespaces.get(id)!;
+      await this.ensure(id);
+      return this.namespaces.get(id)!;
+    }
+    const record = this.graph.records.get(id);
+    if (record) return record.namespace;
+    throw new Error(`module ${id} is imported by the new version but was not planned`);
+  }
+
+  private ensure(id: string): Promise<void> {
+    let pending = this.evaluations.get(id);
+    if (!pending) {
+      const prepared = this.staged.get(id)!;
+      const old = this.graph.records.get(id)?.current;
+      const instance = createInstance(id, prepared.file!, prepared.compiled!, old?.hot.data);
+      const ns = createNamespace();
+      this.instances.set(id, instance);
+      this.namespaces.set(id, ns);
+      pending = this.graph.run(instance, this, (i) => pointNamespace(ns, i.exports)).then(() => pointNamespace(ns, instance.exports));
+      this.evaluations.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** After a failure: run the new instances' own dispose hooks so their timers stop. */
+  async discard(): Promise<string[]> {
+    const problems: string[] = [];
+    for (const instance of this.instances.values()) {
+      for (const dispose of instance.hot.disposers) {
+        try {
+          await dispose(instance.hot.data);
+        } catch (error) {
+          problems.push(`${instance.id}: dispose of the discarded new instance threw: ${(error as Error).message}`);
+        }
+      }
+    }
+    return problems;
+  }
+}

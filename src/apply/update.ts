@@ -1,0 +1,176 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatonError, toErrorData, type ErrorData } from '../errors.js';
+import { loadUpdateSpec } from '../state/load-spec.js';
+import type { UpdateSpec } from '../state/update-spec.js';
+import type { ModuleReport, UpdateOutcome } from './outcome.js';
+import { patchAll, type ScriptPatch } from './patch.js';
+import { prepareVersion, type PreparedModule } from './prepare.js';
+import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
+import type { Runtime } from './runtime.js';
+
+export interface UpdateOptions {
+  readonly dryRun: boolean;
+  /** How long a patch blocked by a suspended function is retried. */
+  readonly timeoutMs: number;
+  /** forward: the new version's transformers; back: the current version's `reverse` (rollback). */
+  readonly direction: 'forward' | 'back';
+}
+
+/**
+ * One update, start to end: plan against the code that runs, refuse what
+ * cannot be done, prepare everything that can fail, then commit patches and
+ * reloads together in one synchronous step. Returns data, never throws for
+ * an expected failure.
+ */
+export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOptions): Promise<UpdateOutcome> {
+  const started = performance.now();
+  const from = runtime.info().version;
+  let modules: ModuleReport[] = [];
+  const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
+  let prepared;
+  try {
+    prepared = await prepareVersion(runtime.graph, dir);
+  } catch (error) {
+    return refuse(toErrorData(error));
+  }
+  const changed = prepared.modules.filter((m) => m.change.kind !== 'unchanged');
+  modules = changed.map(initialReport);
+  const declined = changed.filter((m) => m.change.kind !== 'patch' && runtime.graph.records.get(m.id)?.current.hot.declined);
+  if (declined.length > 0) {
+    return refuse({ code: 'E_DECLINED', message: `${declined.map((m) => m.id).join(', ')} called import.meta.hot.decline() and this update would reload it`, hint: 'restart the program for this release, or remove the decline() call in a release that can be patched' });
+  }
+  const reverse = options.direction === 'back' ? runtime.current.spec?.reverse : undefined;
+  if (options.direction === 'back') {
+    const missing = needsReverse(runtime.current.spec);
+    if (missing.length > 0 && !reverse) {
+      return refuse({ code: 'E_NO_REVERSE', message: `the current version transformed ${missing.join(', ')} and its baton.update.ts has no reverse transformers`, hint: 'add `reverse: { ... }` to the transformer file of the current version, or update forward to a fixed version instead' });
+    }
+  }
+  const warnings: string[] = [];
+  if (options.dryRun) return { status: 'planned', from, modules, warnings };
+
+  const patches: ScriptPatch[] = changed
+    .filter((m) => m.change.kind === 'patch')
+    .map((m) => {
+      const record = runtime.graph.records.get(m.id)!;
+      return { id: m.id, url: record.current.scriptUrl, oldSource: record.current.compiled.code, newSource: m.compiled!.code };
+    });
+  const needsReload = changed.some((m) => m.change.kind !== 'patch');
+  const deadline = Date.now() + options.timeoutMs;
+  let pauseMs = 0;
+
+  // Wait for quiescence first, so a blocked patch never costs a prepared reload.
+  const ready = await untilUnblocked(patches, deadline);
+  pauseMs = Math.max(pauseMs, ready.pauseMs);
+  if (ready.kind !== 'applied') return aborted(ready, patches, changed, modules, from, pauseMs, started);
+
+  let reload: PreparedReload | undefined;
+  let spec: UpdateSpec | undefined;
+  try {
+    if (needsReload) {
+      const result = await prepareReload(runtime, prepared.root, changed, async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage)));
+      reload = result.reload;
+      spec = result.spec;
+      warnings.push(...reload.warnings);
+    } else if (options.direction === 'forward') {
+      spec = await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph);
+    }
+  } catch (error) {
+    return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: { pauseMs, totalMs: performance.now() - started } };
+  }
+
+  const commit = await untilUnblocked(patches, deadline, () => {
+    if (reload) commitReload(runtime, reload);
+    for (const m of changed) if (m.change.kind === 'patch') runtime.graph.records.get(m.id)!.current.compiled = m.compiled!;
+    runtime.graph.root = prepared.root;
+  });
+  pauseMs = Math.max(pauseMs, commit.pauseMs);
+  if (commit.kind !== 'applied') {
+    await reload?.stage.discard();
+    return aborted(commit, patches, changed, modules, from, pauseMs, started);
+  }
+
+  const previous = runtime.current;
+  const to = runtime.versionInfo(prepared.root);
+  if (options.direction === 'forward') {
+    runtime.previous.push(previous);
+    runtime.current = { info: to, spec };
+  } else {
+    runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined };
+    runtime.current = { ...runtime.current, info: to };
+  }
+  if (reload) {
+    modules = modules.map((m) => ({
+      ...m,
+      bindings: reload.bindings.get(m.id) ?? m.bindings,
+      classes: reload.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })),
+    }));
+    startLazySweep(runtime, reload.migrations, () => {});
+  }
+  return { status: 'applied', from, to, modules, warnings, timing: { pauseMs, totalMs: performance.now() - started } };
+}
+
+type Attempt = ReturnType<typeof patchAll>;
+
+/** Retries a blocked patch until the deadline, with the debugger off between tries. */
+async function untilUnblocked(patches: readonly ScriptPatch[], deadline: number, commit?: () => void): Promise<Attempt> {
+  let wait = 5;
+  for (;;) {
+    const attempt = patchAll(patches, commit ?? 'dry-run-only');
+    if (attempt.kind !== 'blocked' || Date.now() >= deadline) return attempt;
+    await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
+    wait = Math.min(wait * 2, 100);
+  }
+}
+
+
+
+function aborted(attempt: Attempt, patches: readonly ScriptPatch[], changed: readonly PreparedModule[], modules: ModuleReport[], from: UpdateOutcome['from'], pauseMs: number, started: number): UpdateOutcome {
+  const timing = { pauseMs, totalMs: performance.now() - started };
+  if (attempt.kind === 'blocked') {
+    const blockers = changed
+      .filter((m) => attempt.blocked.includes(m.id) && m.change.kind === 'patch')
+      .flatMap((m) => (m.change.kind === 'patch' ? m.change.functions.filter((f) => f.suspendable && f.change === 'changed').map((f) => `${f.name} (${m.id})`) : []));
+    return {
+      status: 'aborted',
+      from,
+      reason: { code: 'E_BLOCKED', message: `a changed function is still running (suspended at an await or yield) in ${attempt.blocked.join(', ')}`, hint: 'try again when it has returned, or give a longer --timeout' },
+      modules,
+      blockers: blockers.length > 0 ? blockers : attempt.blocked.map((id) => `a suspended function in ${id}`),
+      timing,
+    };
+  }
+  if (attempt.kind === 'failed') {
+    return { status: 'aborted', from, reason: { code: 'E_PATCH', message: `V8 refused to patch ${attempt.id}: ${attempt.result.status}${attempt.result.message ? ` ${attempt.result.message}` : ''}`, hint: 'nothing was changed; report this with the two versions of the module' }, modules, blockers: [], timing };
+  }
+  void patches;
+  throw new Error('unreachable');
+}
+
+function initialReport(m: PreparedModule): ModuleReport {
+  const c = m.change;
+  return {
+    id: m.id,
+    mechanism: c.kind === 'patch' ? 'patch' : c.kind === 'reload' ? 'reload' : c.kind === 'added' ? 'added' : 'removed',
+    functions: c.kind === 'patch' || c.kind === 'reload' ? c.functions : [],
+    reasons: c.kind === 'reload' ? c.reasons : [],
+    bindings: [],
+    classes: [],
+  };
+}
+
+function needsReverse(spec: UpdateSpec | undefined): string[] {
+  if (!spec) return [];
+  const out: string[] = [];
+  for (const [id, b] of Object.entries(spec.bindings ?? {})) for (const name of Object.keys(b)) out.push(`${id}:${name}`);
+  for (const [id, c] of Object.entries(spec.classes ?? {})) for (const name of Object.keys(c)) out.push(`${id}:${name}`);
+  if (spec.program) out.push('the program hook');
+  return out;
+}
+
+/** A failure during prepare, with the stack in `.ts` lines (Node maps them). */
+function failure(error: unknown): ErrorData {
+  if (error instanceof BatonError) return toErrorData(error);
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { code: 'E_PREPARE', message: `the new version failed before commit: ${e.message}`, hint: 'nothing was changed; fix the error and update again', ...(e.stack ? { stack: e.stack } : {}) };
+}

@@ -1,0 +1,41 @@
+/** The CLI's commands and options as data: parsing and `--help` both come from here. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly description: string;
+}
+
+export interface CommandSpec {
+  readonly usage: string;
+  readonly description: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+}
+
+const json: OptionSpec = { type: 'boolean', description: 'print the outcome as JSON' };
+const timeout: OptionSpec = { type: 'string', description: 'how long a blocked patch is retried, in ms (default 5000)' };
+
+export const COMMANDS = {
+  run: { usage: 'baton run [--name N] <entry> [-- args]', description: 'run a TypeScript or JavaScript program with live updates enabled', options: { name: { type: 'string', description: 'the name `baton ls` shows and targets use (default: the entry directory name)' } } },
+  update: {
+    usage: 'baton update <target> <new-version-dir> [--dry-run] [--timeout ms] [--json] [--no-check]',
+    description: 'update a running program to the version in a directory, keeping its state',
+    options: { 'dry-run': { type: 'boolean', description: 'plan against the running code, change nothing' }, timeout, json, 'no-check': { type: 'boolean', description: 'skip the type check of the update' } },
+  },
+  rollback: { usage: 'baton rollback <target> [--timeout ms] [--json]', description: 'return a running program to the version before its last update', options: { timeout, json, 'dry-run': { type: 'boolean', description: 'plan only' } } },
+  ls: { usage: 'baton ls [--json]', description: 'list running programs', options: { json } },
+  status: { usage: 'baton status <target> [--json]', description: 'show one running program and its update history', options: { json } },
+  diff: { usage: 'baton diff <old-dir> <new-dir> [--json] [--stubs]', description: 'show what an update would do, without a running program', options: { json, stubs: { type: 'boolean', description: 'write typed transformer stubs into <new-dir>/baton.update.ts' } } },
+  check: { usage: 'baton check <old-dir> <new-dir> [--json]', description: 'type-check an update and its transformers against both versions', options: { json } },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export function helpText(): string {
+  const lines = ['baton: update a running TypeScript program without restarting it', '', 'Commands:'];
+  for (const spec of Object.values(COMMANDS)) {
+    lines.push(`  ${spec.usage}`, `      ${spec.description}`);
+    for (const [name, o] of Object.entries(spec.options) as Array<[string, OptionSpec]>) lines.push(`      --${name}${o.type === 'string' ? ' <value>' : ''}  ${o.description}`);
+  }
+  lines.push('', 'A target is a program name, a pid or a control socket path (see `baton ls`).');
+  return lines.join('\n');
+}

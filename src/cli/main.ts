@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BatonError, toErrorData } from '../errors.js';
+import { COMMANDS, helpText, type CommandName, type OptionSpec } from './commands.js';
+import { renderError } from './render.js';
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    const code = await dispatch(argv);
+    if (code !== undefined) process.exitCode = code;
+  } catch (error) {
+    process.stderr.write(`${renderError(toErrorData(error))}\n`);
+    process.exitCode = error instanceof BatonError && error.code === 'E_USAGE' ? 64 : 1;
+  }
+}
+
+async function dispatch(argv: readonly string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${helpText()}\n`);
+    return command === undefined ? 64 : 0;
+  }
+  if (command === '--version') {
+    process.stdout.write('0.1.0\n');
+    return 0;
+  }
+  if (!(command in COMMANDS)) throw new BatonError('E_USAGE', `unknown command '${command}'`, 'run `baton --help` for the list');
+  const name = command as CommandName;
+  // For `run`, everything after the entry belongs to the program.
+  const own = name === 'run' ? splitRunArgs(rest) : { mine: rest, theirs: [] as string[] };
+  const { values, positionals } = parse(name, own.mine);
+  const flag = (k: string) => values[k] === true;
+  const text = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const need = (n: number) => {
+    if (positionals.length !== n) throw new BatonError('E_USAGE', `expected ${n} argument(s), got ${positionals.length}`, `usage: ${COMMANDS[name].usage}`);
+    return positionals;
+  };
+  switch (name) {
+    case 'run': {
+      const [entry] = need(1);
+      const { runCommand } = await import('./run.js');
+      await runCommand(entry!, text('name'), own.theirs);
+      return undefined;
+    }
+    case 'update': {
+      const [target, dir] = need(2);
+      const full = resolve(dir!);
+      if (!existsSync(full) || !statSync(full).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version');
+      const { sendUpdate } = await import('./remote.js');
+      return sendUpdate(target!, { type: 'update', dir: full, dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')) }, flag('json'));
+    }
+    case 'rollback': {
+      const [target] = need(1);
+      const { sendUpdate } = await import('./remote.js');
+      return sendUpdate(target!, { type: 'rollback', dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')) }, flag('json'));
+    }
+    case 'ls':
+      need(0);
+      return (await import('./remote.js')).lsCommand(flag('json'));
+    case 'status': {
+      const [target] = need(1);
+      return (await import('./remote.js')).statusCommand(target!, flag('json'));
+    }
+    case 'diff':
+    case 'check':
+      throw new BatonError('E_USAGE', `${name} is not available in this build`, 'see the README');
+  }
+}
+
+function parse(name: CommandName, args: string[]) {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const [k, o] of Object.entries(COMMANDS[name].options) as Array<[string, OptionSpec]>) options[k] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new BatonError('E_USAGE', (error as Error).message, `usage: ${COMMANDS[name].usage}`);
+  }
+}
+
+/** `baton run [opts] entry [--] args`: options stop at the entry. */
+function splitRunArgs(args: string[]): { mine: string[]; theirs: string[] } {
+  const mine: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--name') {
+      mine.push(a, args[++i] ?? '');
+      continue;
+    }
+    if (a.startsWith('--name=')) {
+      mine.push(a);
+      continue;
+    }
+    mine.push(a);
+    const rest = args.slice(i + 1);
+    return { mine, theirs: rest[0] === '--' ? rest.slice(1) : rest };
+  }
+  return { mine, theirs: [] };
+}
+
+function timeoutOf(value: string | undefined): number {
+  if (value === undefined) return 5000;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new BatonError('E_USAGE', `--timeout must be a number of milliseconds, not '${value}'`, 'e.g. --timeout 10000');
+  return n;
+}

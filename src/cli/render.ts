@@ -1,0 +1,79 @@
+import type { ErrorData } from '../errors.js';
+import type { UpdateOutcome, ModuleReport } from '../apply/outcome.js';
+import type { ProgramInfo } from '../control/protocol.js';
+
+/** The one place outcomes and errors are turned into text for people. */
+export function renderError(error: ErrorData): string {
+  const lines = [`baton: ${error.message} [${error.code}]`];
+  if (error.hint) lines.push(`  ${error.hint}`);
+  if (error.stack && error.code === 'E_INTERNAL') lines.push(error.stack);
+  return lines.join('\n');
+}
+
+export function renderOutcome(outcome: UpdateOutcome): string {
+  const lines: string[] = [];
+  switch (outcome.status) {
+    case 'applied':
+      lines.push(`applied: ${outcome.from.label} (${outcome.from.hash}) -> ${outcome.to.label} (${outcome.to.hash})`);
+      lines.push(`  pause ${outcome.timing.pauseMs.toFixed(2)} ms, total ${outcome.timing.totalMs.toFixed(0)} ms`);
+      break;
+    case 'planned':
+      lines.push(`plan (dry run, nothing changed) from ${outcome.from.label} (${outcome.from.hash})`);
+      break;
+    case 'refused':
+      lines.push(`refused: ${outcome.reason.message} [${outcome.reason.code}]`, '  nothing was changed');
+      if (outcome.reason.hint) lines.push(`  ${outcome.reason.hint}`);
+      break;
+    case 'aborted':
+      lines.push(`aborted: ${outcome.reason.message} [${outcome.reason.code}]`, `  the old version (${outcome.from.label} ${outcome.from.hash}) is still running on its old state`);
+      if (outcome.reason.hint) lines.push(`  ${outcome.reason.hint}`);
+      if (outcome.blockers.length > 0) lines.push(`  blocked by: ${outcome.blockers.join(', ')}`);
+      if (outcome.reason.stack) lines.push(indent(outcome.reason.stack));
+      break;
+  }
+  if (outcome.modules.length === 0 && outcome.status !== 'refused') lines.push('  no module changed');
+  for (const m of outcome.modules) lines.push(...renderModule(m));
+  if ('warnings' in outcome) for (const w of outcome.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}
+
+function renderModule(m: ModuleReport): string[] {
+  const lines = [`  ${m.mechanism.padEnd(7)} ${m.id}${m.reasons.length > 0 ? `  (${m.reasons.join('; ')})` : ''}`];
+  for (const f of m.functions) lines.push(`            ${f.change} ${f.name}`);
+  const carried = m.bindings.filter((b) => b.how !== 'fresh');
+  if (carried.length > 0) lines.push(`            state: ${carried.map((b) => `${b.name} ${b.how}`).join(', ')}`);
+  for (const c of m.classes) lines.push(`            class ${c.name}: ${c.mode}${c.mode === 'methods' ? '' : `, ${c.instances} instance(s) migrated at commit`}`);
+  return lines;
+}
+
+export function renderPrograms(programs: readonly ProgramInfo[]): string {
+  if (programs.length === 0) return 'no running programs';
+  const rows = [['NAME', 'PID', 'VERSION', 'UPTIME', 'ENTRY']];
+  for (const p of programs) rows.push([p.name, String(p.pid), `${p.version.label} ${p.version.hash}`, duration(p.uptimeMs), p.entry]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function renderStatus(p: ProgramInfo): string {
+  const lines = [
+    `${p.name} (pid ${p.pid}, node ${p.node})`,
+    `  entry    ${p.entry}`,
+    `  version  ${p.version.label} ${p.version.hash} (${p.version.dir})`,
+    `  uptime   ${duration(p.uptimeMs)}`,
+    `  socket   ${p.socket}`,
+    `  history  ${p.history.length === 0 ? 'no updates yet' : ''}`,
+  ];
+  for (const h of p.history) lines.push(`    ${new Date(h.at).toISOString()}  ${h.kind} ${h.status}: ${h.from} -> ${h.to}  ${h.summary}`);
+  return lines.join('\n');
+}
+
+function duration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`;
+  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `    ${l}`).join('\n');
+}

@@ -1,0 +1,96 @@
+import ts from 'typescript';
+
+/**
+ * Small questions about types and symbols that the fingerprint, the stub
+ * printer and the checker share. "User" declarations are the ones in a
+ * version's own sources; everything else (lib, @types, node_modules) is
+ * compared by name.
+ */
+export function isUserDeclaration(program: ts.Program, decl: ts.Declaration): boolean {
+  const sf = decl.getSourceFile();
+  return !sf.isDeclarationFile && !program.isSourceFileDefaultLibrary(sf) && !program.isSourceFileFromExternalLibrary(sf);
+}
+
+export function userDeclarationOf(program: ts.Program, symbol: ts.Symbol | undefined): ts.Declaration | undefined {
+  const decl = symbol?.declarations?.[0];
+  return decl && isUserDeclaration(program, decl) ? decl : undefined;
+}
+
+export function isClassSymbol(symbol: ts.Symbol | undefined): boolean {
+  return !!symbol && (symbol.flags & ts.SymbolFlags.Class) !== 0;
+}
+
+/** A data field of a class instance: a property declaration or a constructor parameter property. */
+export interface FieldInfo {
+  readonly name: string;
+  readonly optional: boolean;
+  /** `private` / `protected` in TypeScript: reachable from a transformer as `old['name']`. */
+  readonly hidden: boolean;
+  readonly type: ts.Type;
+  readonly decl: ts.Declaration;
+}
+
+/**
+ * The own data fields an instance of a class type carries (inherited ones
+ * included), in declaration order. Methods and accessors live on the
+ * prototype and are not state. `#private` fields are left out: baton lowers
+ * them to module-level WeakMaps, which are carried by name.
+ */
+export function classFields(checker: ts.TypeChecker, type: ts.Type): FieldInfo[] {
+  const out: FieldInfo[] = [];
+  for (const prop of checker.getPropertiesOfType(type)) {
+    const decl = prop.valueDeclaration;
+    if (!decl) continue;
+    const isField = ts.isPropertyDeclaration(decl) || (ts.isParameter(decl) && ts.isConstructorDeclaration(decl.parent));
+    if (!isField) continue;
+    if (decl.name && ts.isPrivateIdentifier(decl.name)) continue;
+    const flags = ts.getCombinedModifierFlags(decl);
+    if (flags & ts.ModifierFlags.Static) continue;
+    out.push({
+      name: prop.getName(),
+      optional: (prop.flags & ts.SymbolFlags.Optional) !== 0,
+      hidden: (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0,
+      type: checker.getTypeOfSymbol(prop),
+      decl,
+    });
+  }
+  return out;
+}
+
+/** Method and accessor names declared in a class body (static ones prefixed `static `). */
+export function classMethods(decl: ts.ClassLikeDeclaration): string[] {
+  const out: string[] = [];
+  for (const m of decl.members) {
+    if (!(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m) || ts.isConstructorDeclaration(m))) continue;
+    const name = ts.isConstructorDeclaration(m) ? 'constructor' : m.name.getText();
+    const kind = ts.isGetAccessorDeclaration(m) ? 'get ' : ts.isSetAccessorDeclaration(m) ? 'set ' : '';
+    const isStatic = (ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static) !== 0;
+    out.push(`${isStatic ? 'static ' : ''}${kind}${name}`);
+  }
+  return [...new Set(out)];
+}
+
+/** The generic library container a type is an instance of (`Map<K, V>` -> `['Map', [K, V]]`). */
+export function libReference(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): { name: string; args: readonly ts.Type[] } | undefined {
+  if (!(type.flags & ts.TypeFlags.Object)) return undefined;
+  const symbol = type.getSymbol();
+  const decl = symbol?.declarations?.[0];
+  if (!symbol || !decl || isUserDeclaration(program, decl)) return undefined;
+  const args = (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(type as ts.TypeReference) : [];
+  return { name: symbol.getName(), args };
+}
+
+/** The type a top-level binding holds, with `const x = 'a'` read as `string`. */
+export function bindingType(checker: ts.TypeChecker, name: ts.Identifier): ts.Type {
+  return checker.getBaseTypeOfLiteralType(checker.getTypeAtLocation(name));
+}
+
+export function nonNullable(type: ts.Type): { core: ts.Type[]; undef: boolean; nul: boolean } {
+  const members = type.isUnion() ? type.types : [type];
+  const core = members.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)));
+  return {
+    core,
+    undef: members.some((t) => (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0),
+    nul: members.some((t) => (t.flags & ts.TypeFlags.Null) !== 0),
+  };
+}

@@ -1,0 +1,145 @@
+import type { ClassTransformer } from '../state/update-spec.js';
+
+type Ctor = abstract new (...args: never[]) => object;
+
+/**
+ * One class whose new version replaces an old one. Old instances keep their
+ * identity: the old prototype is emptied and chained to the new one, so they
+ * find the new methods and `instanceof` holds for the class as the program
+ * now names it. With a transformer, their own fields change too: eagerly at
+ * commit, or lazily through traps left on the old prototype, which turn any
+ * old instance into its new shape on the first method call or first read of
+ * a field it lacks.
+ */
+export class ClassMigration {
+  /** Eager: every reachable instance, with its new fields computed before commit. */
+  private readonly prepared: Array<[object, object]> = [];
+  private sweeping = false;
+  migrated = 0;
+
+  constructor(
+    readonly moduleId: string,
+    readonly name: string,
+    readonly oldClass: Ctor,
+    readonly newClass: Ctor,
+    readonly transformer: ClassTransformer | undefined,
+    /** Effective mode after the safety check (lazy may fall back to eager). */
+    public mode: 'methods' | 'eager' | 'lazy',
+  ) {}
+
+  isOldInstance(value: object): boolean {
+    return Object.getPrototypeOf(value) === this.oldClass.prototype;
+  }
+
+  /** Before commit: run the transformer on an instance (throws if the transformer does). */
+  prepare(instance: object): void {
+    if (!this.transformer) return;
+    this.prepared.push([instance, this.fieldsOf(instance)]);
+  }
+
+  /**
+   * Lazy is safe only if no field keeps its name with a new value: such a
+   * field is read straight off the old object, past any trap.
+   */
+  lazyUnsafeField(sample: object): string | undefined {
+    if (!this.transformer) return undefined;
+    const fields = this.fieldsOf(sample) as Record<string, unknown>;
+    for (const key of Object.keys(sample)) {
+      if (key in fields && !Object.is(fields[key], (sample as Record<string, unknown>)[key])) return key;
+    }
+    return undefined;
+  }
+
+  get preparedCount(): number {
+    return this.prepared.length;
+  }
+
+  /** At commit: cannot fail (transformers already ran for eager; lazy traps only install). */
+  commit(): void {
+    const oldProto = this.oldClass.prototype as Record<PropertyKey, unknown>;
+    const newProto = this.newClass.prototype as object;
+    for (const key of Reflect.ownKeys(oldProto)) if (key !== 'constructor') delete oldProto[key];
+    Object.setPrototypeOf(oldProto, newProto);
+    Object.setPrototypeOf(this.oldClass, this.newClass);
+    for (const [instance, fields] of this.prepared) this.apply(instance, fields);
+    this.prepared.length = 0;
+    if (this.mode === 'lazy') this.installTraps(oldProto, newProto);
+  }
+
+  /** The lazy sweep's visitor: migrates an old instance it meets. */
+  visit(value: object): void {
+    if (this.mode === 'lazy' && this.isOldInstance(value)) this.migrate(value);
+  }
+
+  set sweepRunning(value: boolean) {
+    this.sweeping = value;
+  }
+
+  get sweepRunning(): boolean {
+    return this.sweeping;
+  }
+
+  private installTraps(oldProto: object, newProto: object): void {
+    const names = new Set<PropertyKey>();
+    for (let p: object | null = newProto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+      for (const key of Reflect.ownKeys(p)) if (key !== 'constructor') names.add(key);
+    }
+    const migration = this;
+    for (const name of names) {
+      Object.defineProperty(oldProto, name, {
+        configurable: true,
+        get(this: object) {
+          if (Object.getPrototypeOf(this) === oldProto) migration.migrate(this);
+          return Reflect.get(newProto, name, this);
+        },
+        set(this: object, value: unknown) {
+          if (Object.getPrototypeOf(this) === oldProto) migration.migrate(this);
+          (this as Record<PropertyKey, unknown>)[name] = value;
+        },
+      });
+    }
+  }
+
+  /** Lazy: transformer fields on first access. Fields an old object lacks are trapped too. */
+  addFieldTraps(sample: object): void {
+    if (!this.transformer) return;
+    const oldProto = this.oldClass.prototype as object;
+    const migration = this;
+    for (const key of Object.keys(this.fieldsOf(sample))) {
+      if (Object.prototype.hasOwnProperty.call(sample, key) || Object.prototype.hasOwnProperty.call(oldProto, key)) continue;
+      Object.defineProperty(oldProto, key, {
+        configurable: true,
+        get(this: object) {
+          if (Object.getPrototypeOf(this) !== oldProto) return undefined;
+          migration.migrate(this);
+          return (this as Record<string, unknown>)[key];
+        },
+        set(this: object, value: unknown) {
+          if (Object.getPrototypeOf(this) === oldProto) migration.migrate(this);
+          Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    }
+  }
+
+  migrate(instance: object): void {
+    this.apply(instance, this.fieldsOf(instance));
+  }
+
+  private fieldsOf(instance: object): object {
+    const fields = this.transformer!.fields(instance);
+    if (typeof fields !== 'object' || fields === null) {
+      throw new TypeError(`the transformer of class ${this.name} in ${this.moduleId} returned ${fields === null ? 'null' : typeof fields}, not an object of fields`);
+    }
+    return fields;
+  }
+
+  private apply(instance: object, fields: object): void {
+    const target = instance as Record<string, unknown>;
+    // Leave the old prototype first: its traps would otherwise catch these writes.
+    Object.setPrototypeOf(instance, this.newClass.prototype);
+    for (const key of Object.keys(target)) if (!(key in fields)) delete target[key];
+    Object.assign(target, fields);
+    this.migrated++;
+  }
+}

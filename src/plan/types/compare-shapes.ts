@@ -1,4 +1,6 @@
 import type { ChangedFunction } from '../compare-module.js';
+import { fingerprint } from './fingerprint.js';
+import { isWidening } from './type-facts.js';
 import type { ClassShape, FieldShape, ModuleShape } from './module-shape.js';
 
 /** A top-level binding across the two versions. */
@@ -16,6 +18,8 @@ export type BindingDiff =
        * itself is carried as is.
        */
       readonly viaClassesOnly: boolean;
+      /** Every old value is a new value (`number` -> `number | undefined`): carried as is. */
+      readonly widening: boolean;
     }
   | { readonly kind: 'new'; readonly name: string; readonly type: string; readonly line: number }
   | { readonly kind: 'dropped'; readonly name: string; readonly type: string; readonly line: number };
@@ -25,7 +29,7 @@ export type FieldDiff =
   | { readonly kind: 'removed'; readonly name: string; readonly type: string }
   /** One field removed and one of the same type added: probably a rename, but only a guess. */
   | { readonly kind: 'renamed'; readonly from: string; readonly to: string; readonly type: string; readonly guess: true }
-  | { readonly kind: 'changed'; readonly name: string; readonly oldType: string; readonly newType: string };
+  | { readonly kind: 'changed'; readonly name: string; readonly oldType: string; readonly newType: string; readonly widening: boolean };
 
 export interface ClassDiff {
   readonly name: string;
@@ -52,7 +56,7 @@ export function compareShapes(before: ModuleShape | undefined, after: ModuleShap
     const o = oldShape.bindings.get(name);
     if (!o) bindings.push({ kind: 'new', name, type: b.typeText, line: b.line });
     else if (o.full === b.full) bindings.push({ kind: 'carried', name, type: b.typeText, line: b.line });
-    else bindings.push({ kind: 'changed', name, oldType: o.typeText, newType: b.typeText, line: b.line, viaClassesOnly: o.nominal === b.nominal });
+    else bindings.push({ kind: 'changed', name, oldType: o.typeText, newType: b.typeText, line: b.line, viaClassesOnly: o.nominal === b.nominal, widening: isWidening(o, b, fingerprint) });
   }
   for (const [name, o] of oldShape.bindings) {
     if (!newShape.bindings.has(name)) bindings.push({ kind: 'dropped', name, type: o.typeText, line: o.line });
@@ -69,7 +73,7 @@ function compareClass(before: ClassShape | undefined, after: ClassShape, functio
   if (!before) return { name: after.name, kind: 'new', line: after.line, fields: [], methods: [], needsTransformer: false };
   const fields = compareFields(before.fields, after.fields);
   const methods = compareMethods(before, after, functions);
-  const needsTransformer = fields.some((f) => f.kind === 'renamed' || f.kind === 'changed' || (f.kind === 'added' && !f.optional));
+  const needsTransformer = fields.some((f) => f.kind === 'renamed' || (f.kind === 'changed' && !f.widening) || (f.kind === 'added' && !f.optional));
   const kind = fields.length || methods.length ? 'changed' : 'same';
   return { name: after.name, kind, line: after.line, fields, methods, needsTransformer };
 }
@@ -95,7 +99,7 @@ export function compareFields(before: readonly FieldShape[], after: readonly Fie
   for (const f of after) {
     const o = oldByName.get(f.name);
     if (!o && !renamed.has(f.name)) out.push({ kind: 'added', name: f.name, type: f.typeText, optional: f.optional });
-    else if (o && o.full !== f.full) out.push({ kind: 'changed', name: f.name, oldType: o.typeText, newType: f.typeText });
+    else if (o && o.full !== f.full) out.push({ kind: 'changed', name: f.name, oldType: o.typeText, newType: f.typeText, widening: isWidening(o, f, fingerprint) });
   }
   for (const r of removed) if (!renamed.has(r.name)) out.push({ kind: 'removed', name: r.name, type: r.typeText });
   return out;
@@ -112,7 +116,9 @@ function compareMethods(before: ClassShape, after: ClassShape, functions: readon
   for (const f of functions) {
     if (!f.name.startsWith(prefix)) continue;
     // `Store.get/<arrow>`: a closure inside the method is a change to the method.
-    const method = f.name.slice(prefix.length).split('/')[0]!.replace(/#\d+$/, '');
+    const name = f.name.slice(prefix.length).split('/')[0]!.replace(/#\d+$/, '');
+    // The compiled code names static methods like instance ones.
+    const method = oldMethods.has(name) || newMethods.has(name) ? name : `static ${name}`;
     if (!out.has(method) && (oldMethods.has(method) || newMethods.has(method))) out.set(method, 'changed');
   }
   return [...out].map(([name, change]) => ({ name, change }));

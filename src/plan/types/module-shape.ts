@@ -10,6 +10,7 @@ export interface ModuleShape {
 
 export interface BindingShape {
   readonly name: string;
+  readonly program: ts.Program;
   readonly declKind: 'let' | 'const' | 'var';
   readonly exported: boolean;
   readonly line: number;
@@ -34,6 +35,7 @@ export interface ClassShape {
 }
 
 export interface FieldShape extends FieldInfo {
+  readonly program: ts.Program;
   readonly typeText: string;
   readonly full: string;
 }
@@ -53,6 +55,7 @@ export function moduleShape(program: ts.Program, sf: ts.SourceFile): ModuleShape
           const type = bindingType(checker, node);
           bindings.set(node.text, {
             name: node.text,
+            program,
             declKind,
             exported,
             line: lineOf(sf, node),
@@ -74,7 +77,7 @@ export function moduleShape(program: ts.Program, sf: ts.SourceFile): ModuleShape
         line: lineOf(sf, stmt.name),
         decl: stmt,
         instanceType,
-        fields: classFields(checker, instanceType).map((f) => ({ ...f, typeText: text(f.type), full: fingerprint(program, f.type) })),
+        fields: classFields(checker, instanceType).map((f) => ({ ...f, program, typeText: text(f.optional ? checker.getNonNullableType(f.type) : f.type), full: fingerprint(program, f.type) })),
         methods: classMethods(stmt),
       });
     }

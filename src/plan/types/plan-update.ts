@@ -36,7 +36,11 @@ export interface UpdatePlan {
   /** Transformers the file declares for something that did not change (or does not exist). */
   readonly unneeded: readonly { readonly section: 'bindings' | 'classes'; readonly module: string; readonly name: string; readonly line: number }[];
   readonly risks: readonly Risk[];
-  readonly timings: { readonly modulesMs: number; readonly typesMs: number };
+  /**
+   * Comparing compiled modules and building the two programs run
+   * concurrently; types (shapes, fingerprints, transformers, risks) after both.
+   */
+  readonly timings: { readonly modulesMs: number; readonly programsMs: number; readonly typesMs: number; readonly totalMs: number };
 }
 
 /** The plan with what it was computed from, for stubs and the checker. */
@@ -58,9 +62,11 @@ export async function planUpdate(oldDir: string, newDir: string): Promise<Update
 export async function planWithTypes(oldDir: string, newDir: string, cache: SourceFileCache = new Map()): Promise<PlanContext> {
   const t0 = performance.now();
   // The mechanism per module comes from the same comparison `baton update` makes.
-  const changesPromise = planDirectories(oldDir, newDir);
-  const [before, after] = await Promise.all([loadVersion(oldDir, { cache }), loadVersion(newDir, { cache })]);
-  const changes = await changesPromise;
+  const timed = async <T>(p: Promise<T>): Promise<[T, number]> => [await p, performance.now() - t0];
+  const [[changes, modulesMs], [[before, after], programsMs]] = await Promise.all([
+    timed(planDirectories(oldDir, newDir)),
+    timed(Promise.all([loadVersion(oldDir, { cache }), loadVersion(newDir, { cache })])),
+  ]);
   const t1 = performance.now();
   const oldShapes = new Map<string, ModuleShape>();
   const newShapes = new Map<string, ModuleShape>();
@@ -85,7 +91,7 @@ export async function planWithTypes(oldDir: string, newDir: string, cache: Sourc
     transformers,
     unneeded,
     risks,
-    timings: { modulesMs: Math.round(t1 - t0), typesMs: Math.round(t2 - t1) },
+    timings: { modulesMs: Math.round(modulesMs), programsMs: Math.round(programsMs), typesMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) },
   };
   return { plan, before, after, oldShapes, newShapes, declared, updateFile };
 }
@@ -96,7 +102,7 @@ function neededTransformers(modules: readonly ModulePlan[], declared: readonly D
   const out: NeededTransformer[] = [];
   for (const m of modules) {
     for (const b of m.bindings) {
-      if (b.kind !== 'changed' || b.viaClassesOnly) continue;
+      if (b.kind !== 'changed' || b.viaClassesOnly || b.widening) continue;
       const reason = `type changed: ${b.oldType} -> ${b.newType}`;
       out.push({ section: 'bindings', module: m.id, name: b.name, line: b.line, reason, provided: has('bindings', m.id, b.name) });
     }
@@ -118,7 +124,7 @@ export function describeField(f: ClassDiff['fields'][number]): string {
     case 'renamed':
       return `field ${f.from} renamed to ${f.to} (a guess: same type ${f.type})`;
     case 'changed':
-      return `field ${f.name}: ${f.oldType} -> ${f.newType}`;
+      return `field ${f.name}: ${f.oldType} -> ${f.newType}${f.widening ? ' (widened: carried as is)' : ''}`;
   }
 }
 

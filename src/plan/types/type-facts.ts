@@ -73,9 +73,13 @@ export function classMethods(decl: ts.ClassLikeDeclaration): string[] {
 /** The generic library container a type is an instance of (`Map<K, V>` -> `['Map', [K, V]]`). */
 export function libReference(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): { name: string; args: readonly ts.Type[] } | undefined {
   if (!(type.flags & ts.TypeFlags.Object)) return undefined;
+  const alias = type.aliasSymbol;
+  const aliasDecl = alias?.declarations?.[0];
+  if (alias && aliasDecl && !isUserDeclaration(program, aliasDecl)) return { name: alias.getName(), args: type.aliasTypeArguments ?? [] };
   const symbol = type.getSymbol();
   const decl = symbol?.declarations?.[0];
-  if (!symbol || !decl || isUserDeclaration(program, decl)) return undefined;
+  // Anonymous library types (`__type`, `__object`) are compared by structure.
+  if (!symbol || !decl || isUserDeclaration(program, decl) || symbol.getName().startsWith('__')) return undefined;
   const args = (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(type as ts.TypeReference) : [];
   return { name: symbol.getName(), args };
 }
@@ -93,4 +97,15 @@ export function nonNullable(type: ts.Type): { core: ts.Type[]; undef: boolean; n
     undef: members.some((t) => (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0),
     nul: members.some((t) => (t.flags & ts.TypeFlags.Null) !== 0),
   };
+}
+
+/**
+ * True when every value of the old type is a value of the new one by the
+ * fingerprints alone (`number` -> `number | undefined`): carried as is.
+ */
+export function isWidening(before: { type: ts.Type; program: ts.Program }, after: { type: ts.Type; program: ts.Program }, fp: (p: ts.Program, t: ts.Type) => string): boolean {
+  if (!after.type.isUnion()) return false;
+  const target = new Set(after.type.types.map((t) => fp(after.program, t)));
+  const members = before.type.isUnion() ? before.type.types : [before.type];
+  return members.every((t) => target.has(fp(before.program, t)));
 }

@@ -62,10 +62,27 @@ export function functionsOf(text: string, ast: acorn.Program): FunctionInfo[] {
       const n = (seen.get(name) ?? 0) + 1;
       seen.set(name, n);
       if (n > 1) name = `${name}#${n}`;
-      found.push({ name, body: text.slice(fn.body.start, fn.body.end), async: fn.async, generator: fn.generator });
+      found.push({ name, body: ownBody(text, fn), async: fn.async, generator: fn.generator });
     },
   });
   return found;
+}
+
+/** A function's body with nested function bodies blanked: a change inside a closure is the closure's. */
+function ownBody(text: string, fn: AnyFunction): string {
+  const cuts: Array<[number, number]> = [];
+  walk.full(fn.body, (node) => {
+    if (isFunction(node)) cuts.push([node.body.start, node.body.end]);
+  });
+  cuts.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = fn.body.start;
+  for (const [start, end] of cuts) {
+    if (start < at) continue;
+    out += text.slice(at, start) + '{}';
+    at = end;
+  }
+  return out + text.slice(at, fn.body.end);
 }
 
 /** esbuild's helpers, export getters and baton's binding accessors are not the user's functions. */

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (tests run from dist/test/...). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'baton.js');
+
+/** Each test file gets its own control directory, so parallel files never see each other's programs. */
+export const SOCKET_DIR = mkdtempSync(join(tmpdir(), 'baton-test-sock-'));
+export const ENV = { ...process.env, BATON_SOCKET_DIR: SOCKET_DIR };
+
+/** Writes a program's versions into a temporary folder: { v1: { 'main.ts': '...' }, v2: {...} }. */
+export function writeVersions(versions: Record<string, Record<string, string>>): string {
+  const root = mkdtempSync(join(tmpdir(), 'baton-test-'));
+  for (const [version, files] of Object.entries(versions)) {
+    for (const [path, text] of Object.entries(files)) {
+      const file = join(root, version, path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
+  }
+  return root;
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real `baton` command to completion. */
+export function baton(args: readonly string[], env: NodeJS.ProcessEnv = ENV): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A program started with `baton run`, its output collected line by line. */
+export class Program {
+  readonly child: ChildProcess;
+  output = '';
+  errors = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private waiters: Array<() => void> = [];
+
+  constructor(args: readonly string[], env: NodeJS.ProcessEnv = ENV, nodeFlags: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeFlags, BIN, 'run', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.output += d.toString();
+      this.waiters.forEach((w) => w());
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.errors += d.toString();
+      this.waiters.forEach((w) => w());
+    });
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Resolves with the first match of `pattern` in stdout, or rejects after `ms`. */
+  waitFor(pattern: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = this.output.match(pattern);
+        if (m) {
+          this.waiters = this.waiters.filter((w) => w !== check);
+          clearTimeout(timer);
+          resolve(m);
+        }
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        reject(new Error(`timed out waiting for ${pattern}; stdout: ${this.output.slice(-500)} stderr: ${this.errors.slice(-1000)}`));
+      }, ms);
+      this.waiters.push(check);
+      check();
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+/** GET a path from a loopback server, returning the body. */
+export async function get(port: number, path = '/', agent?: import('node:http').Agent): Promise<string> {
+  const http = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, ...(agent ? { agent } : {}) }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+  });
+}

@@ -219,6 +219,10 @@ if (version >= 3) {
   assert.deepEqual(await r.lrange('l', 0, 1), ['y', 'z']);
   assert.deepEqual(await r.lrange('l', -2, 10), ['b', 'c']);
   assert.deepEqual(await r.lrange('l', 3, 1), []);
+  assert.deepEqual(await r.lrange('l', 0, -6), []);
+  assert.deepEqual(await r.lrange('l', 0, -7), []);
+  assert.deepEqual(await r.lrange('l', -100, 0), ['y']);
+  assert.deepEqual(await r.lrange('l', -1, -1), version >= 5 ? ['c'] : []);
   assert.deepEqual(await r.lrange('l', 1, -3), version >= 5 ? ['z', 'a'] : ['z']);
   // v3 and v4 have the LRANGE negative-stop bug that v5 fixes.
   assert.deepEqual(await r.lrange('l', 0, -1), version >= 5 ? ['y', 'z', 'a', 'b', 'c'] : ['y', 'z', 'a', 'b']);

@@ -1,4 +1,7 @@
+import { Server as HttpServer } from 'node:http';
 import { Server } from 'node:net';
+
+const HTTP_EVENTS = ['request', 'checkContinue', 'checkExpectation', 'upgrade', 'connect'] as const;
 
 interface Deferred {
   readonly server: Server;
@@ -48,9 +51,18 @@ export class ListenerTakeover {
       const handle = (old as unknown as { _handle: unknown })._handle;
       (old as unknown as { _handle: unknown })._handle = null;
       server.listen(handle as never, callback);
-      // The old server no longer owns a listening handle; its open connections
-      // stay with it until they end. close() lets it go once they have.
-      old.close();
+      if (old instanceof HttpServer) {
+        // Requests on connections the old server accepted (keep-alive) go to
+        // the new server's handlers from now on. close() is not called: on an
+        // HTTP server it would drop idle keep-alive connections.
+        for (const event of HTTP_EVENTS) {
+          old.removeAllListeners(event);
+          old.on(event, (...args: unknown[]) => server.emit(event, ...args));
+        }
+      } else {
+        // Its open connections stay with it until they end; then it is gone.
+        old.close();
+      }
     }
     this.deferred.length = 0;
   }

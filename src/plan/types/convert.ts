@@ -149,7 +149,7 @@ export class Converter {
     const name = this.unique(`convert${pascal(label)}`);
     const message = `TODO: convert ${label}: ${this.show(from, to)}`;
     this.functions.push(
-      `/** Write this conversion; the walk around it is generated. */\nfunction ${name}(old: ${printType(this.before, from)}): ${printType(this.after, to)} {\n  throw new Error(${JSON.stringify(message)});\n}`,
+      `/** Write this conversion; the walk around it is generated. */\nfunction ${name}(old: ${printType(this.before, from)}): ${printType(this.after, to)} {\n  throw new Error('${message.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}');\n}`,
     );
     return `${name}(${expr})`;
   }

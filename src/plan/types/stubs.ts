@@ -94,7 +94,7 @@ function freshFile(ctx: PlanContext, entries: Entry[], conv: Converter, namespac
   for (const section of ['bindings', 'classes'] as const) {
     const modules = [...new Set(entries.filter((e) => e.t.section === section).map((e) => e.t.module))];
     if (!modules.length) continue;
-    const inner = modules.map((m) => `${JSON.stringify(m)}: {\n${indent(entries.filter((e) => e.t.section === section && e.t.module === m).map((e) => e.text).join('\n'), 2)}\n},`);
+    const inner = modules.map((m) => `${quote(m)}: {\n${indent(entries.filter((e) => e.t.section === section && e.t.module === m).map((e) => e.text).join('\n'), 2)}\n},`);
     sections.push(`${section}: {\n${indent(inner.join('\n'), 2)}\n},`);
   }
   return [
@@ -129,7 +129,7 @@ function extendFile(file: string, text: string, entries: Entry[], conv: Converte
       const stubs = mine.filter((e) => e.t.module === m).map((e) => e.text).join('\n');
       const moduleObj = layout.modules.get(`${section}\0${m}`);
       if (moduleObj) inserts.push([afterBrace(moduleObj), `\n${indent(stubs, 6)}`]);
-      else newModules.push(`${JSON.stringify(m)}: {\n${indent(stubs, 2)}\n},`);
+      else newModules.push(`${quote(m)}: {\n${indent(stubs, 2)}\n},`);
     }
     if (!newModules.length) continue;
     if (sectionObj) inserts.push([afterBrace(sectionObj), `\n${indent(newModules.join('\n'), 4)}`]);
@@ -148,6 +148,11 @@ function extendFile(file: string, text: string, entries: Entry[], conv: Converte
 function notesComment(notes: readonly string[]): string[] {
   if (!notes.length) return [];
   return ['// Filled in without asking (check them):', ...[...new Set(notes)].map((n) => `//   - ${n}`)];
+}
+
+/** A module id as an object key, in the single quotes the rest of the file uses. */
+function quote(id: string): string {
+  return `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 function indent(text: string, n: number): string {

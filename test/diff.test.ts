@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffCommand } from '../src/cli/diff.js';
+import { planUpdate, planWithTypes, type ModulePlan, type UpdatePlan } from '../src/plan/types/plan-update.js';
+import { writeStubs } from '../src/plan/types/stubs.js';
+
+// Runs from dist/test/: the fixtures stay in the source tree.
+const CASES = fileURLToPath(new URL('../../test/fixtures/diff/.cases/', import.meta.url));
+const plan = (name: string) => planUpdate(join(CASES, name, 'v1'), join(CASES, name, 'v2'));
+
+function mod(p: UpdatePlan, id: string): ModulePlan {
+  const m = p.modules.find((x) => x.id === id);
+  assert.ok(m, `module ${id} in the plan`);
+  return m;
+}
+
+test('a change inside function bodies is a patch, naming the functions; a changed async function is a risk', async () => {
+  const p = await plan('patch');
+  const m = mod(p, 'util.ts');
+  assert.equal(m.kind, 'patch');
+  assert.ok(m.kind === 'patch' && m.functions.some((f) => f.name === 'greet' && f.change === 'changed'));
+  assert.deepEqual(m.bindings, [{ kind: 'carried', name: 'calls', type: 'number', line: 1 }]);
+  assert.deepEqual(p.transformers, []);
+  assert.deepEqual(p.risks, [{ kind: 'suspendable', module: 'util.ts', function: 'fetchAll' }]);
+});
+
+test('a new export reloads the module and says why; state is carried by name', async () => {
+  const p = await plan('reload');
+  const m = mod(p, 'util.ts');
+  assert.equal(m.kind, 'reload');
+  assert.ok(m.kind === 'reload' && m.reasons.some((r) => r.includes('farewell')), 'reason names the new function');
+  assert.deepEqual(m.bindings.map((b) => [b.name, b.kind]), [['calls', 'carried']]);
+  assert.deepEqual(p.transformers, []);
+});
+
+test('class fields added, removed, renamed (a guess) and changed in type; methods changed', async () => {
+  const p = await plan('classes');
+  const m = mod(p, 'store.ts');
+  const entry = m.classes.find((c) => c.name === 'Entry');
+  assert.ok(entry);
+  assert.equal(entry.kind, 'changed');
+  assert.deepEqual(new Set(entry.fields), new Set([
+    { kind: 'renamed', from: 'createdAt', to: 'created', type: 'number', guess: true },
+    { kind: 'added', name: 'nick', type: 'string', optional: true },
+    { kind: 'added', name: 'tags', type: 'string[]', optional: false },
+    { kind: 'changed', name: 'value', oldType: 'string', newType: 'number', widening: false },
+    { kind: 'removed', name: 'legacy', type: 'boolean' },
+  ]));
+  const methods = Object.fromEntries(entry.methods.map((x) => [x.name, x.change]));
+  assert.equal(methods['get'], 'changed');
+  assert.equal(methods['touch'], undefined, 'touch did not change');
+  assert.equal(entry.needsTransformer, true);
+  // The Map of entries changes only through the instances the class transformer updates.
+  const entries = m.bindings.find((b) => b.name === 'entries');
+  assert.ok(entries?.kind === 'changed' && entries.viaClassesOnly);
+  assert.deepEqual(p.transformers.map((t) => [t.section, t.module, t.name, t.line, t.provided]), [['classes', 'store.ts', 'Entry', 1, false]]);
+});
+
+test('a binding whose declaration line is unchanged changes type when an interface it holds changed', async () => {
+  const p = await plan('hidden');
+  const store = mod(p, 'store.ts');
+  assert.equal(store.kind, 'unchanged', 'the compiled code is the same');
+  const db = store.bindings.find((b) => b.name === 'db');
+  assert.ok(db?.kind === 'changed');
+  assert.equal(db.oldType, 'Map<string, Entry>');
+  assert.equal(db.newType, 'Map<string, Entry>');
+  assert.equal(db.viaClassesOnly, false);
+  assert.deepEqual(p.transformers.map((t) => [t.section, t.module, t.name, t.line]), [['bindings', 'store.ts', 'db', 3]]);
+});
+
+test('a new and a deleted module', async () => {
+  const p = await plan('modules');
+  assert.equal(mod(p, 'added.ts').kind, 'added');
+  assert.equal(mod(p, 'gone.ts').kind, 'removed');
+  assert.equal(mod(p, 'main.ts').kind, 'unchanged');
+  assert.deepEqual(mod(p, 'added.ts').bindings.map((b) => [b.name, b.kind]), [['fresh', 'new']]);
+  assert.deepEqual(mod(p, 'gone.ts').bindings.map((b) => [b.name, b.kind]), [['seen', 'dropped']]);
+});
+
+test('a reloaded module with a top-level setInterval and no dispose hook is a risk, at its line', async () => {
+  const p = await plan('timer');
+  assert.equal(mod(p, 'ticker.ts').kind, 'reload');
+  assert.deepEqual(p.risks, [{ kind: 'no-dispose', module: 'ticker.ts', line: 3, call: 'setInterval(...)' }]);
+});
+
+test('widening a binding type needs no transformer; containers of changed types do', async () => {
+  const p = await plan('stubs');
+  const m = mod(p, 'store.ts');
+  const limit = m.bindings.find((b) => b.name === 'limit');
+  assert.ok(limit?.kind === 'changed' && limit.widening);
+  assert.deepEqual(p.transformers.map((t) => `${t.section}:${t.name}`).sort(), ['bindings:cache', 'bindings:history', 'bindings:profiles', 'classes:Session']);
+});
+
+test('diff --json prints the plan; the text form names what is missing', async () => {
+  const json = await captured(() => diffCommand({ oldDir: join(CASES, 'hidden/v1'), newDir: join(CASES, 'hidden/v2'), json: true, stubs: false }));
+  assert.equal(json.code, 0);
+  const parsed = JSON.parse(json.out) as UpdatePlan;
+  assert.equal(parsed.transformers[0]?.name, 'db');
+  const text = await captured(() => diffCommand({ oldDir: join(CASES, 'classes/v1'), newDir: join(CASES, 'classes/v2'), json: false, stubs: false }));
+  assert.match(text.out, /MISSING class store\.ts:1 Entry/);
+  assert.match(text.out, /renamed to created \(a guess/);
+});
+
+test('stubs walk containers, fill the obvious, leave typed TODO leaves, and extend an existing file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-stubs-'));
+  try {
+    await cp(join(CASES, 'stubs'), dir, { recursive: true });
+    // A transformer the developer already wrote is kept; the rest is added beside it.
+    await writeFile(
+      join(dir, 'v2/baton.update.ts'),
+      `import { defineUpdate } from 'baton';\nimport type * as Old from '../v1/store.js';\nimport type { Entry } from './store.js';\n\nexport default defineUpdate({\n  bindings: {\n    'store.ts': {\n      history: (old: Old.Entry[]): Entry[] => old.map((e) => ({ value: Number(e.value), at: e.at })),\n    },\n  },\n});\n`,
+    );
+    const ctx = await planWithTypes(join(dir, 'v1'), join(dir, 'v2'));
+    const result = await writeStubs(ctx);
+    assert.deepEqual(result.added.map((t) => t.name).sort(), ['Session', 'cache', 'profiles']);
+    assert.equal(result.todos, 2);
+    const text = await readFile(join(dir, 'v2/baton.update.ts'), 'utf8');
+    assert.match(text, /history: \(old: Old\.Entry\[\]\): Entry\[\]/, 'the hand-written transformer is kept');
+    assert.match(text, /cache: \(old: Map<string, Old_store\.Entry>\): Map<string, New_store\.Entry> =>\n\s*new Map\(Array\.from\(old, \(\[k0, v0\]\) => \[k0, convertEntry\(v0\)\] as const\)\)/);
+    assert.match(text, /userName: old\.user, \/\/ renamed from user \(a guess\)/);
+    assert.match(text, /\/\/ nick: new optional field, left unset/);
+    assert.match(text, /function convertEntryValue\(old: string\): number \{\n\s*throw new Error\('TODO: convert Entry\.value: string -> number'\);/);
+    const again = await writeStubs(await planWithTypes(join(dir, 'v1'), join(dir, 'v2')));
+    assert.equal(again.added.length, 0, 'a second run finds nothing missing');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function captured(run: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const write = process.stdout.write;
+  let out = '';
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { code: await run(), out };
+  } finally {
+    process.stdout.write = write;
+  }
+}

@@ -1,0 +1,138 @@
+import { strict as assert } from 'node:assert';
+import { Agent } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { baton, ENV, get, Program, ROOT } from './helpers/baton.js';
+
+const FIX = join(ROOT, 'test', 'fixtures', 'reload');
+
+interface Outcome {
+  status: string;
+  modules: Array<{ id: string; mechanism: string; reasons: string[]; bindings: Array<{ name: string; how: string }>; classes: Array<{ name: string; mode: string; instances: number }> }>;
+  reason?: { code: string; message: string; stack?: string };
+  warnings?: string[];
+}
+
+async function update(args: string[]): Promise<{ code: number | null; outcome: Outcome }> {
+  const r = await baton([...args, '--json']);
+  assert.ok(r.stdout, r.stderr);
+  return { code: r.code, outcome: JSON.parse(r.stdout) as Outcome };
+}
+
+describe('baton update: structural reloads with state carried and transformed', () => {
+  let program: Program;
+  let port: number;
+  const name = `reload-${process.pid}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const q = (path: string) => get(port, path, agent);
+
+  before(async () => {
+    // A fixed address: a reloaded server takes over the listener its old version holds on the same address.
+    program = new Program(['--name', name, join(FIX, 'v1', 'main.ts')], { ...ENV, PORT: String(20000 + (process.pid % 20000)) });
+    port = Number((await program.waitFor(/port (\d+)/))[1]);
+    await q('/set?k=a&v=1');
+    await q('/set?k=b&v=2');
+    await q('/user?id=u1&name=ada');
+    await q('/account?id=acc1&owner=bob&balance=10');
+    assert.equal(await q('/describe?id=acc1'), 'bob: 10 (seen 1)');
+  });
+  after(async () => {
+    agent.destroy();
+    await program.stop();
+  });
+
+  it('a new version whose top level throws is aborted with a .ts stack; the old version runs on its old state', async () => {
+    const before = await q('/digest');
+    const { code, outcome } = await update(['update', name, join(FIX, 'v2-broken')]);
+    assert.equal(code, 3);
+    assert.equal(outcome.status, 'aborted');
+    assert.match(outcome.reason?.message ?? '', /heart failed to start/);
+    assert.match(outcome.reason?.stack ?? '', /v2-broken\/heart\.ts:2:7/);
+    assert.equal(await q('/digest'), before);
+    assert.equal(await q('/version'), 'v1 pinned-1');
+    assert.equal(await q('/beat'), 'beat-v1');
+  });
+
+  it('an update that would reload a declined module is refused', async () => {
+    const { code, outcome } = await update(['update', name, join(FIX, 'v2-declined')]);
+    assert.equal(code, 2);
+    assert.equal(outcome.status, 'refused');
+    assert.match(outcome.reason?.message ?? '', /pinned\.ts called import\.meta\.hot\.decline\(\)/);
+    assert.equal(await q('/version'), 'v1 pinned-1');
+  });
+
+  it('a transformer that throws aborts the update; every key is intact (digest of the whole state)', async () => {
+    await q('/set?k=poison&v=x');
+    const before = await q('/digest');
+    const { outcome } = await update(['update', name, join(FIX, 'v2')]);
+    assert.equal(outcome.status, 'aborted');
+    assert.match(outcome.reason?.message ?? '', /cannot convert key poison/);
+    assert.match(outcome.reason?.stack ?? '', /v2\/baton\.update\.ts:\d+/);
+    assert.equal(await q('/digest'), before);
+    assert.equal(await q('/version'), 'v1 pinned-1');
+    assert.equal(await q('/describe?id=acc1'), 'bob: 10 (seen 2)');
+    await q('/del?k=poison');
+  });
+
+  let v1Digest = '';
+  it('reloads modules, adds and deletes modules, carries and transforms state, migrates classes', async () => {
+    v1Digest = await q('/digest');
+    const { code, outcome } = await update(['update', name, join(FIX, 'v2')]);
+    assert.equal(code, 0, JSON.stringify(outcome));
+    assert.equal(outcome.status, 'applied');
+    const mech = Object.fromEntries(outcome.modules.map((m) => [m.id, m.mechanism]));
+    assert.deepEqual(mech, {
+      'accounts.ts': 'reload',
+      'heart.ts': 'reload',
+      'main.ts': 'reload',
+      'store.ts': 'reload',
+      'users.ts': 'reload',
+      'util-old.ts': 'removed',
+      'util.ts': 'added',
+    });
+    const store = outcome.modules.find((m) => m.id === 'store.ts')!;
+    assert.deepEqual(store.bindings, [{ name: 'data', how: 'transformed' }]);
+    const accounts = outcome.modules.find((m) => m.id === 'accounts.ts')!;
+    assert.deepEqual(accounts.classes, [{ name: 'Account', mode: 'eager', instances: 1 }]);
+    assert.deepEqual(accounts.bindings.find((b) => b.name === 'accounts'), { name: 'accounts', how: 'carried' });
+    const users = outcome.modules.find((m) => m.id === 'users.ts')!;
+    assert.equal(users.classes[0]?.mode, 'lazy');
+
+    // The same keep-alive connection now reaches the new server's handler.
+    assert.equal(await q('/version'), 'v2 pinned-1 size=2');
+    assert.equal(await get(port, '/get?k=a'), '"1"');
+    assert.equal(await q('/label?id=u1'), 'user ada <no email>');
+    assert.equal(await q('/describe?id=acc1'), 'bob holds 10 (seen 3)', 'renamed field, private state kept');
+    const digest = JSON.parse(await q('/digest')) as { data: Array<[string, { value: string }]>; users: Array<[string, object, string, boolean]>; accounts: Array<[string, object, boolean]> };
+    assert.deepEqual(digest.data, [['a', { value: '1' }], ['b', { value: '2' }]]);
+    assert.equal(digest.users[0]?.[3], true, 'old instance is an instance of the class as the program now names it');
+    assert.deepEqual(digest.accounts[0], ['acc1', { holder: 'bob', balance: 10 }, true]);
+    await q('/user?id=u2&name=grace');
+    assert.equal(await q('/label?id=u2'), 'user grace <no email>');
+  });
+
+  it('an interval registered by v1 calls the new version of the module it imports', async () => {
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await q('/beat'), 'beat-v2');
+  });
+
+  it('rollback returns to the old code and, through the reverse transformers, to the old state', async () => {
+    await q('/del?k=u2');
+    const { code, outcome } = await update(['rollback', name]);
+    assert.equal(code, 0, JSON.stringify(outcome));
+    assert.equal(outcome.status, 'applied');
+    assert.equal(await q('/version'), 'v1 pinned-1');
+    assert.equal(await q('/describe?id=acc1'), 'bob: 10 (seen 4)');
+    const digest = JSON.parse(await q('/digest')) as { users: unknown[] };
+    digest.users = digest.users.filter((u) => (u as [string])[0] !== 'u2');
+    assert.deepEqual(digest, JSON.parse(v1Digest));
+    const status = await baton(['status', name]);
+    assert.match(status.stdout, /rollback applied: v2 \w+ -> v1/);
+  });
+
+  it('rollback with nothing to return to is refused', async () => {
+    const r = await baton(['rollback', name]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no previous version to return to \[E_NO_PREVIOUS\]/);
+  });
+});

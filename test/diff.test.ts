@@ -134,8 +134,10 @@ test('stubs walk containers, fill the obvious, leave typed TODO leaves, and exte
 async function captured(run: () => Promise<number>): Promise<{ code: number; out: string }> {
   const write = process.stdout.write;
   let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
+  // Only strings: the test runner itself writes serialized buffers to stdout.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (typeof chunk !== 'string') return write.call(process.stdout, chunk, ...rest);
+    out += chunk;
     return true;
   }) as typeof process.stdout.write;
   try {

@@ -16,6 +16,8 @@ export interface ModuleReport {
 export interface BindingReport {
   readonly name: string;
   readonly how: 'carried' | 'transformed' | 'fresh' | 'dropped';
+  /** Why a binding present in both versions was not carried. */
+  readonly note?: string;
 }
 
 export interface ClassReport {

@@ -4,6 +4,7 @@ import { pointNamespace } from '../runner/namespace.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
 import { ClassMigration } from '../state/class-migration.js';
 import { ReachableWalk } from '../state/reachable.js';
+import { reasonNotToCarry } from '../state/carry-policy.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { BindingReport, ClassReport } from './outcome.js';
 import type { PreparedModule } from './prepare.js';
@@ -104,9 +105,14 @@ function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: 
       continue;
     }
     const value = oldAccessor[0]();
-    // Code is never carried; a constant whose initializer changed takes its new value.
-    if (typeof value === 'function' || (binding.kind === 'const' && binding.init !== previous.init)) {
-      reports.push({ name: binding.name, how: 'fresh' });
+    const notState = reasonNotToCarry(value);
+    if (notState !== undefined) {
+      reports.push({ name: binding.name, how: 'fresh', note: `holds ${notState}: the new version's own value` });
+      continue;
+    }
+    // A constant whose initializer changed takes its new value.
+    if (binding.kind === 'const' && binding.init !== previous.init) {
+      reports.push({ name: binding.name, how: 'fresh', note: 'its initializer changed' });
       continue;
     }
     newAccessor[1](value);

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompiledModule } from './compile.js';
 import { HotContext } from './hot.js';
+import { trackSideEffects } from './side-effects.js';
 
 /** One evaluation of one version of a module. A record holds the current one. */
 export interface ModuleInstance {
@@ -94,7 +95,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   };
   instance.status = 'evaluating';
   try {
-    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind);
+    await trackSideEffects(instance.sideEffects, () => body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind));
     instance.status = 'evaluated';
   } catch (error) {
     instance.status = 'failed';

@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { createHash } from 'node:crypto';
 import { classFields, isClassSymbol, libReference, userDeclarationOf } from './type-facts.js';
 
 /**
@@ -13,8 +14,14 @@ import { classFields, isClassSymbol, libReference, userDeclarationOf } from './t
  * class transformers take care of (they change instances in place).
  */
 export function fingerprint(program: ts.Program, type: ts.Type, nominalClasses = false): string {
-  return new Fingerprinter(program, nominalClasses).of(type, 0);
+  let perProgram = FINGERPRINTERS.get(program);
+  if (!perProgram) FINGERPRINTERS.set(program, (perProgram = [new Fingerprinter(program, false), new Fingerprinter(program, true)]));
+  return perProgram[nominalClasses ? 1 : 0].of(type, 0);
 }
+
+// One per program and mode, so each named type is expanded once per program:
+// a chain of 1,000 modules whose types refer to each other stays linear.
+const FINGERPRINTERS = new WeakMap<ts.Program, [Fingerprinter, Fingerprinter]>();
 
 const MAX_DEPTH = 12;
 
@@ -22,6 +29,8 @@ class Fingerprinter {
   private readonly checker: ts.TypeChecker;
   /** Types being expanded right now, to cut recursive types (`interface Node { next?: Node }`). */
   private readonly open: ts.Type[] = [];
+  /** Named types the version declares, by the checker's type identity: `Name#hash of the expansion`. */
+  private readonly named = new Map<ts.Type, string>();
 
   constructor(
     private readonly program: ts.Program,
@@ -40,9 +49,19 @@ class Fingerprinter {
     if (type.flags & ts.TypeFlags.TypeParameter) return `<${text()}>`;
     if (!(type.flags & ts.TypeFlags.Object)) return text();
     if (this.open.includes(type)) return `@${type.getSymbol()?.getName() ?? 'self'}`;
+    const known = this.named.get(type);
+    if (known) return known;
+    const symbol = type.aliasSymbol ?? type.getSymbol();
+    const isNamed = !!symbol && !symbol.getName().startsWith('__') && !!userDeclarationOf(this.program, symbol);
     this.open.push(type);
     try {
-      return this.object(type as ts.ObjectType, depth);
+      // A named type starts a new depth budget: depth only bounds anonymous nesting.
+      const expanded = this.object(type as ts.ObjectType, isNamed ? 0 : depth);
+      if (!isNamed) return expanded;
+      const print = `${symbol.getName()}#${createHash('sha1').update(expanded).digest('base64url').slice(0, 12)}`;
+      // An expansion cut short by a cycle (`@Name`) depends on where it was reached from.
+      if (!expanded.includes('@')) this.named.set(type, print);
+      return print;
     } finally {
       this.open.pop();
     }

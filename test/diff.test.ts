@@ -131,6 +131,10 @@ test('stubs walk containers, fill the obvious, leave typed TODO leaves, and exte
   }
 });
 
+test('a missing version directory is a BatonError with E_BAD_DIR', async () => {
+  await assert.rejects(planUpdate(join(CASES, 'nope/v1'), join(CASES, 'patch/v2')), { name: 'BatonError', code: 'E_BAD_DIR' });
+});
+
 async function captured(run: () => Promise<number>): Promise<{ code: number; out: string }> {
   const write = process.stdout.write;
   let out = '';

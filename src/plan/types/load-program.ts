@@ -43,11 +43,16 @@ export interface LoadOptions {
   readonly cache?: SourceFileCache;
 }
 
-export async function loadVersion(root: string, opts: LoadOptions = {}): Promise<VersionProgram> {
-  const absRoot = resolve(root);
-  if (!existsSync(absRoot) || !statSync(absRoot).isDirectory()) {
+/** Fails with E_BAD_DIR unless `root` is a directory. */
+export function assertVersionDir(root: string): void {
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new BatonError('E_BAD_DIR', `${root} is not a directory`, 'Pass the directories that hold the old and the new version.');
   }
+}
+
+export async function loadVersion(root: string, opts: LoadOptions = {}): Promise<VersionProgram> {
+  const absRoot = resolve(root);
+  assertVersionDir(absRoot);
   const { options, ambient, configFile } = readOptions(absRoot);
   const modules = new Map<string, string>();
   for (const id of await listModules(absRoot)) modules.set(id, join(absRoot, id));

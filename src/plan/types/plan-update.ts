@@ -5,7 +5,7 @@ import { UPDATE_FILE } from '../../state/update-spec.js';
 import type { ModuleChange } from '../compare-module.js';
 import { planDirectories } from '../plan-directories.js';
 import { compareShapes, type BindingDiff, type ClassDiff } from './compare-shapes.js';
-import { loadVersion, type SourceFileCache, type VersionProgram } from './load-program.js';
+import { assertVersionDir, loadVersion, type SourceFileCache, type VersionProgram } from './load-program.js';
 import { moduleShape, type ModuleShape } from './module-shape.js';
 import { findRisks, type Risk } from './risks.js';
 import { readUpdateFile, type DeclaredTransformer } from './update-file.js';
@@ -60,6 +60,8 @@ export async function planUpdate(oldDir: string, newDir: string): Promise<Update
 }
 
 export async function planWithTypes(oldDir: string, newDir: string, cache: SourceFileCache = new Map()): Promise<PlanContext> {
+  assertVersionDir(oldDir);
+  assertVersionDir(newDir);
   const t0 = performance.now();
   // The mechanism per module comes from the same comparison `baton update` makes.
   const timed = async <T>(p: Promise<T>): Promise<[T, number]> => [await p, performance.now() - t0];

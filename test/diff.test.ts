@@ -131,6 +131,13 @@ test('stubs walk containers, fill the obvious, leave typed TODO leaves, and exte
   }
 });
 
+test('code and tables of functions whose types changed need no transformer (the new version\'s value is used)', async () => {
+  const p = await plan('code');
+  const kinds = mod(p, 'commands.ts').bindings.map((b) => [b.name, b.kind, b.kind === 'changed' ? b.notState : undefined]);
+  assert.deepEqual(kinds, [['table', 'changed', 'a table of functions'], ['handlers', 'changed', 'a table of functions']]);
+  assert.deepEqual(p.transformers, []);
+});
+
 test('a missing version directory is a BatonError with E_BAD_DIR', async () => {
   await assert.rejects(planUpdate(join(CASES, 'nope/v1'), join(CASES, 'patch/v2')), { name: 'BatonError', code: 'E_BAD_DIR' });
 });

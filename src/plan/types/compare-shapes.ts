@@ -20,6 +20,8 @@ export type BindingDiff =
       readonly viaClassesOnly: boolean;
       /** Every old value is a new value (`number` -> `number | undefined`): carried as is. */
       readonly widening: boolean;
+      /** Code or a handle (see state/carry-policy.ts): the new version's value is used, no transformer. */
+      readonly notState?: string;
     }
   | { readonly kind: 'new'; readonly name: string; readonly type: string; readonly line: number }
   | { readonly kind: 'dropped'; readonly name: string; readonly type: string; readonly line: number };
@@ -56,7 +58,11 @@ export function compareShapes(before: ModuleShape | undefined, after: ModuleShap
     const o = oldShape.bindings.get(name);
     if (!o) bindings.push({ kind: 'new', name, type: b.typeText, line: b.line });
     else if (o.full === b.full) bindings.push({ kind: 'carried', name, type: b.typeText, line: b.line });
-    else bindings.push({ kind: 'changed', name, oldType: o.typeText, newType: b.typeText, line: b.line, viaClassesOnly: o.nominal === b.nominal, widening: isWidening(o, b, fingerprint) });
+    else {
+      const notState = b.notState ?? o.notState;
+      const base = { kind: 'changed', name, oldType: o.typeText, newType: b.typeText, line: b.line, viaClassesOnly: o.nominal === b.nominal, widening: isWidening(o, b, fingerprint) } as const;
+      bindings.push(notState === undefined ? base : { ...base, notState });
+    }
   }
   for (const [name, o] of oldShape.bindings) {
     if (!newShape.bindings.has(name)) bindings.push({ kind: 'dropped', name, type: o.typeText, line: o.line });

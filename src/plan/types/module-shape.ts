@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { fingerprint } from './fingerprint.js';
-import { bindingType, classFields, classMethods, type FieldInfo } from './type-facts.js';
+import { bindingType, classFields, classMethods, notStateReason, type FieldInfo } from './type-facts.js';
 
 /** What one module holds at its top level, typed by the checker. */
 export interface ModuleShape {
@@ -16,6 +16,8 @@ export interface BindingShape {
   readonly line: number;
   readonly node: ts.Identifier;
   readonly type: ts.Type;
+  /** Set when the binding is code or a handle, not state: the new version's value is used, never a transformer. */
+  readonly notState: string | undefined;
   /** The type as the checker prints it, for people. */
   readonly typeText: string;
   /** Structural fingerprint: changes when anything the type is made of changes. */
@@ -61,6 +63,7 @@ export function moduleShape(program: ts.Program, sf: ts.SourceFile): ModuleShape
             line: lineOf(sf, node),
             node,
             type,
+            notState: notStateReason(program, checker, type),
             typeText: text(type),
             full: fingerprint(program, type),
             nominal: fingerprint(program, type, true),

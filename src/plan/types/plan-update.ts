@@ -104,7 +104,7 @@ function neededTransformers(modules: readonly ModulePlan[], declared: readonly D
   const out: NeededTransformer[] = [];
   for (const m of modules) {
     for (const b of m.bindings) {
-      if (b.kind !== 'changed' || b.viaClassesOnly || b.widening) continue;
+      if (b.kind !== 'changed' || b.viaClassesOnly || b.widening || b.notState !== undefined) continue;
       const reason = `type changed: ${b.oldType} -> ${b.newType}`;
       out.push({ section: 'bindings', module: m.id, name: b.name, line: b.line, reason, provided: has('bindings', m.id, b.name) });
     }

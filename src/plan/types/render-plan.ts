@@ -65,6 +65,7 @@ function bindingLine(b: BindingDiff): string {
 }
 
 function bindingNote(b: Extract<BindingDiff, { kind: 'changed' }>): string {
+  if (b.notState !== undefined) return ` (${b.notState}: the new version's value is used)`;
   if (b.widening) return ' (widened: carried as is)';
   if (b.viaClassesOnly) return ' (only inside class instances: carried, the class transformer updates them)';
   return '  [needs a transformer]';

@@ -109,3 +109,26 @@ export function isWidening(before: { type: ts.Type; program: ts.Program }, after
   const members = before.type.isUnion() ? before.type.types : [before.type];
   return members.every((t) => target.has(fp(before.program, t)));
 }
+
+/**
+ * Why a binding of this type is not state, mirroring the runtime rule in
+ * state/carry-policy.ts (code, tables of functions and handles take the new
+ * version's value), or undefined when it is state and carried.
+ */
+export function notStateReason(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): string | undefined {
+  const isFn = (t: ts.Type) => t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0;
+  if (isFn(type)) return 'code';
+  if (!(type.flags & ts.TypeFlags.Object)) return undefined;
+  const hasFnProp = (name: string) => {
+    const p = checker.getPropertyOfType(type, name);
+    return !!p && isFn(checker.getNonNullableType(checker.getTypeOfSymbol(p)));
+  };
+  if (hasFnProp('unref') || (hasFnProp('on') && hasFnProp('emit'))) return 'a handle (timer, server, socket or emitter)';
+  const lib = libReference(program, checker, type);
+  const elements: readonly ts.Type[] =
+    lib && ['Map', 'ReadonlyMap', 'Set', 'ReadonlySet'].includes(lib.name) ? lib.args.slice(-1)
+    : checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)
+    : lib && lib.name !== 'Record' ? []
+    : [...checker.getIndexInfosOfType(type).map((i) => i.type), ...checker.getPropertiesOfType(type).map((p) => checker.getTypeOfSymbol(p))];
+  return elements.some((t) => isFn(checker.getNonNullableType(t))) ? 'a table of functions' : undefined;
+}

@@ -16,10 +16,14 @@ export type PatchAttempt =
 const BLOCKED = new Set(['BlockedByActiveGenerator', 'BlockedByActiveFunction']);
 
 /**
- * All-or-nothing LiveEdit across scripts, in one synchronous stretch: dry-run
- * every script, then apply them all; if one fails, put back the ones already
- * patched. `then` runs inside the same stretch (the rest of a commit that must
- * be seen together with the patch); if it throws, the patches are undone.
+ * All-or-nothing LiveEdit across scripts, in one synchronous stretch. V8
+ * walks the whole heap for every setScriptSource call (to find the closures
+ * to update and the suspended generators that block it), so each script is
+ * patched with one call: a failure part-way puts back the scripts already
+ * patched. A dry run alone (`'dry-run-only'`) is used to wait for quiescence
+ * before a reload is prepared. `then` runs inside the same stretch (the rest
+ * of a commit that must be seen together with the patch); if it throws, the
+ * patches are undone.
  */
 export function patchAll(patches: readonly ScriptPatch[], then: (() => void) | 'dry-run-only'): PatchAttempt {
   const started = performance.now();
@@ -31,23 +35,24 @@ export function patchAll(patches: readonly ScriptPatch[], then: (() => void) | '
   const editor = new LiveEdit();
   editor.open();
   try {
+    const dryRun = then === 'dry-run-only';
     const blocked: string[] = [];
-    for (const p of patches) {
-      const dry = editor.setSource(p.url, p.oldSource, p.newSource, true);
-      if (BLOCKED.has(dry.status)) blocked.push(p.id);
-      else if (dry.status !== 'Ok') return { kind: 'failed', id: p.id, result: dry, pauseMs: elapsed() };
-    }
-    if (blocked.length > 0) return { kind: 'blocked', blocked, pauseMs: elapsed() };
-    if (then === 'dry-run-only') return { kind: 'applied', pauseMs: elapsed() };
     const done: ScriptPatch[] = [];
     for (const p of patches) {
-      const result = editor.setSource(p.url, p.oldSource, p.newSource, false);
-      if (result.status !== 'Ok') {
-        restore(editor, done);
-        return { kind: 'failed', id: p.id, result, pauseMs: elapsed() };
+      const result = editor.setSource(p.url, p.oldSource, p.newSource, dryRun);
+      if (result.status === 'Ok') {
+        if (!dryRun) done.push(p);
+        continue;
       }
-      done.push(p);
+      if (dryRun && BLOCKED.has(result.status)) {
+        blocked.push(p.id);
+        continue;
+      }
+      restore(editor, done);
+      return BLOCKED.has(result.status) ? { kind: 'blocked', blocked: [p.id], pauseMs: elapsed() } : { kind: 'failed', id: p.id, result, pauseMs: elapsed() };
     }
+    if (blocked.length > 0) return { kind: 'blocked', blocked, pauseMs: elapsed() };
+    if (dryRun) return { kind: 'applied', pauseMs: elapsed() };
     try {
       then();
     } catch (error) {

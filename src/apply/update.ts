@@ -59,10 +59,14 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const deadline = Date.now() + options.timeoutMs;
   let pauseMs = 0;
 
-  // Wait for quiescence first, so a blocked patch never costs a prepared reload.
-  const ready = await untilUnblocked(patches, deadline);
-  pauseMs = Math.max(pauseMs, ready.pauseMs);
-  if (ready.kind !== 'applied') return aborted(ready, patches, changed, modules, from, pauseMs, started);
+  // With a reload to prepare, wait for quiescence first, so a blocked patch
+  // never costs a prepared reload. (A dry run is a heap walk per script:
+  // a patch-only update skips it and patches directly.)
+  if (needsReload && patches.length > 0) {
+    const ready = await untilUnblocked(patches, deadline);
+    pauseMs = Math.max(pauseMs, ready.pauseMs);
+    if (ready.kind !== 'applied') return aborted(ready, patches, changed, modules, from, pauseMs, started);
+  }
 
   let reload: PreparedReload | undefined;
   let spec: UpdateSpec | undefined;

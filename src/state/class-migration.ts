@@ -3,6 +3,13 @@ import type { ClassTransformer } from '../state/update-spec.js';
 type Ctor = abstract new (...args: never[]) => object;
 
 /**
+ * The migration that replaced each class prototype. An instance a lazy
+ * migration brings to version N while a later update has already replaced
+ * version N goes on to the newest shape through every transformer in turn.
+ */
+const successors = new WeakMap<object, ClassMigration>();
+
+/**
  * One class whose new version replaces an old one. Old instances keep their
  * identity: the old prototype is emptied and chained to the new one, so they
  * find the new methods and `instanceof` holds for the class as the program
@@ -58,6 +65,7 @@ export class ClassMigration {
   commit(): void {
     const oldProto = this.oldClass.prototype as Record<PropertyKey, unknown>;
     const newProto = this.newClass.prototype as object;
+    successors.set(oldProto, this);
     for (const key of Reflect.ownKeys(oldProto)) if (key !== 'constructor') delete oldProto[key];
     Object.setPrototypeOf(oldProto, newProto);
     Object.setPrototypeOf(this.oldClass, this.newClass);
@@ -141,5 +149,7 @@ export class ClassMigration {
     for (const key of Object.keys(target)) if (!(key in fields)) delete target[key];
     Object.assign(target, fields);
     this.migrated++;
+    const next = successors.get(this.newClass.prototype);
+    if (next?.transformer) next.migrate(instance);
   }
 }

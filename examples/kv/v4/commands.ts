@@ -5,7 +5,7 @@
 // ReplyError to answer an error.
 
 import { INT64_MAX, INT64_MIN, arg, expiryTime, parseIndex, parseInt64 } from './args.js';
-import { clients, describe, type Client } from './clients.js';
+import { Client, adoptSession, clients, describe } from './clients.js';
 import { infoText } from './info.js';
 import * as keyspace from './keys.js';
 import { globMatch } from './keys.js';
@@ -83,7 +83,8 @@ const table = new Map<string, Command>([
 ]);
 
 /** Runs one request and returns its reply. */
-export function dispatch(args: readonly string[], client: Client): Reply {
+export function dispatch(args: readonly string[], session: Client): Reply {
+  const client = session instanceof Client ? session : adoptSession(session);
   const name = (args[0] ?? '').toLowerCase();
   client.lastCommandAt = Date.now();
   client.lastCommand = name;

@@ -30,6 +30,23 @@ export function openClient(addr: string, laddr: string): Client {
   return client;
 }
 
+/**
+ * Connections accepted before v4 keep running the handler of the version that
+ * accepted them, which holds a v3 session object (`{ quit }`) and passes it to
+ * dispatch. Such a session becomes a Client in place on its first command, so
+ * the handler's own reference sees QUIT and SELECT; it is listed as a client
+ * from then on.
+ */
+export function adoptSession(session: { quit?: boolean }): Client {
+  const client = new Client(nextId++, 'unknown', 'unknown');
+  client.quit = session.quit === true;
+  Object.setPrototypeOf(session, Client.prototype);
+  Object.assign(session, client);
+  const adopted = session as Client;
+  clients.set(adopted.id, adopted);
+  return adopted;
+}
+
 export function closeClient(client: Client): void {
   clients.delete(client.id);
 }

@@ -77,13 +77,18 @@ describe('baton update: function-body patches through LiveEdit', () => {
     assert.equal(await get(port, '/greet'), 'hello ada');
   });
 
-  it('refuses a syntax error and changes nothing', async () => {
+  it('refuses a syntax error and changes nothing: first in the type check, then (with --no-check) in the program', async () => {
     const n = Number(await get(port, '/count'));
-    const { code, outcome } = await update(name, join(FIX, 'bad'));
-    assert.notEqual(code, 0);
+    const checked = await update(name, join(FIX, 'bad'));
+    assert.equal(checked.code, 2);
+    assert.equal(checked.outcome.status, 'refused');
+    assert.equal(checked.outcome.reason?.code, 'E_COMPILE');
+    assert.match(checked.outcome.reason?.message ?? '', /bad\/main\.ts:19/);
+    const { code, outcome } = await update(name, join(FIX, 'bad'), '--no-check');
+    assert.equal(code, 2);
     assert.equal(outcome.status, 'refused');
     assert.equal(outcome.reason?.code, 'E_COMPILE');
-    assert.match(outcome.reason?.message ?? '', /main\.ts/);
+    assert.match(outcome.reason?.message ?? '', /bad\/main\.ts:19/);
     assert.equal(await get(port, '/'), 'v1');
     assert.equal(Number(await get(port, '/count')), n + 1);
   });

@@ -61,6 +61,15 @@ describe('baton update: structural reloads with state carried and transformed', 
     assert.equal(await q('/version'), 'v1 pinned-1');
   });
 
+  it('baton update type-checks the update first: a changed type with no transformer is refused at file:line', async () => {
+    const r = await baton(['update', name, join(FIX, 'v2-unchecked')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /v2-unchecked\/store\.ts:\d+: missing-transformer: binding data/);
+    assert.match(r.stdout, /class Account|Account/);
+    assert.match(r.stdout, /refused: .*\[E_CHECK_FAILED\]/);
+    assert.equal(await q('/version'), 'v1 pinned-1');
+  });
+
   it('a transformer that throws aborts the update; every key is intact (digest of the whole state)', async () => {
     await q('/set?k=poison&v=x');
     const before = await q('/digest');

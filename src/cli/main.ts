@@ -45,15 +45,14 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
     }
     case 'update': {
       const [target, dir] = need(2);
-      const full = resolve(dir!);
-      if (!existsSync(full) || !statSync(full).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version');
+      const full = existingDir(dir!);
       const { sendUpdate } = await import('./remote.js');
-      return sendUpdate(target!, { type: 'update', dir: full, dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')) }, flag('json'));
+      return sendUpdate(target!, { type: 'update', dir: full, dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')) }, flag('json'), !flag('no-check'));
     }
     case 'rollback': {
       const [target] = need(1);
       const { sendUpdate } = await import('./remote.js');
-      return sendUpdate(target!, { type: 'rollback', dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')) }, flag('json'));
+      return sendUpdate(target!, { type: 'rollback', dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')) }, flag('json'), false);
     }
     case 'ls':
       need(0);
@@ -62,9 +61,16 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
       const [target] = need(1);
       return (await import('./remote.js')).statusCommand(target!, flag('json'));
     }
-    case 'diff':
-    case 'check':
-      throw new BatonError('E_USAGE', `${name} is not available in this build`, 'see the README');
+    case 'diff': {
+      const [oldDir, newDir] = need(2).map(existingDir);
+      const { diffCommand } = await import('./diff.js');
+      return diffCommand({ oldDir: oldDir!, newDir: newDir!, json: flag('json'), stubs: flag('stubs') });
+    }
+    case 'check': {
+      const [oldDir, newDir] = need(2).map(existingDir);
+      const { checkCommand } = await import('./check.js');
+      return checkCommand({ oldDir: oldDir!, newDir: newDir!, json: flag('json') });
+    }
   }
 }
 
@@ -96,6 +102,12 @@ function splitRunArgs(args: string[]): { mine: string[]; theirs: string[] } {
     return { mine, theirs: rest[0] === '--' ? rest.slice(1) : rest };
   }
   return { mine, theirs: [] };
+}
+
+function existingDir(dir: string): string {
+  const full = resolve(dir);
+  if (!existsSync(full) || !statSync(full).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the version, laid out like the running one');
+  return full;
 }
 
 function timeoutOf(value: string | undefined): number {

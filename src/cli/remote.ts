@@ -1,4 +1,5 @@
 import type { UpdateOutcome } from '../apply/outcome.js';
+import { BatonError, toErrorData } from '../errors.js';
 import { ControlClient } from '../control/client.js';
 import type { ProgramInfo, Request } from '../control/protocol.js';
 import { listPrograms, resolveTarget } from '../control/targets.js';
@@ -14,11 +15,49 @@ async function withTarget<T>(target: string, use: (client: ControlClient) => Pro
   }
 }
 
-export async function sendUpdate(target: string, request: Extract<Request, { type: 'update' | 'rollback' }>, json: boolean): Promise<number> {
-  const body = await withTarget(target, (c) => c.request(request));
+export async function sendUpdate(target: string, request: Extract<Request, { type: 'update' | 'rollback' }>, json: boolean, check: boolean): Promise<number> {
+  const body = await withTarget(target, async (c) => {
+    if (check && request.type === 'update') {
+      const refused = await checkFirst(c, request.dir, json);
+      if (refused !== undefined) return refused;
+    }
+    return c.request(request);
+  });
+  if (typeof body === 'number') return body;
   if (body.type !== 'outcome') throw new Error('unexpected answer to an update');
   print(body.outcome, json, renderOutcome);
   return exitCodeOf(body.outcome);
+}
+
+/**
+ * `baton update` type-checks the update against the running version's
+ * sources first, here in the CLI (the TypeScript compiler never loads into
+ * the program). Returns the exit code when the check refuses the update.
+ */
+async function checkFirst(client: ControlClient, newDir: string, json: boolean): Promise<number | undefined> {
+  const info = await client.request({ type: 'info' });
+  if (info.type !== 'info') throw new Error('unexpected answer to info');
+  const { checkUpdate, renderCheck } = await import('./check.js');
+  let result;
+  try {
+    result = await checkUpdate(info.info.version.dir, newDir);
+  } catch (error) {
+    // A version that does not even compile is refused here, as the program would refuse it.
+    if (!(error instanceof BatonError) || error.code !== 'E_COMPILE') throw error;
+    const outcome: UpdateOutcome = { status: 'refused', from: info.info.version, reason: toErrorData(error), modules: [] };
+    process.stdout.write(`${json ? JSON.stringify(outcome, null, 2) : renderOutcome(outcome)}\n`);
+    return exitCodeOf(outcome);
+  }
+  if (result.kind === 'passed') return undefined;
+  const outcome: UpdateOutcome = {
+    status: 'refused',
+    from: info.info.version,
+    reason: { code: 'E_CHECK_FAILED', message: `the update does not pass \`baton check ${info.info.version.dir} ${newDir}\`: ${result.problems.length} problem(s)`, hint: 'fix them (or give --no-check to update anyway)' },
+    modules: [],
+  };
+  if (json) process.stdout.write(`${JSON.stringify({ ...outcome, problems: result.problems }, null, 2)}\n`);
+  else process.stdout.write(`${renderCheck(result)}${renderOutcome(outcome)}\n`);
+  return exitCodeOf(outcome);
 }
 
 export function exitCodeOf(outcome: UpdateOutcome): number {

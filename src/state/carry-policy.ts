@@ -21,12 +21,14 @@ export function reasonNotToCarry(value: unknown): string | undefined {
 
 const SAMPLE = 32;
 
-function holdsFunctions(value: object): boolean {
+/** A container whose first entries are functions, or records of functions (`{ handler, arity }`). */
+function holdsFunctions(value: object, depth = 0): boolean {
   let seen = 0;
   const values: Iterable<unknown> =
     value instanceof Map ? value.values() : value instanceof Set ? value.values() : Array.isArray(value) ? value : Object.getPrototypeOf(value) === Object.prototype ? Object.values(value) : [];
   for (const v of values) {
     if (typeof v === 'function') return true;
+    if (depth === 0 && typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && holdsFunctions(v, 1)) return true;
     if (++seen >= SAMPLE) break;
   }
   return false;

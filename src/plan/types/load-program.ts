@@ -56,7 +56,8 @@ export async function loadVersion(root: string, opts: LoadOptions = {}): Promise
   const { options, ambient, configFile } = readOptions(absRoot);
   const modules = new Map<string, string>();
   for (const id of await listModules(absRoot)) modules.set(id, join(absRoot, id));
-  const rootNames = [...modules.values(), ...ambient];
+  // baton's own types come along, for the `import.meta.hot` declaration.
+  const rootNames = [...modules.values(), ...ambient, ...(BATON_TYPES ? [BATON_TYPES] : [])];
   for (const other of opts.alsoRoots ?? []) {
     for (const id of await listModules(resolve(other))) rootNames.push(join(resolve(other), id));
   }

@@ -130,5 +130,9 @@ export function notStateReason(program: ts.Program, checker: ts.TypeChecker, typ
     : checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)
     : lib && lib.name !== 'Record' ? []
     : [...checker.getIndexInfosOfType(type).map((i) => i.type), ...checker.getPropertiesOfType(type).map((p) => checker.getTypeOfSymbol(p))];
-  return elements.some((t) => isFn(checker.getNonNullableType(t))) ? 'a table of functions' : undefined;
+  // Class instances are state (their methods live on the prototype); plain records of functions are code.
+  const isClassless = (t: ts.Type) => ((t.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class) === 0;
+  // As at run time: entries that are functions, or records of functions (`{ handler, arity }`).
+  const holdsFn = (t: ts.Type) => isFn(t) || (!!(t.flags & ts.TypeFlags.Object) && !checker.isArrayType(t) && checker.getPropertiesOfType(t).some((p) => !!(p.flags & ts.SymbolFlags.Property) && isClassless(t) && isFn(checker.getNonNullableType(checker.getTypeOfSymbol(p)))));
+  return elements.some((t) => holdsFn(checker.getNonNullableType(t))) ? 'a table of functions' : undefined;
 }

@@ -4,6 +4,7 @@ import { BatonError } from '../errors.js';
 import type { HistoryEntry, ProgramInfo, Request, ResponseBody, VersionInfo } from '../control/protocol.js';
 import { ModuleGraph } from '../runner/module-graph.js';
 import type { UpdateSpec } from '../state/update-spec.js';
+import type { ClassMigration } from '../state/class-migration.js';
 import type { UpdateOutcome } from './outcome.js';
 import { runUpdate } from './update.js';
 
@@ -23,6 +24,8 @@ export class Runtime {
   /** The versions before it, newest last: where rollback goes. */
   readonly previous: VersionRecord[] = [];
   readonly history: HistoryEntry[] = [];
+  /** Lazy migrations of the last update and when their sweep finished (ms, or null while running). */
+  sweeps: Array<{ migration: ClassMigration; doneMs: number | null }> = [];
   /** Set while an update runs: a second one is refused, never interleaved. */
   private busy = false;
 
@@ -58,6 +61,7 @@ export class Runtime {
       uptimeMs: Date.now() - this.startedAt,
       node: process.version,
       history: this.history,
+      sweeps: this.sweeps.map((s) => ({ module: s.migration.moduleId, className: s.migration.name, migrated: s.migration.migrated, doneMs: s.doneMs })),
     };
   }
 

@@ -109,7 +109,12 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       bindings: reload.bindings.get(m.id) ?? m.bindings,
       classes: reload.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })),
     }));
-    startLazySweep(runtime, reload.migrations, () => {});
+    const lazy = reload.migrations.filter((m) => m.mode === 'lazy');
+    if (lazy.length > 0) {
+      const entries = lazy.map((migration) => ({ migration, doneMs: null as number | null }));
+      runtime.sweeps = entries;
+      startLazySweep(runtime, lazy, (ms) => entries.forEach((e) => (e.doneMs = ms)));
+    }
   }
   return { status: 'applied', from, to, modules, warnings, timing: { pauseMs, totalMs: performance.now() - started } };
 }

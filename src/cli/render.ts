@@ -61,8 +61,9 @@ export function renderStatus(p: ProgramInfo): string {
     `  version  ${p.version.label} ${p.version.hash} (${p.version.dir})`,
     `  uptime   ${duration(p.uptimeMs)}`,
     `  socket   ${p.socket}`,
-    `  history  ${p.history.length === 0 ? 'no updates yet' : ''}`,
   ];
+  for (const s of p.sweeps) lines.push(`  lazy     ${s.module} ${s.className}: ${s.migrated} migrated, sweep ${s.doneMs === null ? 'running' : `done in ${s.doneMs.toFixed(0)} ms`}`);
+  lines.push(`  history  ${p.history.length === 0 ? 'no updates yet' : ''}`);
   for (const h of p.history) lines.push(`    ${new Date(h.at).toISOString()}  ${h.kind} ${h.status}: ${h.from} -> ${h.to}  ${h.summary}`);
   return lines.join('\n');
 }

@@ -20,6 +20,16 @@ export interface ProgramInfo {
   readonly uptimeMs: number;
   readonly node: string;
   readonly history: readonly HistoryEntry[];
+  /** Lazy class migrations of the last update: instances migrated so far, and the sweep's state. */
+  readonly sweeps: readonly SweepInfo[];
+}
+
+export interface SweepInfo {
+  readonly module: string;
+  readonly className: string;
+  readonly migrated: number;
+  /** Wall time the background sweep took, once it has finished. */
+  readonly doneMs: number | null;
 }
 
 export interface VersionInfo {

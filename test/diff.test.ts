@@ -133,8 +133,8 @@ test('stubs walk containers, fill the obvious, leave typed TODO leaves, and exte
 
 test('code and tables of functions whose types changed need no transformer (the new version\'s value is used)', async () => {
   const p = await plan('code');
-  const kinds = mod(p, 'commands.ts').bindings.map((b) => [b.name, b.kind, b.kind === 'changed' ? b.notState : undefined]);
-  assert.deepEqual(kinds, [['table', 'changed', 'a table of functions'], ['handlers', 'changed', 'a table of functions']]);
+  const kinds = mod(p, 'commands.ts').bindings.map((b) => [b.name, b.kind, b.kind === 'renewed' ? b.reason : undefined]);
+  assert.deepEqual(kinds, [['table', 'renewed', 'holds a table of functions'], ['handlers', 'renewed', 'holds a table of functions']]);
   assert.deepEqual(p.transformers, []);
 });
 

@@ -5,7 +5,14 @@ import { functionsOf, parseCompiled, skeletonOf, type FunctionInfo } from './fun
 export type ModuleChange =
   | { readonly kind: 'unchanged'; readonly id: string }
   | { readonly kind: 'patch'; readonly id: string; readonly functions: readonly ChangedFunction[] }
-  | { readonly kind: 'reload'; readonly id: string; readonly reasons: readonly string[]; readonly functions: readonly ChangedFunction[] }
+  | {
+      readonly kind: 'reload';
+      readonly id: string;
+      readonly reasons: readonly string[];
+      readonly functions: readonly ChangedFunction[];
+      /** Constants in both versions whose initializer changed: they take the new value, not the carried one. */
+      readonly initChanged: readonly string[];
+    }
   | { readonly kind: 'added'; readonly id: string }
   | { readonly kind: 'removed'; readonly id: string };
 
@@ -28,7 +35,9 @@ export function compareModule(id: string, before: CompiledModule, after: Compile
   if (skeletonOf(before.comparable, oldAst) === skeletonOf(after.comparable, newAst)) {
     return { kind: 'patch', id, functions };
   }
-  return { kind: 'reload', id, reasons: reloadReasons(before, after), functions };
+  const oldInits = new Map(before.bindings.map((b) => [b.name, b.init]));
+  const initChanged = after.bindings.filter((b) => b.kind === 'const' && oldInits.has(b.name) && oldInits.get(b.name) !== b.init).map((b) => b.name);
+  return { kind: 'reload', id, reasons: reloadReasons(before, after), functions, initChanged };
 }
 
 function diffFunctions(before: FunctionInfo[], after: FunctionInfo[]): ChangedFunction[] {

@@ -23,6 +23,8 @@ export type BindingDiff =
       /** Code or a handle (see state/carry-policy.ts): the new version's value is used, no transformer. */
       readonly notState?: string;
     }
+  /** In both versions, but the new version's value is used: code, a handle, or a constant whose initializer changed. */
+  | { readonly kind: 'renewed'; readonly name: string; readonly type: string; readonly line: number; readonly reason: string }
   | { readonly kind: 'new'; readonly name: string; readonly type: string; readonly line: number }
   | { readonly kind: 'dropped'; readonly name: string; readonly type: string; readonly line: number };
 
@@ -50,14 +52,22 @@ export interface TypeDiff {
 
 const EMPTY: ModuleShape = { bindings: new Map(), classes: new Map() };
 
-export function compareShapes(before: ModuleShape | undefined, after: ModuleShape | undefined, functions: readonly ChangedFunction[]): TypeDiff {
+/**
+ * `initChanged`: constants whose compiled initializer changed (from the
+ * compiled-code comparison), which the runtime does not carry either.
+ */
+export function compareShapes(before: ModuleShape | undefined, after: ModuleShape | undefined, functions: readonly ChangedFunction[], initChanged: readonly string[] = []): TypeDiff {
   const oldShape = before ?? EMPTY;
   const newShape = after ?? EMPTY;
   const bindings: BindingDiff[] = [];
   for (const [name, b] of newShape.bindings) {
     const o = oldShape.bindings.get(name);
     if (!o) bindings.push({ kind: 'new', name, type: b.typeText, line: b.line });
-    else if (o.full === b.full) bindings.push({ kind: 'carried', name, type: b.typeText, line: b.line });
+    else if (b.notState !== undefined || o.notState !== undefined) {
+      bindings.push({ kind: 'renewed', name, type: b.typeText, line: b.line, reason: `holds ${b.notState ?? o.notState}` });
+    } else if (b.declKind === 'const' && initChanged.includes(name)) {
+      bindings.push({ kind: 'renewed', name, type: b.typeText, line: b.line, reason: 'its initializer changed' });
+    } else if (o.full === b.full) bindings.push({ kind: 'carried', name, type: b.typeText, line: b.line });
     else {
       const notState = b.notState ?? o.notState;
       const base = { kind: 'changed', name, oldType: o.typeText, newType: b.typeText, line: b.line, viaClassesOnly: o.nominal === b.nominal, widening: isWidening(o, b, fingerprint) } as const;

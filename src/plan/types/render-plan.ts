@@ -57,6 +57,8 @@ function bindingLine(b: BindingDiff): string {
       return `${b.name}: carried by name (${b.type})`;
     case 'changed':
       return `${b.name}: type changed ${b.oldType} -> ${b.newType}${b.oldType === b.newType ? ' (same text: a type it is made of changed)' : ''}${bindingNote(b)}`;
+    case 'renewed':
+      return `${b.name}: the new version's value (${b.reason})`;
     case 'new':
       return `${b.name}: new (${b.type})`;
     case 'dropped':

@@ -25,15 +25,25 @@ export interface VersionProgram {
 export type SourceFileCache = Map<string, ts.SourceFile>;
 
 // Used when no tsconfig.json is found above the version directory: what a
-// strict Node.js 20 project would configure.
+// strict Node.js 20 project would configure, with the module semantics baton
+// runs code with (ESM, `./x.js` naming `./x.ts`), and Node's types from the
+// baton installation when the program has none of its own.
+const BATON_TYPE_ROOT = fileURLToPath(new URL('../../../../node_modules/@types', import.meta.url));
 const DEFAULT_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
   lib: ['lib.es2023.d.ts'],
+  types: ['node'],
   strict: true,
   skipLibCheck: true,
+  resolveJsonModule: true,
 };
+
+function defaultOptions(root: string): ts.CompilerOptions {
+  const own = ts.sys.directoryExists(join(root, 'node_modules', '@types', 'node'));
+  return own || !ts.sys.directoryExists(join(BATON_TYPE_ROOT, 'node')) ? { ...DEFAULT_OPTIONS } : { ...DEFAULT_OPTIONS, typeRoots: [BATON_TYPE_ROOT] };
+}
 
 export interface LoadOptions {
   /** Also load `baton.update.ts` from the root of this version. */
@@ -76,7 +86,7 @@ export async function loadVersion(root: string, opts: LoadOptions = {}): Promise
 /** The nearest tsconfig.json at or above `root`, its options, and the ambient `.d.ts` files it includes. */
 function readOptions(root: string): { options: ts.CompilerOptions; ambient: string[]; configFile: string | undefined } {
   const configFile = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');
-  if (!configFile) return { options: { ...DEFAULT_OPTIONS, noEmit: true }, ambient: [], configFile: undefined };
+  if (!configFile) return { options: { ...defaultOptions(root), noEmit: true }, ambient: [], configFile: undefined };
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   if (read.error) throw new BatonError('E_COMPILE', `${configFile}: ${flatten(read.error.messageText)}`, 'Fix the tsconfig.json, or move the version directory out from under it.');
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile), undefined, configFile);

@@ -145,3 +145,27 @@ describe('baton update: structural reloads with state carried and transformed', 
     assert.match(r.stderr, /no previous version to return to \[E_NO_PREVIOUS\]/);
   });
 });
+
+describe('baton update: a type changed behind an unchanged module', () => {
+  it('runs the binding transformer in place for a module whose code did not change', async () => {
+    const fix = join(ROOT, 'test', 'fixtures', 'hidden');
+    const program = new Program(['--name', `hidden-${process.pid}`, join(fix, 'v1', 'main.ts')]);
+    try {
+      const port = Number((await program.waitFor(/port (\d+)/))[1]);
+      await get(port, '/set?k=a&v=1');
+      const r = await baton(['update', `hidden-${process.pid}`, join(fix, 'v2'), '--json']);
+      const outcome = JSON.parse(r.stdout) as Outcome;
+      assert.equal(outcome.status, 'applied', r.stdout);
+      assert.deepEqual(
+        outcome.modules.map((m) => [m.id, m.mechanism]),
+        [
+          ['main.ts', 'patch'],
+          ['store.ts', 'state'],
+        ],
+      );
+      assert.equal(await get(port, '/get?k=a'), '{"value":"1","hits":1}');
+    } finally {
+      await program.stop();
+    }
+  });
+});

@@ -5,7 +5,8 @@ import type { VersionInfo } from '../control/protocol.js';
 /** What happened to one module in an update. */
 export interface ModuleReport {
   readonly id: string;
-  readonly mechanism: 'patch' | 'reload' | 'added' | 'removed';
+  /** state: the module keeps its code, a transformer changed its state in place. */
+  readonly mechanism: 'patch' | 'reload' | 'added' | 'removed' | 'state';
   readonly functions: readonly ChangedFunction[];
   readonly reasons: readonly string[];
   /** Top-level bindings: how each got its value in the new version. */

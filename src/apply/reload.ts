@@ -28,7 +28,14 @@ type Ctor = abstract new (...args: never[]) => object;
  * into new values and checks class transformers, without any change the
  * program can see. Throws (after discarding what it built) if anything fails.
  */
-export async function prepareReload(runtime: Runtime, root: string, modules: readonly PreparedModule[], loadSpec: (stage: Stage) => Promise<UpdateSpec | undefined>): Promise<{ reload: PreparedReload; spec: UpdateSpec | undefined }> {
+export async function prepareReload(
+  runtime: Runtime,
+  root: string,
+  modules: readonly PreparedModule[],
+  loadSpec: (stage: Stage) => Promise<UpdateSpec | undefined>,
+  /** More preparation that may fail, run before the dispose hooks (in-place transformers). */
+  beforeDispose: (spec: UpdateSpec | undefined) => void,
+): Promise<{ reload: PreparedReload; spec: UpdateSpec | undefined }> {
   const graph = runtime.graph;
   const staged = new Map(modules.filter((m) => m.change.kind === 'reload' || m.change.kind === 'added').map((m) => [m.id, m]));
   const stage = new Stage(graph, root, staged);
@@ -71,6 +78,7 @@ export async function prepareReload(runtime: Runtime, root: string, modules: rea
       });
     }
     prepareMigrations(runtime, stage, migrations, warnings);
+    beforeDispose(spec);
     const removed = modules.filter((m) => m.change.kind === 'removed').map((m) => m.id);
     // Last, once nothing else can fail: the old instances' dispose hooks.
     for (const id of [...stage.instances.keys(), ...removed]) {

@@ -4,6 +4,7 @@ import { loadUpdateSpec } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ModuleReport, UpdateOutcome } from './outcome.js';
 import { patchAll, type ScriptPatch } from './patch.js';
+import { prepareInPlace, type InPlaceState } from './in-place.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
 import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
 import type { Runtime } from './runtime.js';
@@ -70,14 +71,23 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 
   let reload: PreparedReload | undefined;
   let spec: UpdateSpec | undefined;
+  let inPlace: InPlaceState | undefined;
+  const reloaded = new Set(changed.filter((m) => m.change.kind !== 'patch').map((m) => m.id));
   try {
     if (needsReload) {
-      const result = await prepareReload(runtime, prepared.root, changed, async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage)));
+      const result = await prepareReload(
+        runtime,
+        prepared.root,
+        changed,
+        async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage)),
+        (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
+      );
       reload = result.reload;
       spec = result.spec;
       warnings.push(...reload.warnings);
-    } else if (options.direction === 'forward') {
-      spec = await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph);
+    } else {
+      spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph);
+      inPlace = prepareInPlace(runtime, spec, reloaded);
     }
   } catch (error) {
     return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: { pauseMs, totalMs: performance.now() - started } };
@@ -85,6 +95,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 
   const commit = await untilUnblocked(patches, deadline, () => {
     if (reload) commitReload(runtime, reload);
+    inPlace?.commit();
     for (const m of changed) if (m.change.kind === 'patch') runtime.graph.records.get(m.id)!.current.compiled = m.compiled!;
     runtime.graph.root = prepared.root;
   });
@@ -103,6 +114,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined };
     runtime.current = { ...runtime.current, info: to };
   }
+  modules.push(...(inPlace?.reports ?? []));
   if (reload) {
     modules = modules.map((m) => ({
       ...m,

@@ -56,14 +56,15 @@ const EMPTY: ModuleShape = { bindings: new Map(), classes: new Map() };
  * `initChanged`: constants whose compiled initializer changed (from the
  * compiled-code comparison), which the runtime does not carry either.
  */
-export function compareShapes(before: ModuleShape | undefined, after: ModuleShape | undefined, functions: readonly ChangedFunction[], initChanged: readonly string[] = []): TypeDiff {
+export function compareShapes(before: ModuleShape | undefined, after: ModuleShape | undefined, functions: readonly ChangedFunction[], initChanged: readonly string[] = [], reloaded = true): TypeDiff {
   const oldShape = before ?? EMPTY;
   const newShape = after ?? EMPTY;
   const bindings: BindingDiff[] = [];
   for (const [name, b] of newShape.bindings) {
     const o = oldShape.bindings.get(name);
     if (!o) bindings.push({ kind: 'new', name, type: b.typeText, line: b.line });
-    else if (b.notState !== undefined || o.notState !== undefined) {
+    // A patched or unchanged module keeps every value it has: nothing is renewed.
+    else if (reloaded && (b.notState !== undefined || o.notState !== undefined)) {
       bindings.push({ kind: 'renewed', name, type: b.typeText, line: b.line, reason: `holds ${b.notState ?? o.notState}` });
     } else if (b.declKind === 'const' && initChanged.includes(name)) {
       bindings.push({ kind: 'renewed', name, type: b.typeText, line: b.line, reason: 'its initializer changed' });

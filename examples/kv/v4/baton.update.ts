@@ -6,6 +6,8 @@
 // New modules: clients.ts (per-connection Client objects; connections open
 // before the update are not in its `clients` registry: v3 kept none) and
 // info.ts. Both start fresh.
+//
+// The program hook is hand-written: the type diff sees `db` dropped and `dbs` new, so --stubs writes none.
 import { defineUpdate } from 'baton';
 import type { Entry } from './store.js';
 

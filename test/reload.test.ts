@@ -169,3 +169,29 @@ describe('baton update: a type changed behind an unchanged module', () => {
     }
   });
 });
+
+describe('baton update: an importer starts using an export that is new in this version', () => {
+  it('patches the importer, reloads the module, and warns about its undisposed top-level timer', async () => {
+    const fix = join(ROOT, 'test', 'fixtures', 'newexport');
+    const target = `newexport-${process.pid}`;
+    const program = new Program(['--name', target, join(fix, 'v1', 'main.ts')]);
+    try {
+      const port = Number((await program.waitFor(/port (\d+)/))[1]);
+      assert.equal(await get(port, '/ada'), 'hello ada');
+      const r = await baton(['update', target, join(fix, 'v2'), '--json']);
+      const outcome = JSON.parse(r.stdout) as Outcome;
+      assert.equal(outcome.status, 'applied', r.stdout);
+      assert.deepEqual(
+        outcome.modules.map((m) => [m.id, m.mechanism]),
+        [
+          ['lib.ts', 'reload'],
+          ['main.ts', 'patch'],
+        ],
+      );
+      assert.equal(await get(port, '/ada'), 'HELLO ADA!');
+      assert.ok(outcome.warnings?.some((w) => /lib\.ts: its old version started an interval at top level and has no import\.meta\.hot\.dispose hook/.test(w)), JSON.stringify(outcome.warnings));
+    } finally {
+      await program.stop();
+    }
+  });
+});

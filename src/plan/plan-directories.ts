@@ -19,10 +19,10 @@ export async function planDirectories(oldRoot: string, newRoot: string): Promise
       const newFile = join(newRoot, id);
       if (!existsSync(newFile)) return { kind: 'removed', id };
       if (!existsSync(oldFile)) return { kind: 'added', id };
-      const [before, after] = await Promise.all([
-        readFile(oldFile, 'utf8').then((s) => compileModule(s, oldFile)),
-        readFile(newFile, 'utf8').then((s) => compileModule(s, newFile)),
-      ]);
+      const [oldText, newText] = await Promise.all([readFile(oldFile, 'utf8'), readFile(newFile, 'utf8')]);
+      // Most modules of a release are byte-for-byte the same: no need to compile them.
+      if (oldText === newText) return { kind: 'unchanged', id };
+      const [before, after] = await Promise.all([compileModule(oldText, oldFile), compileModule(newText, newFile)]);
       return compareModule(id, before, after);
     }),
   );

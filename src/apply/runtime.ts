@@ -8,6 +8,8 @@ import type { ClassMigration } from '../state/class-migration.js';
 import type { UpdateOutcome } from './outcome.js';
 import { runUpdate } from './update.js';
 
+const MAX_HISTORY = 200;
+
 /** A version the program ran, kept so `baton rollback` can return to it. */
 export interface VersionRecord {
   readonly info: VersionInfo;
@@ -94,6 +96,8 @@ export class Runtime {
           to: outcome.status === 'applied' ? `${outcome.to.label} ${outcome.to.hash}` : `${from.label} ${from.hash}`,
           summary: outcome.status === 'applied' ? `${outcome.modules.length} module(s), pause ${outcome.timing.pauseMs.toFixed(2)} ms` : outcome.reason.message,
         });
+        // A long-lived program updated thousands of times keeps the recent past only.
+        if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
       }
       return outcome;
     } finally {

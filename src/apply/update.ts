@@ -109,6 +109,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const to = runtime.versionInfo(prepared.root);
   if (options.direction === 'forward') {
     runtime.previous.push(previous);
+    // Each version keeps its transformer file alive; rollback reaches back this far.
+    if (runtime.previous.length > MAX_ROLLBACK_DEPTH) runtime.previous.shift();
     runtime.current = { info: to, spec };
   } else {
     runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined };
@@ -130,6 +132,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   }
   return { status: 'applied', from, to, modules, warnings, timing: { pauseMs, totalMs: performance.now() - started } };
 }
+
+const MAX_ROLLBACK_DEPTH = 32;
 
 type Attempt = ReturnType<typeof patchAll>;
 

@@ -1,5 +1,5 @@
 import type { ModuleRecord } from '../runner/module-graph.js';
-import { ReachableWalk } from '../state/reachable.js';
+import { stateWalk } from '../state/reachable.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ModuleReport } from './outcome.js';
 import type { Runtime } from './runtime.js';
@@ -48,7 +48,7 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
       if (typeof cls !== 'function' || !cls.prototype) throw new Error(`baton.update.ts: ${id} has no class ${name}`);
       const proto = cls.prototype as object;
       const prepared: Array<[Record<string, unknown>, object]> = [];
-      stateWalk(runtime).step((value) => {
+      stateWalk([...runtime.graph.records.values()].map((r) => r.current)).step((value) => {
         if (Object.getPrototypeOf(value) === proto) prepared.push([value as Record<string, unknown>, transformer.fields(value)]);
       });
       writes.push(() => {
@@ -67,17 +67,4 @@ function recordOf(runtime: Runtime, id: string): ModuleRecord {
   const record = runtime.graph.records.get(id);
   if (!record) throw new Error(`baton.update.ts names module ${id}, which the program has not loaded`);
   return record;
-}
-
-function stateWalk(runtime: Runtime): ReachableWalk {
-  const roots: unknown[] = [];
-  const prototypes = new Set<object>();
-  for (const record of runtime.graph.records.values()) {
-    for (const [get] of Object.values(record.current.bindings)) {
-      const value = get();
-      if (typeof value === 'function' && value.prototype) prototypes.add(value.prototype as object);
-      else roots.push(value);
-    }
-  }
-  return new ReachableWalk(roots, prototypes);
 }

@@ -3,7 +3,7 @@ import type { ModuleInstance } from '../runner/instance.js';
 import { pointNamespace } from '../runner/namespace.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
 import { ClassMigration } from '../state/class-migration.js';
-import { ReachableWalk } from '../state/reachable.js';
+import { stateWalk, type ReachableWalk } from '../state/reachable.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { BindingReport, ClassReport } from './outcome.js';
@@ -186,26 +186,11 @@ function prepareMigrations(runtime: Runtime, stage: Stage, migrations: ClassMigr
   }
 }
 
-/** Every module binding the program will hold after commit, as walk roots. */
+/** Every module binding the program will hold after commit, as walk roots (old classes count as app classes too). */
 function newStateWalk(runtime: Runtime, stage: Stage): ReachableWalk {
-  const roots: unknown[] = [];
-  const prototypes = new Set<object>();
-  const add = (instance: ModuleInstance) => {
-    for (const [get] of Object.values(instance.bindings)) {
-      const value = get();
-      if (typeof value === 'function' && value.prototype) prototypes.add(value.prototype as object);
-      else roots.push(value);
-    }
-  };
-  for (const record of runtime.graph.records.values()) add(stage.instances.get(record.id) ?? record.current);
-  for (const [id, instance] of stage.instances) if (!runtime.graph.records.has(id)) add(instance);
-  for (const record of runtime.graph.records.values()) {
-    for (const [get] of Object.values(record.current.bindings)) {
-      const value = get();
-      if (typeof value === 'function' && value.prototype) prototypes.add(value.prototype as object);
-    }
-  }
-  return new ReachableWalk(roots, prototypes);
+  const records = [...runtime.graph.records.values()];
+  const next = [...records.map((r) => stage.instances.get(r.id) ?? r.current), ...[...stage.instances].filter(([id]) => !runtime.graph.records.has(id)).map(([, i]) => i)];
+  return stateWalk(next, records.map((r) => r.current));
 }
 
 /** The synchronous commit: nothing here can fail in a way that leaves a mix of versions. */
@@ -243,7 +228,7 @@ export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigra
   const lazy = migrations.filter((m) => m.mode === 'lazy');
   if (lazy.length === 0) return;
   const started = performance.now();
-  const walk = newStateWalk(runtime, { instances: new Map() } as unknown as Stage);
+  const walk = stateWalk([...runtime.graph.records.values()].map((r) => r.current));
   const slice = () => {
     const until = performance.now() + 4;
     let more = true;

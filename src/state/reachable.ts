@@ -61,3 +61,32 @@ function* mapChildren(map: Map<unknown, unknown>): Generator<unknown> {
     yield value;
   }
 }
+
+/** What the walk needs of a module instance: its top-level bindings. */
+interface HasBindings {
+  readonly bindings: Record<string, readonly [() => unknown, (value: unknown) => void]>;
+}
+
+/**
+ * A walk over the program's state: roots are the values of `roots`' bindings;
+ * classes bound in `roots` or `classSources` count as the app's classes.
+ */
+export function stateWalk(roots: Iterable<HasBindings>, classSources: Iterable<HasBindings> = []): ReachableWalk {
+  const values: unknown[] = [];
+  const prototypes = new Set<object>();
+  const classOf = (value: unknown) => typeof value === 'function' && (value as { prototype?: unknown }).prototype;
+  for (const instance of roots) {
+    for (const [get] of Object.values(instance.bindings)) {
+      const value = get();
+      if (classOf(value)) prototypes.add((value as { prototype: object }).prototype);
+      else values.push(value);
+    }
+  }
+  for (const instance of classSources) {
+    for (const [get] of Object.values(instance.bindings)) {
+      const value = get();
+      if (classOf(value)) prototypes.add((value as { prototype: object }).prototype);
+    }
+  }
+  return new ReachableWalk(values, prototypes);
+}

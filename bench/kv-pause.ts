@@ -53,6 +53,31 @@ interface Sample {
   fillMs: number;
   keysAfter: number;
   spotCheckWrong: number;
+  /** Longest PING round trip seen by a probe client looping PINGs during the update: the stall as a client sees it. */
+  probeMaxMs: number;
+}
+
+/** Loops PING on its own connection until stopped; returns the longest round trip. */
+function probe(port: number): { stop: () => Promise<number> } {
+  const c = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+  let running = true;
+  let worst = 0;
+  const done = (async () => {
+    await c.connect();
+    while (running) {
+      const t0 = performance.now();
+      await c.ping();
+      worst = Math.max(worst, performance.now() - t0);
+    }
+    c.disconnect();
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return worst;
+    },
+  };
 }
 
 async function fill(client: Redis, keys: number): Promise<void> {
@@ -75,7 +100,11 @@ async function sample(s: Scenario, keys: number): Promise<Sample> {
     await fill(client, keys);
     const fillMs = performance.now() - t0;
     const rssBeforeMiB = rssMiB(server.pid!);
+    const pinger = probe(port);
+    await new Promise((r) => setTimeout(r, 200));
     const r = await batonCli(['update', name, s.to, '--json', '--no-check'], env);
+    await new Promise((r) => setTimeout(r, 200));
+    const probeMaxMs = await pinger.stop();
     let outcome: { status: string; timing?: { pauseMs: number; totalMs: number }; modules: Array<{ mechanism: string; classes?: Array<{ mode: string; instances: number }> }>; reason?: { message: string } };
     try {
       outcome = JSON.parse(r.stdout);
@@ -102,6 +131,7 @@ async function sample(s: Scenario, keys: number): Promise<Sample> {
       fillMs,
       keysAfter,
       spotCheckWrong: wrong,
+      probeMaxMs,
     };
   } finally {
     client.disconnect();
@@ -115,27 +145,28 @@ for (const keys of SIZES) {
     for (let i = 0; i < samplesFor(keys); i++) {
       const r = await sample(s, keys);
       samples.push(r);
-      console.log(`${s.label.padEnd(20)} ${int(keys).padStart(9)} keys: ${r.status}, pause ${fmt(r.pauseMs)} ms (total ${fmt(r.totalMs, 0)} ms), ${r.mechanisms.join('+')}${r.migrated ? `, ${int(r.migrated)} migrated` : ''}, RSS ${fmt(r.rssBeforeMiB, 0)} MiB, keys after ${int(r.keysAfter)}, spot-check wrong ${r.spotCheckWrong}`);
+      console.log(`${s.label.padEnd(20)} ${int(keys).padStart(9)} keys: ${r.status}, pause ${fmt(r.pauseMs)} ms, probe max ${fmt(r.probeMaxMs)} ms (total ${fmt(r.totalMs, 0)} ms), ${r.mechanisms.join('+')}${r.migrated ? `, ${int(r.migrated)} migrated` : ''}, RSS ${fmt(r.rssBeforeMiB, 0)} MiB, keys after ${int(r.keysAfter)}, spot-check wrong ${r.spotCheckWrong}`);
     }
   }
 }
 
 const pick = (sc: string, keys: number) => samples.filter((x) => x.scenario === sc && x.keys === keys);
 const med = (sc: string, keys: number) => median(pick(sc, keys).filter((x) => x.status === 'applied').map((x) => x.pauseMs));
-const header = ['keys', 'RSS before (MiB)', ...SCENARIOS.map((s) => `${s.label} pause ms`), 'eager: instances migrated'];
-const rows = SIZES.map((keys) => [int(keys), fmt(median(samples.filter((x) => x.keys === keys).map((x) => x.rssBeforeMiB)), 0), ...SCENARIOS.map((s) => fmt(med(s.id, keys))), int(median(pick('eager', keys).map((x) => x.migrated)))]);
+const probeMed = (sc: string, keys: number) => median(pick(sc, keys).filter((x) => x.status === 'applied').map((x) => x.probeMaxMs));
+const header = ['keys', 'RSS before (MiB)', ...SCENARIOS.map((s) => `${s.label}: pauseMs / client-seen stall, ms`), 'eager: instances migrated'];
+const rows = SIZES.map((keys) => [int(keys), fmt(median(samples.filter((x) => x.keys === keys).map((x) => x.rssBeforeMiB)), 0), ...SCENARIOS.map((s) => `${fmt(med(s.id, keys))} / ${fmt(probeMed(s.id, keys))}`), int(median(pick('eager', keys).map((x) => x.migrated)))]);
 console.log('\nupdate pause (median) against keys');
 printTable(header, rows);
 
 const failures = samples.filter((x) => x.status !== 'applied' || x.keysAfter !== x.keys || x.spotCheckWrong > 0);
 const largest = SIZES[SIZES.length - 1]!;
-writeSvg(NAME, lineChart({ title: 'kv: update pause against keys', xLabel: 'keys in the store (log scale)', yLabel: 'pause, ms (log scale)', logY: true, series: SCENARIOS.map((s) => ({ label: s.label, points: SIZES.map((k) => ({ x: k, y: med(s.id, k) })) })) }));
+writeSvg(NAME, lineChart({ title: 'kv: update pause (timing.pauseMs) against keys', xLabel: 'keys in the store (log scale)', yLabel: 'pause, ms (log scale)', logY: true, series: SCENARIOS.map((s) => ({ label: s.label, points: SIZES.map((k) => ({ x: k, y: med(s.id, k) })) })) }));
 const targets: Target[] = []; // the issue sets no pause target; availability.ts checks latency inside update windows
 function growth(what: string, id: string): string {
   const a = med(id, SIZES[0]!);
   const b = med(id, largest);
   const mid = largest > 100_000 ? `, ${fmt(med(id, 100_000))} ms at 100,000` : '';
-  return `${what}: ${fmt(a)} ms at ${int(SIZES[0]!)} keys${mid}, ${fmt(b)} ms at ${int(largest)} (x${fmt(b / a, 1)}).`;
+  return `${what}: ${fmt(a)} ms at ${int(SIZES[0]!)} keys${mid}, ${fmt(b)} ms at ${int(largest)} (x${fmt(b / a, 1)}; client-seen stall ${fmt(probeMed(id, SIZES[0]!))} -> ${fmt(probeMed(id, largest))} ms).`;
 }
 const md = `### Update pause against state size
 

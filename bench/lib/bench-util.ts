@@ -12,9 +12,13 @@ import { batonCli, median, percentile, ROOT } from './process.js';
 export const QUICK = process.argv.includes('--quick');
 
 /** A fresh temp dir (under os.tmpdir(), never the repo), removed at exit. */
+const temps: string[] = [];
+process.once('exit', () => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `baton-bench-${prefix}-`));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  temps.push(dir);
   return dir;
 }
 

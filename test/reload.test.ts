@@ -121,8 +121,12 @@ describe('baton update: structural reloads with state carried and transformed', 
   });
 
   it('an interval registered by v1 calls the new version of the module it imports', async () => {
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(await q('/beat'), 'beat-v2');
+    let beat = '';
+    for (let i = 0; i < 100 && beat !== 'beat-v2'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      beat = await q('/beat');
+    }
+    assert.equal(beat, 'beat-v2');
   });
 
   it('rollback returns to the old code and, through the reverse transformers, to the old state', async () => {

@@ -28,8 +28,10 @@ export interface ClassReport {
 }
 
 export interface Timing {
-  /** The longest stretch the update blocked the event loop, in ms. */
+  /** The longest stretch the update blocked the program's event loop, prepare and commit alike, in ms. */
   readonly pauseMs: number;
+  /** The synchronous commit alone (patches, namespace swaps, migrations), in ms. */
+  readonly commitMs: number;
   /** Wall time from request to outcome, in ms. */
   readonly totalMs: number;
 }

@@ -77,7 +77,7 @@ export async function prepareReload(
         },
       });
     }
-    prepareMigrations(runtime, stage, migrations, warnings);
+    await prepareMigrations(runtime, stage, migrations, warnings);
     beforeDispose(spec);
     const removed = modules.filter((m) => m.change.kind === 'removed').map((m) => m.id);
     // Last, once nothing else can fail: the old instances' dispose hooks.
@@ -151,38 +151,43 @@ function classMigrations(old: ModuleInstance, next: ModuleInstance, transformers
 }
 
 /**
- * Finds the instances of changed classes in the program's state and runs
- * their transformers before commit: all of them (eager), or one as a sample
- * (lazy). Lazy falls back to eager where it could let new code read an
- * old-shaped field.
+ * Checks class transformers before commit without changing anything: for
+ * lazy classes, on a sample (the walk stops once every lazy class has one);
+ * for eager ones, on every instance, in slices that let the event loop turn.
+ * Lazy falls back to eager where it could let new code read an old-shaped
+ * field.
  */
-function prepareMigrations(runtime: Runtime, stage: Stage, migrations: ClassMigration[], warnings: string[]): void {
+async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: ClassMigration[], warnings: string[]): Promise<void> {
   const active = migrations.filter((m) => m.transformer);
-  if (active.length === 0) return;
+  const lazy = active.filter((m) => m.mode === 'lazy');
+  if (lazy.length > 0) {
+    const walk = newStateWalk(runtime, stage);
+    let more = true;
+    while (more && lazy.some((m) => !m.sample)) {
+      more = walk.step((value) => {
+        for (const m of lazy) if (!m.sample && m.isOldInstance(value)) m.sample = value;
+      }, 1000);
+    }
+  }
+  for (const m of lazy) {
+    const unsafe = m.sample ? m.lazyUnsafeField(m.sample) : undefined;
+    if (unsafe === undefined) continue;
+    warnings.push(`${m.moduleId}: class ${m.name} was transformed eagerly, not lazily: field '${unsafe}' keeps its name with a new value, and a lazy read of it could see the old shape`);
+    m.mode = 'eager';
+  }
+  const eager = active.filter((m) => m.mode === 'eager');
+  if (eager.length === 0) return;
   const walk = newStateWalk(runtime, stage);
-  const samples = new Map<ClassMigration, object>();
-  walk.step((value) => {
-    for (const m of active) {
-      if (!m.isOldInstance(value)) continue;
-      if (m.mode === 'lazy') {
-        if (!samples.has(m)) samples.set(m, value);
-      } else m.prepare(value);
+  for (;;) {
+    const until = performance.now() + 4;
+    let more = true;
+    while (more && performance.now() < until) {
+      more = walk.step((value) => {
+        for (const m of eager) if (m.isOldInstance(value)) m.check(value);
+      }, 2000);
     }
-  });
-  for (const m of active) {
-    const sample = samples.get(m);
-    if (m.mode !== 'lazy' || !sample) continue;
-    const unsafe = m.lazyUnsafeField(sample);
-    if (unsafe !== undefined) {
-      warnings.push(`${m.moduleId}: class ${m.name} was transformed eagerly, not lazily: field '${unsafe}' keeps its name with a new value, and a lazy read of it could see the old shape`);
-      m.mode = 'eager';
-      const again = newStateWalk(runtime, stage);
-      again.step((value) => {
-        if (m.isOldInstance(value)) m.prepare(value);
-      });
-    } else {
-      m.addFieldTraps(sample);
-    }
+    if (!more) return;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -193,9 +198,19 @@ function newStateWalk(runtime: Runtime, stage: Stage): ReachableWalk {
   return stateWalk(next, records.map((r) => r.current));
 }
 
-/** The synchronous commit: nothing here can fail in a way that leaves a mix of versions. */
+/**
+ * The synchronous commit. First what can still fail: eager transformers run
+ * on every instance as it is now (their results are applied only once all
+ * have succeeded). Nothing after that can leave a mix of versions.
+ */
 export function commitReload(runtime: Runtime, reload: PreparedReload): void {
   const graph = runtime.graph;
+  const eager = reload.migrations.filter((m) => m.mode === 'eager' && m.transformer);
+  if (eager.length > 0) {
+    newStateWalk(runtime, reload.stage).step((value) => {
+      for (const m of eager) if (m.isOldInstance(value)) m.collect(value);
+    });
+  }
   for (const [id, instance] of reload.stage.instances) {
     const record = graph.records.get(id);
     const ns = reload.stage.namespaces.get(id)!;

@@ -5,6 +5,7 @@ import type { UpdateSpec } from '../state/update-spec.js';
 import type { ModuleReport, UpdateOutcome } from './outcome.js';
 import { patchAll, type ScriptPatch } from './patch.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
+import { PauseMeter } from './pause-meter.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
 import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
 import type { Runtime } from './runtime.js';
@@ -24,7 +25,7 @@ export interface UpdateOptions {
  * an expected failure.
  */
 export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOptions): Promise<UpdateOutcome> {
-  const started = performance.now();
+  const meter = new PauseMeter();
   const from = runtime.info().version;
   let modules: ModuleReport[] = [];
   const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
@@ -58,15 +59,14 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     });
   const needsReload = changed.some((m) => m.change.kind !== 'patch');
   const deadline = Date.now() + options.timeoutMs;
-  let pauseMs = 0;
 
   // With a reload to prepare, wait for quiescence first, so a blocked patch
   // never costs a prepared reload. (A dry run is a heap walk per script:
   // a patch-only update skips it and patches directly.)
   if (needsReload && patches.length > 0) {
     const ready = await untilUnblocked(patches, deadline);
-    pauseMs = Math.max(pauseMs, ready.pauseMs);
-    if (ready.kind !== 'applied') return aborted(ready, patches, changed, modules, from, pauseMs, started);
+    meter.stretch(ready.pauseMs);
+    if (ready.kind !== 'applied') return aborted(ready, changed, modules, from, meter);
   }
 
   let reload: PreparedReload | undefined;
@@ -90,19 +90,26 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       inPlace = prepareInPlace(runtime, spec, reloaded);
     }
   } catch (error) {
-    return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: { pauseMs, totalMs: performance.now() - started } };
+    return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: meter.timing() };
   }
 
-  const commit = await untilUnblocked(patches, deadline, () => {
-    if (reload) commitReload(runtime, reload);
-    inPlace?.commit();
-    for (const m of changed) if (m.change.kind === 'patch') runtime.graph.records.get(m.id)!.current.compiled = m.compiled!;
-    runtime.graph.root = prepared.root;
-  });
-  pauseMs = Math.max(pauseMs, commit.pauseMs);
+  let commit: Attempt;
+  try {
+    commit = await untilUnblocked(patches, deadline, () => {
+      if (reload) commitReload(runtime, reload);
+      inPlace?.commit();
+      for (const m of changed) if (m.change.kind === 'patch') runtime.graph.records.get(m.id)!.current.compiled = m.compiled!;
+      runtime.graph.root = prepared.root;
+    });
+  } catch (error) {
+    // An eager transformer threw at commit, before anything was applied; the patches were put back.
+    await reload?.stage.discard();
+    return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: meter.timing() };
+  }
+  meter.stretch(commit.pauseMs, true);
   if (commit.kind !== 'applied') {
     await reload?.stage.discard();
-    return aborted(commit, patches, changed, modules, from, pauseMs, started);
+    return aborted(commit, changed, modules, from, meter);
   }
 
   const previous = runtime.current;
@@ -130,7 +137,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       startLazySweep(runtime, lazy, (ms) => entries.forEach((e) => (e.doneMs = ms)));
     }
   }
-  return { status: 'applied', from, to, modules, warnings, timing: { pauseMs, totalMs: performance.now() - started } };
+  return { status: 'applied', from, to, modules, warnings, timing: meter.timing() };
 }
 
 const MAX_ROLLBACK_DEPTH = 32;
@@ -150,8 +157,8 @@ async function untilUnblocked(patches: readonly ScriptPatch[], deadline: number,
 
 
 
-function aborted(attempt: Attempt, patches: readonly ScriptPatch[], changed: readonly PreparedModule[], modules: ModuleReport[], from: UpdateOutcome['from'], pauseMs: number, started: number): UpdateOutcome {
-  const timing = { pauseMs, totalMs: performance.now() - started };
+function aborted(attempt: Attempt, changed: readonly PreparedModule[], modules: ModuleReport[], from: UpdateOutcome['from'], meter: PauseMeter): UpdateOutcome {
+  const timing = meter.timing();
   if (attempt.kind === 'blocked') {
     const blockers = changed
       .filter((m) => attempt.blocked.includes(m.id) && m.change.kind === 'patch')
@@ -168,7 +175,6 @@ function aborted(attempt: Attempt, patches: readonly ScriptPatch[], changed: rea
   if (attempt.kind === 'failed') {
     return { status: 'aborted', from, reason: { code: 'E_PATCH', message: `V8 refused to patch ${attempt.id}: ${attempt.result.status}${attempt.result.message ? ` ${attempt.result.message}` : ''}`, hint: 'nothing was changed; report this with the two versions of the module' }, modules, blockers: [], timing };
   }
-  void patches;
   throw new Error('unreachable');
 }
 

@@ -15,7 +15,7 @@ export function renderOutcome(outcome: UpdateOutcome): string {
   switch (outcome.status) {
     case 'applied':
       lines.push(`applied: ${outcome.from.label} (${outcome.from.hash}) -> ${outcome.to.label} (${outcome.to.hash})`);
-      lines.push(`  pause ${outcome.timing.pauseMs.toFixed(2)} ms, total ${outcome.timing.totalMs.toFixed(0)} ms`);
+      lines.push(`  pause ${outcome.timing.pauseMs.toFixed(2)} ms (commit ${outcome.timing.commitMs.toFixed(2)} ms), total ${outcome.timing.totalMs.toFixed(0)} ms`);
       break;
     case 'planned':
       lines.push(`plan (dry run, nothing changed) from ${outcome.from.label} (${outcome.from.hash})`);

@@ -19,8 +19,10 @@ const successors = new WeakMap<object, ClassMigration>();
  * a field it lacks.
  */
 export class ClassMigration {
-  /** Eager: every reachable instance, with its new fields computed before commit. */
-  private readonly prepared: Array<[object, object]> = [];
+  /** Eager: the instances and their new fields, computed at commit from the values they hold then. */
+  private readonly pending: Array<[object, object]> = [];
+  /** Lazy: one old instance, to check lazy safety and to learn which fields are new. */
+  sample: object | undefined;
   private sweeping = false;
   migrated = 0;
 
@@ -38,10 +40,17 @@ export class ClassMigration {
     return Object.getPrototypeOf(value) === this.oldClass.prototype;
   }
 
-  /** Before commit: run the transformer on an instance (throws if the transformer does). */
-  prepare(instance: object): void {
-    if (!this.transformer) return;
-    this.prepared.push([instance, this.fieldsOf(instance)]);
+  /** Before commit: run the transformer on an instance and discard the result (throws if the transformer does). */
+  check(instance: object): void {
+    if (this.transformer) this.fieldsOf(instance);
+  }
+
+  /**
+   * At commit, before anything is applied: the new fields of an instance as
+   * it is now (values computed earlier could be stale by the time of commit).
+   */
+  collect(instance: object): void {
+    if (this.transformer) this.pending.push([instance, this.fieldsOf(instance)]);
   }
 
   /**
@@ -57,10 +66,6 @@ export class ClassMigration {
     return undefined;
   }
 
-  get preparedCount(): number {
-    return this.prepared.length;
-  }
-
   /** At commit: cannot fail (transformers already ran for eager; lazy traps only install). */
   commit(): void {
     const oldProto = this.oldClass.prototype as Record<PropertyKey, unknown>;
@@ -69,9 +74,12 @@ export class ClassMigration {
     for (const key of Reflect.ownKeys(oldProto)) if (key !== 'constructor') delete oldProto[key];
     Object.setPrototypeOf(oldProto, newProto);
     Object.setPrototypeOf(this.oldClass, this.newClass);
-    for (const [instance, fields] of this.prepared) this.apply(instance, fields);
-    this.prepared.length = 0;
-    if (this.mode === 'lazy') this.installTraps(oldProto, newProto);
+    for (const [instance, fields] of this.pending) this.apply(instance, fields);
+    this.pending.length = 0;
+    if (this.mode === 'lazy') {
+      this.installTraps(oldProto, newProto);
+      if (this.sample) this.addFieldTraps(this.sample);
+    }
   }
 
   /** The lazy sweep's visitor: migrates an old instance it meets. */
@@ -109,7 +117,7 @@ export class ClassMigration {
   }
 
   /** Lazy: transformer fields on first access. Fields an old object lacks are trapped too. */
-  addFieldTraps(sample: object): void {
+  private addFieldTraps(sample: object): void {
     if (!this.transformer) return;
     const oldProto = this.oldClass.prototype as object;
     const migration = this;

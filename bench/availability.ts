@@ -125,6 +125,7 @@ async function main(): Promise<number> {
     let at = 0; // index into VERSIONS
     let up = true;
     for (let n = 1; n <= UPDATES; n++) {
+      if (serverExit) break;
       if (up && at === VERSIONS.length - 1) up = false;
       if (!up && at === 0) up = true;
       const to = up ? at + 1 : at - 1;
@@ -225,7 +226,7 @@ async function main(): Promise<number> {
     const zero = stats.failed === 0 && stats.dropped === 0 && b.failedRuns === 0 && lost === 0 && notApplied.length === 0;
     const targets: Target[] = [
       { target: `zero failed requests and zero dropped connections across ${UPDATES} updates`, measured: `${stats.failed} failed, ${stats.dropped} dropped, ${b.failedRuns} redis-benchmark runs with errors, ${lost} keys lost, ${notApplied.length} updates not applied`, met: zero },
-      { target: `p99 latency inside update windows < 20 ms at ${int(KEYS)} keys`, measured: `${fmt(insideP99)} ms over all ${ops.length} windows; worst v1<->v2 (lazy) window p99 ${fmt(lazyP99)} ms`, met: insideP99 < 20 },
+      { target: `p99 latency inside update windows < 20 ms at ${int(KEYS)} keys`, measured: `${fmt(insideP99)} ms over all ${ops.length} windows together; worst single v1<->v2 (lazy) window p99 ${fmt(lazyP99)} ms`, met: insideP99 < 20 && lazyP99 < 20 },
     ];
     const worstStep = [...kinds].map(([k, list]) => ({ k, p99: Math.max(...list.map((o) => o.insideP99)), pause: Math.max(...list.map((o) => o.pauseMs)) })).sort((x, y) => y.p99 - x.p99)[0]!;
     const md = `### Availability across ${UPDATES} live updates under load
@@ -251,7 +252,7 @@ Per step (ioredis latency inside that step's windows):
 
 ${table(stepHeader, stepRows)}
 
-${zero ? `Zero failed requests, zero dropped connections and no lost key across ${UPDATES} updates: target met.` : `Target missed: ${targets[0]!.measured}.`} ${insideP99 < 20 ? `The p99 inside update windows, ${fmt(insideP99)} ms, is under 20 ms: target met.` : `The p99 inside update windows is ${fmt(insideP99)} ms, over the 20 ms target: the worst step is ${worstStep.k} (pause up to ${fmt(worstStep.pause)} ms, window p99 up to ${fmt(worstStep.p99)} ms), while the lazy v1<->v2 windows alone reach p99 ${fmt(lazyP99)} ms${lazyP99 < 20 ? ', under 20 ms' : ''}; requests queued behind an update's event-loop block wait out the whole pause.`}
+${zero ? `Zero failed requests, zero dropped connections and no lost key across ${UPDATES} updates: target met.` : `Target missed: ${targets[0]!.measured}.`} ${insideP99 < 20 && lazyP99 < 20 ? `The p99 inside update windows is ${fmt(insideP99)} ms over all windows and at most ${fmt(lazyP99)} ms in any single lazy v1<->v2 window: target met.` : `Latency target ${insideP99 < 20 ? 'met only in aggregate' : 'missed'}: the p99 over all windows together is ${fmt(insideP99)} ms (long patch windows full of fast requests dilute it), but single lazy v1<->v2 windows reach p99 ${fmt(lazyP99)} ms; the lazy reload's own timed pause is under 1 ms, yet clients see a stall of tens of ms that grows with the keyspace (kv-pause's probe column), work done outside the block baton times; the worst step overall is ${worstStep.k} (pause up to ${fmt(worstStep.pause)} ms, window p99 up to ${fmt(worstStep.p99)} ms).`}
 `;
     writeResults(NAME, md, { updates: UPDATES, keys: KEYS, clients: CLIENTS, finalVersion, ops, checks, load: { requests: stats.requests, failed: stats.failed, dropped: stats.dropped, errors: stats.errors, outside: { n: stats.outside.length, p50: p(stats.outside, 50), p99: p(stats.outside, 99), max: max(stats.outside) }, inside: { n: stats.inside.length, p50: p(stats.inside, 50), p99: insideP99, max: max(stats.inside) } }, redisBenchmark: { runs: b.runs, failedRuns: b.failedRuns, requests: b.requests, errors: b.errors }, lost, memory: { rssAfterFillMiB: rssStart, rssAfter1MiB: rssAfter1, rssAfterNMiB: rssAfterN }, lazyWindowP99: lazyP99, targets });
     return zero ? 0 : 1;

@@ -4,8 +4,8 @@
 // their json files.
 //   --quick          passed through to every script
 //   --only a,b       run only these scripts (the others' sections are left out)
-//   --assemble-only  run nothing; rebuild BENCHMARKS.md from the results on disk,
-//                    each section dated by its own json (for re-rendering only)
+//   --assemble-only  run nothing; rebuild BENCHMARKS.md from the results on disk
+//                    (with --only: just those), each section dated by its own json
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -60,7 +60,7 @@ if (!ASSEMBLE_ONLY) {
 // --assemble-only only the sections written in this run are used.
 const onDisk = existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)) : [];
 const names = [...ORDER.filter((n) => onDisk.includes(n)), ...onDisk.filter((n) => !ORDER.includes(n)).sort()];
-const fresh = (n: string) => ASSEMBLE_ONLY || records.some((r) => r.name === n && r.wroteResults);
+const fresh = (n: string) => (ASSEMBLE_ONLY ? !ONLY || ONLY.has(n) : records.some((r) => r.name === n && r.wroteResults));
 const sections = names.filter(fresh);
 
 interface TargetRow {

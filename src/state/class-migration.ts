@@ -10,6 +10,14 @@ type Ctor = abstract new (...args: never[]) => object;
 const successors = new WeakMap<object, ClassMigration>();
 
 /**
+ * Every replaced prototype of each class (by module and name), weakly held.
+ * Each update points all of them straight at the newest prototype, so an
+ * instance made several versions ago finds its methods in two steps, and the
+ * versions in between are not kept alive by a growing chain.
+ */
+const lineages = new Map<string, Set<WeakRef<object>>>();
+
+/**
  * One class whose new version replaces an old one. Old instances keep their
  * identity: the old prototype is emptied and chained to the new one, so they
  * find the new methods and `instanceof` holds for the class as the program
@@ -70,10 +78,21 @@ export class ClassMigration {
   commit(): void {
     const oldProto = this.oldClass.prototype as Record<PropertyKey, unknown>;
     const newProto = this.newClass.prototype as object;
-    successors.set(oldProto, this);
-    for (const key of Reflect.ownKeys(oldProto)) if (key !== 'constructor') delete oldProto[key];
-    Object.setPrototypeOf(oldProto, newProto);
-    Object.setPrototypeOf(this.oldClass, this.newClass);
+    // Only a migration with a transformer has anything to pass on to; a
+    // methods-only one would just keep the classes alive.
+    if (this.transformer) successors.set(oldProto, this);
+    // `constructor` goes too: an old instance's constructor is the class as the
+    // program now names it, and the old class (and its module) can be collected.
+    for (const key of Reflect.ownKeys(oldProto)) delete oldProto[key];
+    const key = `${this.moduleId}#${this.name}`;
+    const lineage = lineages.get(key) ?? new Set<WeakRef<object>>();
+    lineages.set(key, lineage);
+    lineage.add(new WeakRef(oldProto));
+    for (const ref of lineage) {
+      const proto = ref.deref();
+      if (proto === undefined) lineage.delete(ref);
+      else Object.setPrototypeOf(proto, newProto);
+    }
     for (const [instance, fields] of this.pending) this.apply(instance, fields);
     this.pending.length = 0;
     if (this.mode === 'lazy') {

@@ -100,6 +100,9 @@ export async function compileModule(source: string, file: string): Promise<Compi
   // require already returns ESM-shaped live namespaces, so the identity
   // function takes its place and exports added by a later version stay visible.
   cjs = cjs.replaceAll('__toESM(', '__baton_esm(').replaceAll(`${TLA}(`, 'await (');
+  // esbuild wraps the export object in a copy whose getters call the original
+  // getters; exposing the original makes every import a single getter call.
+  cjs = cjs.replace(/^module\.exports = __toCommonJS\((\w+_exports)\);$/m, 'module.exports = $1;');
   const mapAt = cjs.lastIndexOf('//# sourceMappingURL=');
   const map = mapAt >= 0 ? cjs.slice(mapAt) : '';
   const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;

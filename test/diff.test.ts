@@ -157,3 +157,10 @@ async function captured(run: () => Promise<number>): Promise<{ code: number; out
     process.stdout.write = write;
   }
 }
+
+test('module namespaces held in state compare by their exports, not by the version directory they live in', async () => {
+  const p = await plan('namespaces');
+  const all = mod(p, 'main.ts').bindings.find((b) => b.name === 'all');
+  assert.equal(all?.kind, 'carried', JSON.stringify(all));
+  assert.deepEqual(p.transformers, []);
+});

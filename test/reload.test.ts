@@ -199,3 +199,23 @@ describe('baton update: an importer starts using an export that is new in this v
     }
   });
 });
+
+describe('baton update: a lazy migration not yet finished when the next update arrives', () => {
+  it('an instance only a closure holds goes through every transformer in turn on first access', async () => {
+    const fix = join(ROOT, 'test', 'fixtures', 'chain');
+    const target = `chain-${process.pid}`;
+    const program = new Program(['--name', target, join(fix, 'v1', 'main.ts')]);
+    try {
+      const port = Number((await program.waitFor(/port (\d+)/))[1]);
+      assert.equal(await get(port, '/'), 'n=1 | n=2');
+      for (const v of ['v2', 'v3']) {
+        const r = await baton(['update', target, join(fix, v), '--json']);
+        assert.equal((JSON.parse(r.stdout) as Outcome).status, 'applied', r.stdout);
+      }
+      // 'a' was reachable (lazy sweep, then eager); the closure's instance is still v1-shaped until now.
+      assert.equal(await get(port, '/'), 'n=001 tag=old | n=002 tag=old');
+    } finally {
+      await program.stop();
+    }
+  });
+});

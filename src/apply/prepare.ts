@@ -37,6 +37,8 @@ export async function prepareVersion(graph: ModuleGraph, dir: string): Promise<P
         return;
       }
       const compiled = await readCompiled(file);
+      // Comparing parses both versions: let the program's event loop turn between modules.
+      await yieldToLoop();
       modules.set(record.id, { id: record.id, change: compareModule(record.id, record.current.compiled, compiled), file, compiled });
     }),
   );
@@ -55,6 +57,11 @@ export async function prepareVersion(graph: ModuleGraph, dir: string): Promise<P
     }
   }
   return { root, modules: [...modules.values()].sort((a, b) => a.id.localeCompare(b.id)) };
+}
+
+/** Resolves on the next turn of the event loop, not in the same microtask queue. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function readCompiled(file: string): Promise<CompiledModule> {

@@ -183,7 +183,7 @@ async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: Cla
     let more = true;
     while (more && performance.now() < until) {
       more = walk.step((value) => {
-        for (const m of eager) if (m.isOldInstance(value)) m.check(value);
+        for (const m of eager) m.check(value);
       }, 2000);
     }
     if (!more) return;
@@ -208,7 +208,10 @@ export function commitReload(runtime: Runtime, reload: PreparedReload): void {
   const eager = reload.migrations.filter((m) => m.mode === 'eager' && m.transformer);
   if (eager.length > 0) {
     newStateWalk(runtime, reload.stage).step((value) => {
-      for (const m of eager) if (m.isOldInstance(value)) m.collect(value);
+      for (const m of eager) {
+        if (m.isStraggler(value)) m.catchUp(value);
+        if (m.isOldInstance(value)) m.collect(value);
+      }
     });
   }
   for (const [id, instance] of reload.stage.instances) {

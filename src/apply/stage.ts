@@ -2,7 +2,7 @@ import type { ModuleGraph, Linker } from '../runner/module-graph.js';
 import { createInstance, type ModuleInstance } from '../runner/instance.js';
 import { createNamespace, pointNamespace, type Namespace } from '../runner/namespace.js';
 import type { Resolved } from '../runner/resolve.js';
-import type { PreparedModule } from './prepare.js';
+import { yieldToLoop, type PreparedModule } from './prepare.js';
 
 /**
  * The new version's module instances while an update is prepared: evaluated,
@@ -25,7 +25,11 @@ export class Stage implements Linker {
   ) {}
 
   async evaluateAll(): Promise<void> {
-    for (const id of this.staged.keys()) await this.ensure(id);
+    for (const id of this.staged.keys()) {
+      await this.ensure(id);
+      // The program keeps serving between the new modules' evaluations.
+      await yieldToLoop();
+    }
   }
 
   async link(resolved: Resolved, from: ModuleInstance): Promise<object> {

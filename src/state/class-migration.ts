@@ -44,13 +44,34 @@ export class ClassMigration {
     public mode: 'methods' | 'eager' | 'lazy',
   ) {}
 
+  /** A direct instance of the old class. */
   isOldInstance(value: object): boolean {
     return Object.getPrototypeOf(value) === this.oldClass.prototype;
   }
 
+  /**
+   * An instance an earlier lazy migration has not reached yet, whose chain of
+   * transformers leads to this migration's old class: it must go through
+   * them before this one.
+   */
+  isStraggler(value: object): boolean {
+    const oldProto = this.oldClass.prototype as object;
+    let proto = Object.getPrototypeOf(value) as object | null;
+    for (let step = successors.get(proto!); proto !== null && step?.transformer; step = successors.get(proto!)) {
+      proto = step.newClass.prototype as object;
+      if (proto === oldProto) return true;
+    }
+    return false;
+  }
+
   /** Before commit: run the transformer on an instance and discard the result (throws if the transformer does). */
   check(instance: object): void {
-    if (this.transformer) this.fieldsOf(instance);
+    if (this.transformer && this.isOldInstance(instance)) this.fieldsOf(instance);
+  }
+
+  /** At commit, before collecting: earlier lazy migrations catch up on a straggler (this one is not chained yet). */
+  catchUp(instance: object): void {
+    successors.get(Object.getPrototypeOf(instance) as object)?.migrate(instance);
   }
 
   /**
@@ -103,7 +124,10 @@ export class ClassMigration {
 
   /** The lazy sweep's visitor: migrates an old instance it meets. */
   visit(value: object): void {
-    if (this.mode === 'lazy' && this.isOldInstance(value)) this.migrate(value);
+    if (this.mode !== 'lazy') return;
+    if (this.isOldInstance(value)) this.migrate(value);
+    // Left behind by an earlier lazy migration: its chain now runs through this one.
+    else if (this.isStraggler(value)) this.catchUp(value);
   }
 
   set sweepRunning(value: boolean) {

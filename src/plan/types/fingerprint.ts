@@ -58,7 +58,10 @@ class Fingerprinter {
       // A named type starts a new depth budget: depth only bounds anonymous nesting.
       const expanded = this.object(type as ts.ObjectType, isNamed ? 0 : depth);
       if (!isNamed) return expanded;
-      const print = `${symbol.getName()}#${createHash('sha1').update(expanded).digest('base64url').slice(0, 12)}`;
+      // A module namespace (`import * as m`) is named by its absolute path, which
+      // differs between two version directories: its exports say what it is.
+      const name = symbol.flags & ts.SymbolFlags.ValueModule ? 'module' : symbol.getName();
+      const print = `${name}#${createHash('sha1').update(expanded).digest('base64url').slice(0, 12)}`;
       // An expansion cut short by a cycle (`@Name`) depends on where it was reached from.
       if (!expanded.includes('@')) this.named.set(type, print);
       return print;

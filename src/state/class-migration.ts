@@ -3,11 +3,29 @@ import type { ClassTransformer } from '../state/update-spec.js';
 type Ctor = abstract new (...args: never[]) => object;
 
 /**
- * The migration that replaced each class prototype. An instance a lazy
- * migration brings to version N while a later update has already replaced
- * version N goes on to the newest shape through every transformer in turn.
+ * The shape of a class version's instances: which fields they hold. A token
+ * stored on each prototype a migration touches. A reload that changes only
+ * methods keeps the shape (the new prototype gets the old token); a
+ * transformer makes a new one. So an instance on any earlier prototype of the
+ * same shape counts as an instance of the current version.
  */
-const successors = new WeakMap<object, ClassMigration>();
+const SHAPE = Symbol('baton.shape');
+type Shape = object;
+
+function shapeOf(proto: object | null): Shape | undefined {
+  return proto !== null && Object.prototype.hasOwnProperty.call(proto, SHAPE) ? ((proto as Record<symbol, Shape>)[SHAPE]) : undefined;
+}
+
+function setShape(proto: object, shape: Shape): void {
+  Object.defineProperty(proto, SHAPE, { value: shape, configurable: true, enumerable: false, writable: true });
+}
+
+/**
+ * The transformer migration that replaced each shape. An instance a lazy
+ * migration brings to shape N while a later update has already replaced
+ * shape N goes on to the newest shape through every transformer in turn.
+ */
+const successors = new WeakMap<Shape, ClassMigration>();
 
 /**
  * Every replaced prototype of each class (by module and name), weakly held.
@@ -31,7 +49,6 @@ export class ClassMigration {
   private readonly pending: Array<[object, object]> = [];
   /** Lazy: one old instance, to check lazy safety and to learn which fields are new. */
   sample: object | undefined;
-  private sweeping = false;
   migrated = 0;
 
   constructor(
@@ -42,11 +59,20 @@ export class ClassMigration {
     readonly transformer: ClassTransformer | undefined,
     /** Effective mode after the safety check (lazy may fall back to eager). */
     public mode: 'methods' | 'eager' | 'lazy',
-  ) {}
+  ) {
+    const oldProto = oldClass.prototype as object;
+    if (shapeOf(oldProto) === undefined) setShape(oldProto, {});
+    this.oldShape = shapeOf(oldProto)!;
+    this.newShape = transformer ? {} : this.oldShape;
+  }
 
-  /** A direct instance of the old class. */
+  /** The shape of the old version's instances, and of the new version's. */
+  private readonly oldShape: Shape;
+  private readonly newShape: Shape;
+
+  /** An instance with the old version's fields: of the old class, or of an earlier version with the same fields. */
   isOldInstance(value: object): boolean {
-    return Object.getPrototypeOf(value) === this.oldClass.prototype;
+    return shapeOf(Object.getPrototypeOf(value) as object | null) === this.oldShape;
   }
 
   /**
@@ -55,11 +81,10 @@ export class ClassMigration {
    * them before this one.
    */
   isStraggler(value: object): boolean {
-    const oldProto = this.oldClass.prototype as object;
-    let proto = Object.getPrototypeOf(value) as object | null;
-    for (let step = successors.get(proto!); proto !== null && step?.transformer; step = successors.get(proto!)) {
-      proto = step.newClass.prototype as object;
-      if (proto === oldProto) return true;
+    let shape = shapeOf(Object.getPrototypeOf(value) as object | null);
+    for (let step = shape && successors.get(shape); step; step = shape && successors.get(shape)) {
+      shape = step.newShape;
+      if (shape === this.oldShape) return true;
     }
     return false;
   }
@@ -71,7 +96,8 @@ export class ClassMigration {
 
   /** At commit, before collecting: earlier lazy migrations catch up on a straggler (this one is not chained yet). */
   catchUp(instance: object): void {
-    successors.get(Object.getPrototypeOf(instance) as object)?.migrate(instance);
+    const shape = shapeOf(Object.getPrototypeOf(instance) as object | null);
+    if (shape) successors.get(shape)?.migrate(instance);
   }
 
   /**
@@ -95,31 +121,53 @@ export class ClassMigration {
     return undefined;
   }
 
-  /** At commit: cannot fail (transformers already ran for eager; lazy traps only install). */
+  /**
+   * At commit: cannot fail (eager fields were collected just before). With a
+   * transformer, eager and lazy alike leave traps on the old prototype: lazy
+   * relies on them, and for eager they catch instances no walk of module state
+   * reached (held only by closures).
+   */
   commit(): void {
     const oldProto = this.oldClass.prototype as Record<PropertyKey, unknown>;
     const newProto = this.newClass.prototype as object;
+    setShape(newProto, this.newShape);
     // Only a migration with a transformer has anything to pass on to; a
     // methods-only one would just keep the classes alive.
-    if (this.transformer) successors.set(oldProto, this);
+    if (this.transformer) successors.set(this.oldShape, this);
+    const trapped = this.transformer !== undefined;
+    // Which fields the new shape adds, learned from one instance before any is changed.
+    const example = this.sample ?? this.pending[0]?.[0];
+    const newFields = this.sample ? Object.keys(this.fieldsOf(this.sample)) : Object.keys(this.pending[0]?.[1] ?? {});
+    const exampleFields = example ? Object.keys(example) : [];
     // `constructor` goes too: an old instance's constructor is the class as the
     // program now names it, and the old class (and its module) can be collected.
-    for (const key of Reflect.ownKeys(oldProto)) delete oldProto[key];
+    for (const key of Reflect.ownKeys(oldProto)) if (key !== SHAPE) delete oldProto[key];
+    this.repointLineage(oldProto, newProto, trapped);
+    for (const [instance, fields] of this.pending) this.apply(instance, fields);
+    this.pending.length = 0;
+    if (trapped) {
+      this.installTraps(oldProto, newProto);
+      this.addFieldTraps(oldProto, newFields.filter((f) => !exampleFields.includes(f)));
+    }
+  }
+
+  /**
+   * Points every earlier prototype of this class straight at the newest one,
+   * so no chain grows with each update and old versions can be collected. The
+   * ones with the old shape go through the old prototype instead, where the
+   * traps are, when there are traps.
+   */
+  private repointLineage(oldProto: object, newProto: object, trapped: boolean): void {
     const key = `${this.moduleId}#${this.name}`;
     const lineage = lineages.get(key) ?? new Set<WeakRef<object>>();
     lineages.set(key, lineage);
-    lineage.add(new WeakRef(oldProto));
     for (const ref of lineage) {
       const proto = ref.deref();
       if (proto === undefined) lineage.delete(ref);
-      else Object.setPrototypeOf(proto, newProto);
+      else if (proto !== oldProto) Object.setPrototypeOf(proto, trapped && shapeOf(proto) === this.oldShape ? oldProto : newProto);
     }
-    for (const [instance, fields] of this.pending) this.apply(instance, fields);
-    this.pending.length = 0;
-    if (this.mode === 'lazy') {
-      this.installTraps(oldProto, newProto);
-      if (this.sample) this.addFieldTraps(this.sample);
-    }
+    lineage.add(new WeakRef(oldProto));
+    Object.setPrototypeOf(oldProto, newProto);
   }
 
   /** The lazy sweep's visitor: migrates an old instance it meets. */
@@ -130,51 +178,41 @@ export class ClassMigration {
     else if (this.isStraggler(value)) this.catchUp(value);
   }
 
-  set sweepRunning(value: boolean) {
-    this.sweeping = value;
-  }
-
-  get sweepRunning(): boolean {
-    return this.sweeping;
-  }
-
   private installTraps(oldProto: object, newProto: object): void {
     const names = new Set<PropertyKey>();
     for (let p: object | null = newProto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-      for (const key of Reflect.ownKeys(p)) if (key !== 'constructor') names.add(key);
+      for (const key of Reflect.ownKeys(p)) if (key !== 'constructor' && key !== SHAPE) names.add(key);
     }
     const migration = this;
     for (const name of names) {
       Object.defineProperty(oldProto, name, {
         configurable: true,
         get(this: object) {
-          if (Object.getPrototypeOf(this) === oldProto) migration.migrate(this);
+          if (migration.isOldInstance(this)) migration.migrate(this);
           return Reflect.get(newProto, name, this);
         },
         set(this: object, value: unknown) {
-          if (Object.getPrototypeOf(this) === oldProto) migration.migrate(this);
+          if (migration.isOldInstance(this)) migration.migrate(this);
           (this as Record<PropertyKey, unknown>)[name] = value;
         },
       });
     }
   }
 
-  /** Lazy: transformer fields on first access. Fields an old object lacks are trapped too. */
-  private addFieldTraps(sample: object): void {
-    if (!this.transformer) return;
-    const oldProto = this.oldClass.prototype as object;
+  /** Fields the new shape adds, which an old instance lacks: reading or writing one migrates it. */
+  private addFieldTraps(oldProto: object, added: readonly string[]): void {
     const migration = this;
-    for (const key of Object.keys(this.fieldsOf(sample))) {
-      if (Object.prototype.hasOwnProperty.call(sample, key) || Object.prototype.hasOwnProperty.call(oldProto, key)) continue;
+    for (const key of added) {
+      if (Object.prototype.hasOwnProperty.call(oldProto, key)) continue;
       Object.defineProperty(oldProto, key, {
         configurable: true,
         get(this: object) {
-          if (Object.getPrototypeOf(this) !== oldProto) return undefined;
+          if (!migration.isOldInstance(this)) return undefined;
           migration.migrate(this);
           return (this as Record<string, unknown>)[key];
         },
         set(this: object, value: unknown) {
-          if (Object.getPrototypeOf(this) === oldProto) migration.migrate(this);
+          if (migration.isOldInstance(this)) migration.migrate(this);
           Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
         },
       });
@@ -200,7 +238,7 @@ export class ClassMigration {
     for (const key of Object.keys(target)) if (!(key in fields)) delete target[key];
     Object.assign(target, fields);
     this.migrated++;
-    const next = successors.get(this.newClass.prototype);
+    const next = successors.get(this.newShape);
     if (next?.transformer) next.migrate(instance);
   }
 }

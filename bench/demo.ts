@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   let load: KvLoad | undefined;
   try {
     await fill(admin);
-    console.log(`started kv v1 under \`baton run\` (pid ${server.pid}) and wrote ${KEYS.toLocaleString()} keys`);
+    console.log(`started kv v1 under \`baton run\` (pid ${server.pid}) and wrote ${KEYS.toLocaleString()} keys; the load clients write ${(CLIENTS * 1000).toLocaleString()} keys of their own`);
     load = new KvLoad(port, CLIENTS, 90_000);
     await load.start();
     const progress = setInterval(() => showProgress(load!), 250);

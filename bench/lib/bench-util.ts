@@ -110,23 +110,12 @@ export function runProcess(command: string, args: readonly string[], env: NodeJS
   });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 export function stats(values: readonly number[]): { median: number; p90: number; min: number; max: number; n: number } {
   return { median: median(values), p90: percentile(values, 90), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
 
-export function fmt(n: number, digits = 2): string {
-  if (!Number.isFinite(n)) return '-';
-  return n.toFixed(digits);
-}
-
-export function mdTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
+// One implementation of the small formatting helpers for every bench script.
+export { fmt, sleep, table as mdTable } from './report.js';
 
 /** Writes bench/results/<name>.md (a markdown section) and <name>.json (raw numbers). */
 export function writeResults(name: string, section: { title: string; command: string; table: string; verdict: string; notes?: string[] }, raw: unknown): void {

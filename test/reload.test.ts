@@ -193,6 +193,7 @@ describe('baton update: an importer starts using an export that is new in this v
         ],
       );
       assert.equal(await get(port, '/ada'), 'HELLO ADA!');
+      await program.waitFor(/accepted: shout is a function/);
       assert.ok(outcome.warnings?.some((w) => /lib\.ts: its old version started an interval at top level and has no import\.meta\.hot\.dispose hook/.test(w)), JSON.stringify(outcome.warnings));
     } finally {
       await program.stop();

@@ -19,6 +19,8 @@ export interface PreparedReload {
   readonly bindings: ReadonlyMap<string, BindingReport[]>;
   readonly warnings: readonly string[];
   readonly removed: readonly string[];
+  /** The instances the commit replaced, by module id (filled in by commitReload). */
+  readonly replaced: Map<string, ModuleInstance>;
 }
 
 type Ctor = abstract new (...args: never[]) => object;
@@ -86,7 +88,7 @@ export async function prepareReload(
       if (!old) continue;
       for (const dispose of old.hot.disposers) await dispose(old.hot.data);
     }
-    return { reload: { stage, takeover, migrations, bindings, warnings, removed }, spec };
+    return { reload: { stage, takeover, migrations, bindings, warnings, removed, replaced: new Map() }, spec };
   } catch (error) {
     await stage.discard();
     throw error;
@@ -218,6 +220,7 @@ export function commitReload(runtime: Runtime, reload: PreparedReload): void {
     const record = graph.records.get(id);
     const ns = reload.stage.namespaces.get(id)!;
     if (record) {
+      reload.replaced.set(id, record.current);
       record.current = instance;
       pointNamespace(record.namespace, instance.exports);
       record.views.add(new WeakRef(ns));

@@ -112,6 +112,17 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     return aborted(commit, changed, modules, from, meter);
   }
 
+  // After commit: the replaced instances' accept callbacks get the new exports.
+  for (const [id, old] of reload?.replaced ?? []) {
+    const record = runtime.graph.records.get(id);
+    for (const accept of old.hot.acceptors) {
+      try {
+        if (record) accept(record.namespace);
+      } catch (error) {
+        warnings.push(`${id}: an import.meta.hot.accept callback threw after the update was applied: ${(error as Error).message}`);
+      }
+    }
+  }
   const previous = runtime.current;
   const to = runtime.versionInfo(prepared.root);
   if (options.direction === 'forward') {

@@ -18,9 +18,16 @@ export class HotContext {
     this.disposers.push(callback);
   }
 
-  /** A self-accepting module: baton reloads modules in place anyway, so this only records the intent. */
-  accept(): void {
+  /** @internal */ readonly acceptors: Array<(next: Record<string, unknown>) => void> = [];
+
+  /**
+   * A self-accepting module. baton reloads modules in place whether or not
+   * they accept; a callback runs after an update that replaced this instance,
+   * with the new version's exports (Vite's `accept(cb)`).
+   */
+  accept(callback?: (next: Record<string, unknown>) => void): void {
     this.accepted = true;
+    if (callback) this.acceptors.push(callback);
   }
 
   /** This module can never be reloaded: an update that would reload it is refused. */

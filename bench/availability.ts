@@ -114,6 +114,12 @@ async function main(): Promise<number> {
       checks.push({ pair: `${VERSIONS[i]}->${VERSIONS[i + 1]}`, code: r.code });
       if (r.code !== 0) console.log(`baton check ${VERSIONS[i]} ${VERSIONS[i + 1]} exited ${r.code}: ${r.stdout}${r.stderr}`);
     }
+    // The program's own heap figure, from `baton status` (no collection forced), beside the process RSS.
+    const heapMiB = async (): Promise<number> => {
+      const r = await batonCli(['status', name, '--json'], env);
+      return (JSON.parse(r.stdout) as { memory: { heapUsed: number } }).memory.heapUsed / 2 ** 20;
+    };
+    const heapStart = await heapMiB();
     const rssStart = rssMiB(pid);
     console.log(`kv v1 under baton (pid ${pid}), ${int(KEYS)} keys, RSS ${fmt(rssStart, 0)} MiB; ${CLIENTS} verified ioredis clients + looping redis-benchmark; ${UPDATES} updates`);
     load = new KvLoad(port, CLIENTS, 60 * 60_000);
@@ -122,6 +128,7 @@ async function main(): Promise<number> {
     await sleep(1500);
     const ops: Op[] = [];
     let rssAfter1 = NaN;
+    let heapAfter1 = NaN;
     let at = 0; // index into VERSIONS
     let up = true;
     for (let n = 1; n <= UPDATES; n++) {
@@ -163,13 +170,17 @@ async function main(): Promise<number> {
       ops.push(op);
       if (outcome.status === 'applied') at = to;
       else console.log(`  ${op.kind} ${op.from}->${op.to} not applied: ${op.status}`);
-      if (n === 1) rssAfter1 = rssMiB(pid);
+      if (n === 1) {
+        rssAfter1 = rssMiB(pid);
+        heapAfter1 = await heapMiB();
+      }
       if (n <= 5 || n % 10 === 0 || op.status !== 'applied') {
         console.log(`  #${String(n).padStart(3)} ${op.kind.padEnd(8)} ${op.from}->${op.to} ${op.status} ${op.mechanisms.join('+')} pause ${fmt(op.pauseMs)} ms, window p99 ${fmt(op.insideP99)} max ${fmt(op.insideMax)} ms; load ${int(load.stats.requests)} req, ${load.stats.failed} failed, ${load.stats.dropped} dropped, benchmark ${int(bench.requests)} req`);
       }
       await sleep(300);
     }
     const rssAfterN = rssMiB(pid);
+    const heapAfterN = await heapMiB();
     await sleep(1000);
     const stats = await load.stop();
     load = undefined;
@@ -213,6 +224,7 @@ async function main(): Promise<number> {
       ['redis-benchmark requests (completed runs)', `${int(b.requests)} in ${b.runs} runs, ${b.failedRuns} runs with errors`],
       [`filled keys lost (of ${int(KEYS)})`, String(lost)],
       ['server RSS after fill / after update 1 / after update ' + UPDATES, `${fmt(rssStart, 0)} / ${fmt(rssAfter1, 0)} / ${fmt(rssAfterN, 0)} MiB`],
+      ['server heap used (baton status, no forced GC) after fill / after update 1 / after update ' + UPDATES, `${fmt(heapStart, 0)} / ${fmt(heapAfter1, 0)} / ${fmt(heapAfterN, 0)} MiB`],
       ['type check of each step (baton check, before the load)', checks.map((c) => `${c.pair} ${c.code === 0 ? 'ok' : `exit ${c.code}`}`).join(', ')],
     ];
     console.log('\navailability');
@@ -241,7 +253,7 @@ kv v1 under \`baton run\`, ${int(KEYS)} keys filled first, then ${UPDATES} succe
 own key, value verified) and \`redis-benchmark -c 4 -n 20000 -r 1000 -t get,set\` in a loop. A window opens just before
 the CLI is started and closes 200 ms after it returns; latency is split by whether the request was sent inside one. As bench/lib/kv-load.ts measures it, each request's latency is half
 its client's SET+GET round trip, so a single stall of T ms shows as T/2.
-Memory is the server process's VmRSS (\`/proc/<pid>/status\`): neither \`baton status --json\` nor kv's INFO reports the heap.
+Memory is the server process's VmRSS (\`/proc/<pid>/status\`) and the heap in use that \`baton status --json\` reports.
 ${loadNote()}
 
 ${table(['', ''], summary)}
@@ -254,7 +266,7 @@ ${table(stepHeader, stepRows)}
 
 ${zero ? `Zero failed requests, zero dropped connections and no lost key across ${UPDATES} updates: target met.` : `Target missed: ${targets[0]!.measured}.`} ${insideP99 < 20 && lazyP99 < 20 ? `The p99 inside update windows is ${fmt(insideP99)} ms over all windows and at most ${fmt(lazyP99)} ms in any single lazy v1<->v2 window: target met.` : `Latency target ${insideP99 < 20 ? 'met only in aggregate' : 'missed'}: the p99 over all windows together is ${fmt(insideP99)} ms (long patch windows full of fast requests dilute it), but single lazy v1<->v2 windows reach p99 ${fmt(lazyP99)} ms; the lazy reload's own timed pause is under 1 ms, yet clients see a stall of tens of ms that grows with the keyspace (kv-pause's probe column), work done outside the block baton times; the worst step overall is ${worstStep.k} (pause up to ${fmt(worstStep.pause)} ms, window p99 up to ${fmt(worstStep.p99)} ms).`}
 `;
-    writeResults(NAME, md, { updates: UPDATES, keys: KEYS, clients: CLIENTS, finalVersion, ops, checks, load: { requests: stats.requests, failed: stats.failed, dropped: stats.dropped, errors: stats.errors, outside: { n: stats.outside.length, p50: p(stats.outside, 50), p99: p(stats.outside, 99), max: max(stats.outside) }, inside: { n: stats.inside.length, p50: p(stats.inside, 50), p99: insideP99, max: max(stats.inside) } }, redisBenchmark: { runs: b.runs, failedRuns: b.failedRuns, requests: b.requests, errors: b.errors }, lost, memory: { rssAfterFillMiB: rssStart, rssAfter1MiB: rssAfter1, rssAfterNMiB: rssAfterN }, lazyWindowP99: lazyP99, targets });
+    writeResults(NAME, md, { updates: UPDATES, keys: KEYS, clients: CLIENTS, finalVersion, ops, checks, load: { requests: stats.requests, failed: stats.failed, dropped: stats.dropped, errors: stats.errors, outside: { n: stats.outside.length, p50: p(stats.outside, 50), p99: p(stats.outside, 99), max: max(stats.outside) }, inside: { n: stats.inside.length, p50: p(stats.inside, 50), p99: insideP99, max: max(stats.inside) } }, redisBenchmark: { runs: b.runs, failedRuns: b.failedRuns, requests: b.requests, errors: b.errors }, lost, memory: { rssAfterFillMiB: rssStart, rssAfter1MiB: rssAfter1, rssAfterNMiB: rssAfterN, heapAfterFillMiB: heapStart, heapAfter1MiB: heapAfter1, heapAfterNMiB: heapAfterN }, lazyWindowP99: lazyP99, targets });
     return zero ? 0 : 1;
   } finally {
     await load?.stop();

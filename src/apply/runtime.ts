@@ -63,6 +63,7 @@ export class Runtime {
       uptimeMs: Date.now() - this.startedAt,
       node: process.version,
       history: this.history,
+      memory: (({ heapUsed, rss }) => ({ heapUsed, rss }))(process.memoryUsage()),
       sweeps: this.sweeps.map((s) => ({ module: s.migration.moduleId, className: s.migration.name, migrated: s.migration.migrated, doneMs: s.doneMs })),
     };
   }

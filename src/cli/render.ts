@@ -61,6 +61,7 @@ export function renderStatus(p: ProgramInfo): string {
     `  version  ${p.version.label} ${p.version.hash} (${p.version.dir})`,
     `  uptime   ${duration(p.uptimeMs)}`,
     `  socket   ${p.socket}`,
+    `  memory   heap ${(p.memory.heapUsed / 2 ** 20).toFixed(1)} MiB, rss ${(p.memory.rss / 2 ** 20).toFixed(1)} MiB`,
   ];
   for (const s of p.sweeps) lines.push(`  lazy     ${s.module} ${s.className}: ${s.migrated} migrated, sweep ${s.doneMs === null ? 'running' : `done in ${s.doneMs.toFixed(0)} ms`}`);
   lines.push(`  history  ${p.history.length === 0 ? 'no updates yet' : ''}`);

@@ -20,6 +20,8 @@ export interface ProgramInfo {
   readonly uptimeMs: number;
   readonly node: string;
   readonly history: readonly HistoryEntry[];
+  /** process.memoryUsage() at the time of asking, in bytes (no garbage collection forced). */
+  readonly memory: { readonly heapUsed: number; readonly rss: number };
   /** Lazy class migrations of the last update: instances migrated so far, and the sweep's state. */
   readonly sweeps: readonly SweepInfo[];
 }

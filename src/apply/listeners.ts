@@ -41,10 +41,6 @@ export class ListenerTakeover {
     this.original = undefined;
   }
 
-  get count(): number {
-    return this.deferred.length;
-  }
-
   /** At commit: each new server adopts its old server's handle; the old one stops accepting. */
   commit(): void {
     for (const { server, old, callback } of this.deferred) {

@@ -6,7 +6,7 @@ import { ClassMigration } from '../state/class-migration.js';
 import { stateWalk, type ReachableWalk } from '../state/reachable.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
 import type { UpdateSpec } from '../state/update-spec.js';
-import type { BindingReport, ClassReport } from './outcome.js';
+import type { BindingReport } from './outcome.js';
 import type { PreparedModule } from './prepare.js';
 import { Stage } from './stage.js';
 import { ListenerTakeover } from './listeners.js';
@@ -260,4 +260,3 @@ export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigra
   setImmediate(slice);
 }
 
-export type { ClassReport };

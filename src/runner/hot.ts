@@ -7,7 +7,6 @@ export class HotContext {
   readonly data: Record<string, unknown>;
   /** @internal */ readonly disposers: Array<(data: Record<string, unknown>) => void | Promise<void>> = [];
   /** @internal */ declined = false;
-  /** @internal */ accepted = false;
 
   constructor(data: Record<string, unknown> = {}) {
     this.data = data;
@@ -26,7 +25,6 @@ export class HotContext {
    * with the new version's exports (Vite's `accept(cb)`).
    */
   accept(callback?: (next: Record<string, unknown>) => void): void {
-    this.accepted = true;
     if (callback) this.acceptors.push(callback);
   }
 

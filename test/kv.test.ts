@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { baton, ENV, Program, ROOT } from './helpers/baton.js';
+import { baton, ENV, freePort, Program, ROOT } from './helpers/baton.js';
 
 const KV = join(ROOT, 'examples', 'kv');
 const hasRedisCli = spawnSync('redis-cli', ['--version']).status === 0;
@@ -23,7 +23,7 @@ describe('examples/kv: real Redis clients across live updates', () => {
   const name = `kv-${process.pid}`;
 
   before(async () => {
-    port = 21000 + (process.pid % 20000);
+    port = await freePort();
     program = new Program(['--name', name, join(KV, 'v1', 'server.ts'), '--', '--port', String(port)], ENV);
     await program.waitFor(/kv v1 listening/);
     client = new Redis({ host: '127.0.0.1', port });

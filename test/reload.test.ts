@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { baton, ENV, get, Program, ROOT } from './helpers/baton.js';
+import { baton, ENV, freePort, get, Program, ROOT } from './helpers/baton.js';
 
 const FIX = join(ROOT, 'test', 'fixtures', 'reload');
 
@@ -28,7 +28,7 @@ describe('baton update: structural reloads with state carried and transformed', 
 
   before(async () => {
     // A fixed address: a reloaded server takes over the listener its old version holds on the same address.
-    program = new Program(['--name', name, join(FIX, 'v1', 'main.ts')], { ...ENV, PORT: String(20000 + (process.pid % 20000)) });
+    program = new Program(['--name', name, join(FIX, 'v1', 'main.ts')], { ...ENV, PORT: String(await freePort()) });
     port = Number((await program.waitFor(/port (\d+)/))[1]);
     await q('/set?k=a&v=1');
     await q('/set?k=b&v=2');

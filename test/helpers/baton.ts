@@ -106,3 +106,16 @@ export async function get(port: number, path = '/', agent?: import('node:http').
     req.on('error', reject);
   });
 }
+
+/** A port the kernel just handed out on loopback: free, unlike a guessed one. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

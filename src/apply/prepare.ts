@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatonError } from '../errors.js';
-import { compareModule, type ModuleChange } from '../plan/compare-module.js';
+import { analyze, compareModule, type ModuleChange } from '../plan/compare-module.js';
 import type { CompiledModule } from '../runner/compile.js';
 import { ModuleGraph } from '../runner/module-graph.js';
 import { resolveImport } from '../runner/resolve.js';
+import { yieldToLoop } from '../runner/yield-to-loop.js';
 
 /** One module of the new version, compiled and compared with what runs now. */
 export interface PreparedModule {
@@ -37,8 +38,14 @@ export async function prepareVersion(graph: ModuleGraph, dir: string): Promise<P
         return;
       }
       const compiled = await readCompiled(file);
-      // Comparing parses both versions: let the program's event loop turn between modules.
-      await yieldToLoop();
+      // Comparing parses both versions: each parse gets a turn of the
+      // program's event loop of its own (the running version's is kept).
+      if (compiled.comparable !== record.current.compiled.comparable) {
+        await yieldToLoop();
+        analyze(record.current.compiled);
+        await yieldToLoop();
+        analyze(compiled);
+      }
       modules.set(record.id, { id: record.id, change: compareModule(record.id, record.current.compiled, compiled), file, compiled });
     }),
   );
@@ -57,11 +64,6 @@ export async function prepareVersion(graph: ModuleGraph, dir: string): Promise<P
     }
   }
   return { root, modules: [...modules.values()].sort((a, b) => a.id.localeCompare(b.id)) };
-}
-
-/** Resolves on the next turn of the event loop, not in the same microtask queue. */
-export function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function readCompiled(file: string): Promise<CompiledModule> {

@@ -2,7 +2,8 @@ import type { ModuleGraph, Linker } from '../runner/module-graph.js';
 import { createInstance, type ModuleInstance } from '../runner/instance.js';
 import { createNamespace, pointNamespace, type Namespace } from '../runner/namespace.js';
 import type { Resolved } from '../runner/resolve.js';
-import { yieldToLoop, type PreparedModule } from './prepare.js';
+import type { PreparedModule } from './prepare.js';
+import { yieldToLoop } from '../runner/yield-to-loop.js';
 
 /**
  * The new version's module instances while an update is prepared: evaluated,

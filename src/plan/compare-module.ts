@@ -23,16 +23,39 @@ export interface ChangedFunction {
   readonly suspendable: boolean;
 }
 
+/** What comparing needs of one compiled module: parsed once, kept with it. */
+interface Analysis {
+  readonly skeleton: string;
+  readonly functions: FunctionInfo[];
+}
+
+const analyses = new WeakMap<CompiledModule, Analysis>();
+
+/**
+ * Parses a compiled module for comparison, once: the running version's
+ * analysis is reused by every later update. Callers that must not block the
+ * event loop for long call this for each side on its own turn first.
+ */
+export function analyze(compiled: CompiledModule): Analysis {
+  let found = analyses.get(compiled);
+  if (!found) {
+    const ast = parseCompiled(compiled.comparable);
+    found = { skeleton: skeletonOf(compiled.comparable, ast), functions: functionsOf(compiled.comparable, ast) };
+    analyses.set(compiled, found);
+  }
+  return found;
+}
+
 /**
  * Compares two compiled versions of one module. Where every difference lies
  * inside function bodies, LiveEdit can patch it; anything else reloads.
  */
 export function compareModule(id: string, before: CompiledModule, after: CompiledModule): ModuleChange {
   if (before.comparable === after.comparable) return { kind: 'unchanged', id };
-  const oldAst = parseCompiled(before.comparable);
-  const newAst = parseCompiled(after.comparable);
-  const functions = diffFunctions(functionsOf(before.comparable, oldAst), functionsOf(after.comparable, newAst));
-  if (skeletonOf(before.comparable, oldAst) === skeletonOf(after.comparable, newAst)) {
+  const old = analyze(before);
+  const next = analyze(after);
+  const functions = diffFunctions(old.functions, next.functions);
+  if (old.skeleton === next.skeleton) {
     return { kind: 'patch', id, functions };
   }
   const oldInits = new Map(before.bindings.map((b) => [b.name, b.init]));

@@ -3,6 +3,7 @@ import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import { extname } from 'node:path';
 import { BatonError } from '../errors.js';
+import { yieldToLoop } from './yield-to-loop.js';
 
 /**
  * A module compiled into baton's runnable form: the body of an async function
@@ -80,6 +81,8 @@ export async function compileModule(source: string, file: string): Promise<Compi
   } catch (error) {
     throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the syntax error and try again');
   }
+  // Each parse below runs on a turn of its own (see yield-to-loop.ts).
+  await yieldToLoop();
   const { text: marked, imports } = markModuleSyntax(esm, file);
   let cjs: string;
   try {
@@ -106,6 +109,7 @@ export async function compileModule(source: string, file: string): Promise<Compi
   const mapAt = cjs.lastIndexOf('//# sourceMappingURL=');
   const map = mapAt >= 0 ? cjs.slice(mapAt) : '';
   const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;
+  await yieldToLoop();
   const { text: bodyWithLets, bindings } = exposeTopLevel(body, file);
   const accessor = bindingAccessor(bindings);
   const head = `module.exports = async function (${WRAPPER_PARAMS.join(', ')}) { ${accessor}`;

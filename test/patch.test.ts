@@ -58,6 +58,7 @@ describe('baton update: function-body patches through LiveEdit', () => {
     assert.equal(await get(port, '/', agent), 'v2');
     assert.equal(await get(port, '/count', agent), '4');
     assert.equal(await get(port, '/greet', agent), 'hi ada');
+    assert.equal(await get(port, '/dyn', agent), 'hi dyn', 'a dynamic import from patched code resolves in the running version');
     // The interval v1 registered runs every 10 ms; poll (a loaded machine may delay it) for the patched tick.
     let tick = '';
     for (let i = 0; i < 100 && tick !== 'tick-v2'; i++) {

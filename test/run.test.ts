@@ -16,6 +16,8 @@ describe('baton run: behaves like node running the program', () => {
     assert.match(p.output, /json 42/);
     assert.match(p.output, /dynamic X! Y!/);
     assert.match(p.output, /args plain,--flag/);
+    assert.equal(p.output.match(/once evaluated/g)?.length, 1, 'two concurrent imports of one module evaluate it once');
+    assert.match(p.output, /same namespace true/);
   });
 
   it('passes the exit code through', async () => {
@@ -28,7 +30,7 @@ describe('baton run: behaves like node running the program', () => {
     const { code } = await p.exited;
     assert.equal(code, 1);
     assert.match(p.errors, /Error: failed on purpose/);
-    assert.match(p.errors, /run\/main\.ts:13:9/);
+    assert.match(p.errors, /run\/main\.ts:15:9/);
   });
 
   it('reads stdin', async () => {

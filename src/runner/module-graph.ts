@@ -34,6 +34,8 @@ export class ModuleGraph implements Linker {
   /** The directory the current version runs from; ids are relative to it. */
   root: string;
   private readonly natives = new Map<string, Promise<object>>();
+  /** Modules being compiled for the first time: concurrent importers share one load. */
+  private readonly loading = new Map<string, Promise<object>>();
 
   constructor(root: string) {
     this.root = resolvePath(root);
@@ -62,8 +64,17 @@ export class ModuleGraph implements Linker {
       await existing.evaluation;
       return existing.namespace;
     }
-    const compiled = await compileModule(await readFile(resolved.file, 'utf8'), resolved.file);
-    const instance = createInstance(id, resolved.file, compiled);
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.load(id, resolved.file).finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async load(id: string, file: string): Promise<object> {
+    const compiled = await compileModule(await readFile(file, 'utf8'), file);
+    const instance = createInstance(id, file, compiled);
     const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve(), views: new Set() };
     this.records.set(id, record);
     record.evaluation = this.run(instance, this, (i) => pointNamespace(record.namespace, i.exports));
@@ -85,10 +96,9 @@ export class ModuleGraph implements Linker {
     }
     await evaluateInstance(instance, {
       onExports,
-      importDynamic: async (specifier, from) => {
-        const ns = await this.link(resolveImport(specifier, from.file), from);
-        return ns;
-      },
+      // Resolved from where the module lives in the version running now: a
+      // patched or unchanged instance was compiled from an older version's tree.
+      importDynamic: (specifier, from) => this.link(resolveImport(specifier, this.fileOf(from.id)), from),
     });
   }
 

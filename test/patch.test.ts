@@ -2,9 +2,12 @@ import { strict as assert } from 'node:assert';
 import { Agent } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
-import { baton, get, Program, ROOT } from './helpers/baton.js';
+import { readFileSync } from 'node:fs';
+import { baton, copyFixture, deriveVersion, get, Program } from './helpers/baton.js';
 
-const FIX = join(ROOT, 'test', 'fixtures', 'patch');
+// v1..v3 of the fixture, and `bad`: v1 with a syntax error.
+const FIX = copyFixture('patch');
+deriveVersion(FIX, 'v1', 'bad', { 'main.ts': readFileSync(join(FIX, 'v1', 'main.ts'), 'utf8').replace("return 'v1';", "return 'v1' +;") });
 
 interface Outcome {
   status: string;

@@ -2,9 +2,15 @@ import { strict as assert } from 'node:assert';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { baton, ENV, freePort, get, Program, ROOT } from './helpers/baton.js';
+import { readFileSync } from 'node:fs';
+import { baton, copyFixture, deriveVersion, ENV, freePort, get, Program, ROOT } from './helpers/baton.js';
 
-const FIX = join(ROOT, 'test', 'fixtures', 'reload');
+// v1 and v2 of the fixture, plus three variants of v2 that each differ in one file.
+const FIX = copyFixture('reload');
+const v2File = (path: string) => readFileSync(join(FIX, 'v2', path), 'utf8');
+deriveVersion(FIX, 'v2', 'v2-broken', { 'heart.ts': v2File('heart.ts').replace("const label = 'beat-v2';\n", "const label = 'beat-v2';\nthrow new Error('heart failed to start');\n") });
+deriveVersion(FIX, 'v2', 'v2-declined', { 'pinned.ts': "export const pinned = 'pinned-2';\nexport const extra = 1;\nimport.meta.hot?.decline();\n" });
+deriveVersion(FIX, 'v2', 'v2-unchecked', { 'baton.update.ts': null });
 
 interface Outcome {
   status: string;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,4 +118,26 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/**
+ * Copies a fixture's versions to a temporary folder, so a test can add
+ * variants of one version (a file changed, added or removed) beside the
+ * others, which their relative imports of older versions need.
+ */
+export function copyFixture(name: string): string {
+  const root = mkdtempSync(join(tmpdir(), `baton-${name}-`));
+  cpSync(join(ROOT, 'test', 'fixtures', name), root, { recursive: true });
+  return root;
+}
+
+/** Writes `root/<to>` as a copy of `root/<from>` with some files replaced (text) or removed (null). */
+export function deriveVersion(root: string, from: string, to: string, changes: Record<string, string | null>): string {
+  const dir = join(root, to);
+  cpSync(join(root, from), dir, { recursive: true });
+  for (const [path, text] of Object.entries(changes)) {
+    if (text === null) rmSync(join(dir, path));
+    else writeFileSync(join(dir, path), text);
+  }
+  return dir;
 }

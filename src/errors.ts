@@ -16,8 +16,7 @@ export type ErrorCode =
   | 'E_CHECK_FAILED'
   | 'E_DECLINED'
   | 'E_NO_REVERSE'
-  | 'E_BLOCKED'
-  | 'E_PATCH'
+  | 'E_UNSLOTTABLE'
   | 'E_PREPARE'
   | 'E_INTERNAL';
 

@@ -1,70 +1,51 @@
-import { LiveEdit, type PatchResult } from './live-edit.js';
+import type { ChangedFunction } from '../plan/compare-module.js';
+import type { CompiledModule } from '../runner/compile.js';
+import type { ModuleInstance } from '../runner/instance.js';
+import { framesInFlight, readCell, setCell } from '../runner/slot-table.js';
 
-/** One script to patch: where V8 has it, what it holds now, what it should hold. */
-export interface ScriptPatch {
+/** One module's patch, prepared: new bodies compiled in the module's scope, waiting for commit. */
+export interface PreparedPatch {
   readonly id: string;
-  readonly url: string;
-  readonly oldSource: string;
-  readonly newSource: string;
+  readonly instance: ModuleInstance;
+  readonly compiled: CompiledModule;
+  readonly swaps: ReadonlyArray<{ readonly cell: string; readonly path: string; readonly body: unknown }>;
 }
-
-export type PatchAttempt =
-  | { readonly kind: 'applied'; readonly pauseMs: number }
-  | { readonly kind: 'blocked'; readonly blocked: readonly string[]; readonly pauseMs: number }
-  | { readonly kind: 'failed'; readonly id: string; readonly result: PatchResult; readonly pauseMs: number };
-
-const BLOCKED = new Set(['BlockedByActiveGenerator', 'BlockedByActiveFunction']);
 
 /**
- * All-or-nothing LiveEdit across scripts, in one synchronous stretch. V8
- * walks the whole heap for every setScriptSource call (to find the closures
- * to update and the suspended generators that block it), so each script is
- * patched with one call: a failure part-way puts back the scripts already
- * patched. A dry run alone (`'dry-run-only'`) is used to wait for quiescence
- * before a reload is prepared. `then` runs inside the same stretch (the rest
- * of a commit that must be seen together with the patch); if it throws, the
- * patches are undone.
+ * Compiles the bodies that changed (or are new) in the running instance's own
+ * scope, so they see its module bindings. Nothing the program can see
+ * changes: the new bodies sit in no cell yet. Throws when a body does not
+ * compile.
  */
-export function patchAll(patches: readonly ScriptPatch[], then: (() => void) | 'dry-run-only'): PatchAttempt {
-  const started = performance.now();
-  const elapsed = () => performance.now() - started;
-  if (patches.length === 0) {
-    if (then !== 'dry-run-only') then();
-    return { kind: 'applied', pauseMs: elapsed() };
-  }
-  const editor = new LiveEdit();
-  editor.open();
-  try {
-    const dryRun = then === 'dry-run-only';
-    const blocked: string[] = [];
-    const done: ScriptPatch[] = [];
-    for (const p of patches) {
-      const result = editor.setSource(p.url, p.oldSource, p.newSource, dryRun);
-      if (result.status === 'Ok') {
-        if (!dryRun) done.push(p);
-        continue;
-      }
-      if (dryRun && BLOCKED.has(result.status)) {
-        blocked.push(p.id);
-        continue;
-      }
-      restore(editor, done);
-      return BLOCKED.has(result.status) ? { kind: 'blocked', blocked: [p.id], pauseMs: elapsed() } : { kind: 'failed', id: p.id, result, pauseMs: elapsed() };
-    }
-    if (blocked.length > 0) return { kind: 'blocked', blocked, pauseMs: elapsed() };
-    if (dryRun) return { kind: 'applied', pauseMs: elapsed() };
-    try {
-      then();
-    } catch (error) {
-      restore(editor, done);
-      throw error;
-    }
-    return { kind: 'applied', pauseMs: elapsed() };
-  } finally {
-    editor.close();
-  }
+export function preparePatch(id: string, instance: ModuleInstance, compiled: CompiledModule): PreparedPatch {
+  const running = new Map(instance.compiled.slots.map((s) => [s.cell, s.source]));
+  const swaps = compiled.slots
+    .filter((s) => running.get(s.cell) !== s.source)
+    .map((s) => ({ cell: s.cell, path: s.path, body: instance.evaluate(`(${s.source})`) }));
+  return { id, instance, compiled, swaps };
 }
 
-function restore(editor: LiveEdit, done: readonly ScriptPatch[]): void {
-  for (const p of [...done].reverse()) editor.setSource(p.url, p.newSource, p.oldSource, false);
+/**
+ * The commit: one store per changed function, which cannot fail. Frames
+ * suspended in an old body (an async function at an await, a generator at a
+ * yield) finish that body; every new call runs the new one. Returns how many
+ * frames of each changed function were in flight on the old body.
+ */
+export function commitPatch(patch: PreparedPatch): Map<string, number> {
+  const inFlight = new Map<string, number>();
+  for (const swap of patch.swaps) {
+    const frames = framesInFlight(readCell(swap.cell));
+    if (frames > 0) inFlight.set(swap.path, frames);
+    setCell(swap.cell, swap.body);
+  }
+  patch.instance.compiled = patch.compiled;
+  return inFlight;
+}
+
+/** The report's function list with the frames each changed function left on its old body. */
+export function withFramesInFlight(functions: readonly ChangedFunction[], inFlight: ReadonlyMap<string, number>): ChangedFunction[] {
+  return functions.map((f) => {
+    const n = inFlight.get(f.name);
+    return n ? { ...f, oldFrames: n } : f;
+  });
 }

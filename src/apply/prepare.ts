@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatonError } from '../errors.js';
-import { analyze, compareModule, type ModuleChange } from '../plan/compare-module.js';
+import { compareModule, type ModuleChange } from '../plan/compare-module.js';
 import type { CompiledModule } from '../runner/compile.js';
 import { ModuleGraph } from '../runner/module-graph.js';
 import { resolveImport } from '../runner/resolve.js';
@@ -14,6 +14,8 @@ export interface PreparedModule {
   /** The new version's file and its compiled form (absent for removed modules). */
   readonly file?: string;
   readonly compiled?: CompiledModule;
+  /** The slot scope `compiled` was compiled for: the running instance's for a patch, a fresh one for a new instance. */
+  readonly scope?: string;
 }
 
 export interface PreparedVersion {
@@ -37,16 +39,16 @@ export async function prepareVersion(graph: ModuleGraph, dir: string): Promise<P
         modules.set(record.id, { id: record.id, change: { kind: 'removed', id: record.id } });
         return;
       }
-      const compiled = await readCompiled(file);
-      // Comparing parses both versions: each parse gets a turn of the
-      // program's event loop of its own (the running version's is kept).
-      if (compiled.comparable !== record.current.compiled.comparable) {
+      const compiled = await readCompiled(file, record.current.scope);
+      const change = compareModule(record.id, record.current.compiled, compiled);
+      if (change.kind === 'reload') {
+        // A new instance: compiled again for cells of its own.
         await yieldToLoop();
-        analyze(record.current.compiled);
-        await yieldToLoop();
-        analyze(compiled);
+        const scope = ModuleGraph.newScope(record.id);
+        modules.set(record.id, { id: record.id, change, file, compiled: await readCompiled(file, scope), scope });
+      } else {
+        modules.set(record.id, { id: record.id, change, file, compiled, scope: record.current.scope });
       }
-      modules.set(record.id, { id: record.id, change: compareModule(record.id, record.current.compiled, compiled), file, compiled });
     }),
   );
   // Modules the new code imports that the program never loaded are new.
@@ -58,7 +60,8 @@ export async function prepareVersion(graph: ModuleGraph, dir: string): Promise<P
       if (target.kind !== 'app') continue;
       const id = graph.idOf(target.file, root);
       if (modules.has(id) || graph.records.has(id)) continue;
-      const added: PreparedModule = { id, change: { kind: 'added', id }, file: target.file, compiled: await readCompiled(target.file) };
+      const scope = ModuleGraph.newScope(id);
+      const added: PreparedModule = { id, change: { kind: 'added', id }, file: target.file, compiled: await readCompiled(target.file, scope), scope };
       modules.set(id, added);
       queue.push(added);
     }
@@ -66,9 +69,9 @@ export async function prepareVersion(graph: ModuleGraph, dir: string): Promise<P
   return { root, modules: [...modules.values()].sort((a, b) => a.id.localeCompare(b.id)) };
 }
 
-async function readCompiled(file: string): Promise<CompiledModule> {
+async function readCompiled(file: string, scope: string): Promise<CompiledModule> {
   try {
-    return await ModuleGraph.compileFrom(file);
+    return await ModuleGraph.compileFrom(file, scope);
   } catch (error) {
     if (error instanceof BatonError) throw error;
     throw new BatonError('E_BAD_DIR', `cannot read ${file}: ${(error as Error).message}`, 'check the file permissions');

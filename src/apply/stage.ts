@@ -53,7 +53,7 @@ export class Stage implements Linker {
     if (!pending) {
       const prepared = this.staged.get(id)!;
       const old = this.graph.records.get(id)?.current;
-      const instance = createInstance(id, prepared.file!, prepared.compiled!, old?.hot.data);
+      const instance = createInstance(id, prepared.file!, prepared.scope!, prepared.compiled!, old?.hot.data);
       const ns = createNamespace();
       this.instances.set(id, instance);
       this.namespaces.set(id, ns);

@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BatonError, toErrorData, type ErrorData } from '../errors.js';
 import { loadUpdateSpec } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ModuleReport, UpdateOutcome } from './outcome.js';
-import { patchAll, type ScriptPatch } from './patch.js';
+import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } from './patch.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
 import { PauseMeter } from './pause-meter.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
@@ -12,7 +11,7 @@ import type { Runtime } from './runtime.js';
 
 export interface UpdateOptions {
   readonly dryRun: boolean;
-  /** How long a patch blocked by a suspended function is retried. */
+  /** How long the update may take. */
   readonly timeoutMs: number;
   /** forward: the new version's transformers; back: the current version's `reverse` (rollback). */
   readonly direction: 'forward' | 'back';
@@ -48,32 +47,23 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       return refuse({ code: 'E_NO_REVERSE', message: `the current version transformed ${missing.join(', ')} and its baton.update.ts has no reverse transformers`, hint: 'add `reverse: { ... }` to the transformer file of the current version, or update forward to a fixed version instead' });
     }
   }
+  const unslottable = changed.filter((m) => m.compiled?.unslottable && runtime.graph.records.has(m.id));
+  if (unslottable.length > 0) {
+    const where = unslottable.map((m) => `${m.id} uses ${m.compiled!.unslottable!.construct} at line ${m.compiled!.unslottable!.line}`).join('; ');
+    return refuse({ code: 'E_UNSLOTTABLE', message: `${where}: the slot form cannot express it, so baton cannot update this module in place`, hint: 'replace the construct (direct eval: use indirect eval `(0, eval)(...)` or `new Function`), then restart once' });
+  }
   const warnings: string[] = [];
   if (options.dryRun) return { status: 'planned', from, modules, warnings };
 
-  const patches: ScriptPatch[] = changed
-    .filter((m) => m.change.kind === 'patch')
-    .map((m) => {
-      const record = runtime.graph.records.get(m.id)!;
-      return { id: m.id, url: record.current.scriptUrl, oldSource: record.current.compiled.code, newSource: m.compiled!.code };
-    });
   const needsReload = changed.some((m) => m.change.kind !== 'patch');
-  const deadline = Date.now() + options.timeoutMs;
-
-  // With a reload to prepare, wait for quiescence first, so a blocked patch
-  // never costs a prepared reload. (A dry run is a heap walk per script:
-  // a patch-only update skips it and patches directly.)
-  if (needsReload && patches.length > 0) {
-    const ready = await untilUnblocked(patches, deadline);
-    meter.stretch(ready.pauseMs);
-    if (ready.kind !== 'applied') return aborted(ready, changed, modules, from, meter);
-  }
-
+  let patches: PreparedPatch[];
   let reload: PreparedReload | undefined;
   let spec: UpdateSpec | undefined;
   let inPlace: InPlaceState | undefined;
   const reloaded = new Set(changed.filter((m) => m.change.kind !== 'patch').map((m) => m.id));
   try {
+    // New bodies compile in each running module's scope before anything changes.
+    patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
     if (needsReload) {
       const result = await prepareReload(
         runtime,
@@ -93,24 +83,22 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: meter.timing() };
   }
 
-  let commit: Attempt;
+  // The commit: one synchronous stretch. What can throw (an eager transformer
+  // on the values of the moment) runs first; slot stores cannot fail.
+  const inFlight = new Map<string, Map<string, number>>();
+  const started = performance.now();
   try {
-    commit = await untilUnblocked(patches, deadline, () => {
-      if (reload) commitReload(runtime, reload);
-      inPlace?.commit();
-      for (const m of changed) if (m.change.kind === 'patch') runtime.graph.records.get(m.id)!.current.compiled = m.compiled!;
-      runtime.graph.root = prepared.root;
-    });
+    if (reload) commitReload(runtime, reload);
+    inPlace?.commit();
   } catch (error) {
-    // An eager transformer threw at commit, before anything was applied; the patches were put back.
+    meter.stretch(performance.now() - started, true);
     await reload?.stage.discard();
     return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: meter.timing() };
   }
-  meter.stretch(commit.pauseMs, true);
-  if (commit.kind !== 'applied') {
-    await reload?.stage.discard();
-    return aborted(commit, changed, modules, from, meter);
-  }
+  for (const p of patches) inFlight.set(p.id, commitPatch(p));
+  runtime.graph.root = prepared.root;
+  meter.stretch(performance.now() - started, true);
+  modules = modules.map((m) => (inFlight.has(m.id) ? { ...m, functions: withFramesInFlight(m.functions, inFlight.get(m.id)!) } : m));
 
   // After commit: the replaced instances' accept callbacks get the new exports.
   for (const [id, old] of reload?.replaced ?? []) {
@@ -152,42 +140,6 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 }
 
 const MAX_ROLLBACK_DEPTH = 32;
-
-type Attempt = ReturnType<typeof patchAll>;
-
-/** Retries a blocked patch until the deadline, with the debugger off between tries. */
-async function untilUnblocked(patches: readonly ScriptPatch[], deadline: number, commit?: () => void): Promise<Attempt> {
-  let wait = 5;
-  for (;;) {
-    const attempt = patchAll(patches, commit ?? 'dry-run-only');
-    if (attempt.kind !== 'blocked' || Date.now() >= deadline) return attempt;
-    await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
-    wait = Math.min(wait * 2, 100);
-  }
-}
-
-
-
-function aborted(attempt: Attempt, changed: readonly PreparedModule[], modules: ModuleReport[], from: UpdateOutcome['from'], meter: PauseMeter): UpdateOutcome {
-  const timing = meter.timing();
-  if (attempt.kind === 'blocked') {
-    const blockers = changed
-      .filter((m) => attempt.blocked.includes(m.id) && m.change.kind === 'patch')
-      .flatMap((m) => (m.change.kind === 'patch' ? m.change.functions.filter((f) => f.suspendable && f.change === 'changed').map((f) => `${f.name} (${m.id})`) : []));
-    return {
-      status: 'aborted',
-      from,
-      reason: { code: 'E_BLOCKED', message: `a changed function is still running (suspended at an await or yield) in ${attempt.blocked.join(', ')}`, hint: 'try again when it has returned, or give a longer --timeout' },
-      modules,
-      blockers: blockers.length > 0 ? blockers : attempt.blocked.map((id) => `a suspended function in ${id}`),
-      timing,
-    };
-  }
-  if (attempt.kind === 'failed') {
-    return { status: 'aborted', from, reason: { code: 'E_PATCH', message: `V8 refused to patch ${attempt.id}: ${attempt.result.status}${attempt.result.message ? ` ${attempt.result.message}` : ''}`, hint: 'nothing was changed; report this with the two versions of the module' }, modules, blockers: [], timing };
-  }
-  throw new Error('unreachable');
-}
 
 function initialReport(m: PreparedModule): ModuleReport {
   const c = m.change;

@@ -1,5 +1,5 @@
 import type { CompiledModule } from '../runner/compile.js';
-import { functionsOf, parseCompiled, skeletonOf, type FunctionInfo } from './functions.js';
+import type { SlotBody } from '../runner/slots.js';
 
 /** What one module's change needs, as the planner sees it. */
 export type ModuleChange =
@@ -19,43 +19,26 @@ export type ModuleChange =
 export interface ChangedFunction {
   readonly name: string;
   readonly change: 'changed' | 'added' | 'removed';
-  /** Async functions and generators can be suspended, which blocks a patch. */
+  /** Async functions and generators: frames suspended in the old body finish it. */
   readonly suspendable: boolean;
-}
-
-/** What comparing needs of one compiled module: parsed once, kept with it. */
-interface Analysis {
-  readonly skeleton: string;
-  readonly functions: FunctionInfo[];
-}
-
-const analyses = new WeakMap<CompiledModule, Analysis>();
-
-/**
- * Parses a compiled module for comparison, once: the running version's
- * analysis is reused by every later update. Callers that must not block the
- * event loop for long call this for each side on its own turn first.
- */
-export function analyze(compiled: CompiledModule): Analysis {
-  let found = analyses.get(compiled);
-  if (!found) {
-    const ast = parseCompiled(compiled.comparable);
-    found = { skeleton: skeletonOf(compiled.comparable, ast), functions: functionsOf(compiled.comparable, ast) };
-    analyses.set(compiled, found);
-  }
-  return found;
+  /**
+   * Variables the new body captures that closures created before the update
+   * do not pass: those closures keep the old body, new closures get the new one.
+   */
+  readonly newCaptures?: readonly string[];
+  /** Set by the update: frames suspended in the old body when the patch applied (they finish it). */
+  readonly oldFrames?: number;
 }
 
 /**
  * Compares two compiled versions of one module. Where every difference lies
- * inside function bodies, LiveEdit can patch it; anything else reloads.
+ * inside function bodies (the skeletons, with stubs and without bodies, are
+ * equal), a patch replaces slots; anything else reloads.
  */
 export function compareModule(id: string, before: CompiledModule, after: CompiledModule): ModuleChange {
   if (before.comparable === after.comparable) return { kind: 'unchanged', id };
-  const old = analyze(before);
-  const next = analyze(after);
-  const functions = diffFunctions(old.functions, next.functions);
-  if (old.skeleton === next.skeleton) {
+  const functions = diffFunctions(before.slots, after.slots);
+  if (before.skeleton === after.skeleton && !after.unslottable && !before.unslottable) {
     return { kind: 'patch', id, functions };
   }
   const oldInits = new Map(before.bindings.map((b) => [b.name, b.init]));
@@ -63,22 +46,30 @@ export function compareModule(id: string, before: CompiledModule, after: Compile
   return { kind: 'reload', id, reasons: reloadReasons(before, after), functions, initChanged };
 }
 
-function diffFunctions(before: FunctionInfo[], after: FunctionInfo[]): ChangedFunction[] {
-  const old = new Map(before.map((f) => [f.name, f]));
+/** Slots whose body is new or different; a path whose cell changed captures new variables. */
+export function diffFunctions(before: readonly SlotBody[], after: readonly SlotBody[]): ChangedFunction[] {
+  const old = new Map(before.map((f) => [f.path, f]));
   const out: ChangedFunction[] = [];
   for (const f of after) {
-    const o = old.get(f.name);
-    if (!o) out.push({ name: f.name, change: 'added', suspendable: f.async || f.generator });
-    else if (o.body !== f.body) out.push({ name: f.name, change: 'changed', suspendable: f.async || f.generator || o.async || o.generator });
-    old.delete(f.name);
+    const o = old.get(f.path);
+    old.delete(f.path);
+    if (!o) {
+      out.push({ name: f.path, change: 'added', suspendable: f.suspendable });
+    } else if (o.cell !== f.cell) {
+      const had = new Set(o.captures);
+      out.push({ name: f.path, change: 'changed', suspendable: f.suspendable || o.suspendable, newCaptures: f.captures.filter((c) => !had.has(c)) });
+    } else if (o.source !== f.source) {
+      out.push({ name: f.path, change: 'changed', suspendable: f.suspendable || o.suspendable });
+    }
   }
-  for (const o of old.values()) out.push({ name: o.name, change: 'removed', suspendable: o.async || o.generator });
+  for (const o of old.values()) out.push({ name: o.path, change: 'removed', suspendable: o.suspendable });
   return out;
 }
 
 /** Names what outside function bodies changed, in the user's terms. */
 export function reloadReasons(before: CompiledModule, after: CompiledModule): string[] {
   const reasons: string[] = [];
+  if (after.unslottable) reasons.push(`uses ${after.unslottable.construct} (line ${after.unslottable.line}), which the slot form cannot express`);
   const oldImports = new Set(before.imports);
   const newImports = new Set(after.imports);
   for (const s of newImports) if (!oldImports.has(s)) reasons.push(`imports '${s}'`);

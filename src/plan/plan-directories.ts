@@ -22,7 +22,7 @@ export async function planDirectories(oldRoot: string, newRoot: string): Promise
       const [oldText, newText] = await Promise.all([readFile(oldFile, 'utf8'), readFile(newFile, 'utf8')]);
       // Most modules of a release are byte-for-byte the same: no need to compile them.
       if (oldText === newText) return { kind: 'unchanged', id };
-      const [before, after] = await Promise.all([compileModule(oldText, oldFile), compileModule(newText, newFile)]);
+      const [before, after] = await Promise.all([compileModule(oldText, oldFile, `${id}@plan`), compileModule(newText, newFile, `${id}@plan`)]);
       return compareModule(id, before, after);
     }),
   );

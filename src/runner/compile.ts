@@ -2,21 +2,31 @@ import * as esbuild from 'esbuild';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import { extname } from 'node:path';
+import remapping from '@jridgewell/remapping';
 import { BatonError } from '../errors.js';
+import { toSlotForm, type PlainFunction, type SlotBody } from './slots.js';
 import { yieldToLoop } from './yield-to-loop.js';
 
 /**
  * A module compiled into baton's runnable form: the body of an async function
  * (so top-level await works) whose imports go through `require`, which the
- * runner answers with live namespaces. Evaluated by `Module.prototype._compile`,
- * so V8 sees a CommonJS-style script that LiveEdit can patch and Node maps
- * stack traces back through the inline source map.
+ * runner answers with live namespaces, and whose functions are stubs calling
+ * bodies held in slots (slots.ts). Evaluated by `Module.prototype._compile`,
+ * so Node maps stack traces back through the inline source map.
  */
 export interface CompiledModule {
   /** The full script text handed to V8 (wrapper, body, inline source map). */
   readonly code: string;
   /** The same text without the source map comment: what two versions are compared on. */
   readonly comparable: string;
+  /** The module code with stubs and without bodies: equal skeletons differ only in bodies (a patch). */
+  readonly skeleton: string;
+  /** Function bodies by slot, in source order. */
+  readonly slots: readonly SlotBody[];
+  /** Functions kept in plain form, with the reason. */
+  readonly plain: readonly PlainFunction[];
+  /** Set when the whole module stays in plain form (direct eval): no change to it can be a patch. */
+  readonly unslottable?: { readonly construct: string; readonly line: number };
   /** Static import specifiers, in source order, loaded before the body runs. */
   readonly imports: readonly string[];
   /** Top-level bindings the runner can read and write (state carried across reloads). */
@@ -41,6 +51,9 @@ export const WRAPPER_PARAMS = [
   '__baton_import',
   '__baton_esm',
   '__baton_bind',
+  '__baton_slot',
+  '__baton_frames',
+  '__baton_async',
 ] as const;
 
 const TLA = '__baton_tla';
@@ -59,7 +72,12 @@ export function isCompilable(file: string): boolean {
   return extname(file) in LOADERS;
 }
 
-export async function compileModule(source: string, file: string): Promise<CompiledModule> {
+/**
+ * `scope` names the module instance the code is compiled for (module id and
+ * generation, see module-graph.ts): its slot cells are named from it, so two
+ * versions compiled with the same scope line up function by function.
+ */
+export async function compileModule(source: string, file: string, scope: string): Promise<CompiledModule> {
   const loader = LOADERS[extname(file)] ?? 'ts';
   let esm: string;
   try {
@@ -107,14 +125,39 @@ export async function compileModule(source: string, file: string): Promise<Compi
   // getters; exposing the original makes every import a single getter call.
   cjs = cjs.replace(/^module\.exports = __toCommonJS\((\w+_exports)\);$/m, 'module.exports = $1;');
   const mapAt = cjs.lastIndexOf('//# sourceMappingURL=');
-  const map = mapAt >= 0 ? cjs.slice(mapAt) : '';
+  const esbuildMap = mapAt >= 0 ? decodeInlineMap(cjs.slice(mapAt)) : undefined;
   const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;
   await yieldToLoop();
-  const { text: bodyWithLets, bindings } = exposeTopLevel(body, file);
-  const accessor = bindingAccessor(bindings);
-  const head = `module.exports = async function (${WRAPPER_PARAMS.join(', ')}) { ${accessor}`;
-  const comparable = `${head}${bodyWithLets}\n};\n`;
-  return { code: comparable + map, comparable, imports, bindings };
+  const ast = parse(body, file, 'script');
+  const { text: bodyWithLets, bindings } = exposeTopLevel(body, ast);
+  const head = `module.exports = async function (${WRAPPER_PARAMS.join(', ')}) { "use strict"; ${bindingAccessor(bindings)} `;
+  let form;
+  try {
+    form = toSlotForm(bodyWithLets, file, scope, ast, { head, tail: '\n};\n' });
+  } catch (error) {
+    if (process.env['BATON_DEBUG']) console.error(error);
+    throw new BatonError('E_INTERNAL', `cannot compile ${file} into the slot form: ${firstLine(error)}`, 'report this with the file');
+  }
+  // One level: esbuild's map names the same file, as the original source.
+  const map = esbuildMap ? remapping(form.map, (source, context) => (context.depth === 1 && source === file ? esbuildMap : null)) : JSON.parse(form.map);
+  const comparable = form.text;
+  const inline = `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+  return {
+    code: comparable + inline,
+    comparable,
+    skeleton: form.skeleton,
+    slots: form.slots,
+    plain: form.plain,
+    ...(form.unslottable ? { unslottable: form.unslottable } : {}),
+    imports,
+    bindings,
+  };
+}
+
+function decodeInlineMap(comment: string): string | undefined {
+  const at = comment.indexOf('base64,');
+  if (at < 0) return undefined;
+  return Buffer.from(comment.slice(at + 7).trim(), 'base64').toString('utf8');
 }
 
 /**
@@ -169,8 +212,7 @@ function insideFunction(ancestors: acorn.Node[]): boolean {
  * namespaces), turns `const` into `let` so a carried value can be written
  * back, and lists them for the accessor.
  */
-function exposeTopLevel(body: string, file: string): { text: string; bindings: TopLevelBinding[] } {
-  const ast = parse(body, file, 'script');
+function exposeTopLevel(body: string, ast: acorn.Program): { text: string; bindings: TopLevelBinding[] } {
   const edits: Edit[] = [];
   const bindings: TopLevelBinding[] = [];
   for (const node of ast.body) {
@@ -222,9 +264,15 @@ function isGenerated(name: string, init: acorn.Expression | null | undefined, te
   return /^(__baton_esm\()?require\(/.test(initText);
 }
 
+/**
+ * Read and write accessors for the top-level bindings, and the module's
+ * evaluator: a direct eval in the module's scope, where a patch compiles new
+ * bodies so they see the same bindings. The code is strict, so eval adds no
+ * binding to the module and other functions' lookups stay static.
+ */
 function bindingAccessor(bindings: readonly TopLevelBinding[]): string {
   const entries = bindings.map((b) => `${JSON.stringify(b.name)}: [() => ${b.name}, (v) => { ${b.name} = v; }]`);
-  return `__baton_bind({ ${entries.join(', ')} });`;
+  return `__baton_bind({ ${entries.join(', ')} }, (__baton_src) => eval(__baton_src));`;
 }
 
 interface Edit {
@@ -248,6 +296,8 @@ function parse(text: string, file: string, sourceType: 'module' | 'script'): aco
       allowAwaitOutsideFunction: true,
       allowReturnOutsideFunction: true,
       allowHashBang: true,
+      // eslint-scope reads `range`.
+      ranges: true,
     });
   } catch (error) {
     throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the syntax error and try again');

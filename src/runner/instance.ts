@@ -4,19 +4,19 @@ import { pathToFileURL } from 'node:url';
 import type { CompiledModule } from './compile.js';
 import { HotContext } from './hot.js';
 import { trackSideEffects } from './side-effects.js';
+import { markAsync, setCell, withFrames } from './slot-table.js';
 
 /** One evaluation of one version of a module. A record holds the current one. */
 export interface ModuleInstance {
   readonly id: string;
   /** Absolute path of the source this instance was compiled from. */
   readonly file: string;
-  /**
-   * The script V8 runs this instance's functions from. After a patch it still
-   * names the file the script was first compiled from, so LiveEdit finds it.
-   */
-  scriptUrl: string;
-  /** The compiled text V8 currently holds for `scriptUrl` (changes on patch). */
+  /** Names the instance's slot cells (module id and generation); patches compile against it. */
+  readonly scope: string;
+  /** The compiled form whose bodies the slots hold now (changes on patch). */
   compiled: CompiledModule;
+  /** Evaluates an expression in the module's own scope (how a patch compiles new bodies). */
+  evaluate: (source: string) => unknown;
   /** Export getters, as set by the compiled code. */
   exports: Record<string, unknown>;
   /** Top-level bindings: read and write accessors, by name. */
@@ -35,12 +35,15 @@ export interface EvaluateHooks {
   importDynamic(specifier: string, instance: ModuleInstance): Promise<unknown>;
 }
 
-export function createInstance(id: string, file: string, compiled: CompiledModule, data?: Record<string, unknown>): ModuleInstance {
+export function createInstance(id: string, file: string, scope: string, compiled: CompiledModule, data?: Record<string, unknown>): ModuleInstance {
   return {
     id,
     file,
-    scriptUrl: pathToFileURL(file).href,
+    scope,
     compiled,
+    evaluate: () => {
+      throw new Error(`baton: ${id} has not been evaluated`);
+    },
     exports: {},
     bindings: {},
     hot: new HotContext(data),
@@ -65,9 +68,8 @@ function moduleObject(instance: ModuleInstance, hooks: EvaluateHooks): { exports
 
 /**
  * Runs an instance's body. Node's own `Module#_compile` turns the text into a
- * function, which gives a script V8's LiveEdit can patch and source-mapped
- * stack traces; the module is never put in Node's cache, so an old instance
- * is garbage once nothing refers to it.
+ * function, which gives source-mapped stack traces; the module is never put
+ * in Node's cache, so an old instance is garbage once nothing refers to it.
  */
 export async function evaluateInstance(instance: ModuleInstance, hooks: EvaluateHooks): Promise<void> {
   const holder = new Module(instance.file);
@@ -90,12 +92,13 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   };
   const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);
   const esm = (value: unknown) => value;
-  const bind = (bindings: ModuleInstance['bindings']) => {
+  const bind = (bindings: ModuleInstance['bindings'], evaluate: ModuleInstance['evaluate']) => {
     instance.bindings = bindings;
+    instance.evaluate = evaluate;
   };
   instance.status = 'evaluating';
   try {
-    await trackSideEffects(instance.sideEffects, () => body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind));
+    await trackSideEffects(instance.sideEffects, () => body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync));
     instance.status = 'evaluated';
   } catch (error) {
     instance.status = 'failed';

@@ -28,6 +28,8 @@ export interface Linker {
   link(resolved: Resolved, from: ModuleInstance): Promise<object>;
 }
 
+let generation = 0;
+
 export class ModuleGraph implements Linker {
   /** Every app module the program has loaded, by id (its path under the app root). */
   readonly records = new Map<string, ModuleRecord>();
@@ -73,8 +75,9 @@ export class ModuleGraph implements Linker {
   }
 
   private async load(id: string, file: string): Promise<object> {
-    const compiled = await compileModule(await readFile(file, 'utf8'), file);
-    const instance = createInstance(id, file, compiled);
+    const scope = ModuleGraph.newScope(id);
+    const compiled = await compileModule(await readFile(file, 'utf8'), file, scope);
+    const instance = createInstance(id, file, scope, compiled);
     const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve(), views: new Set() };
     this.records.set(id, record);
     record.evaluation = this.run(instance, this, (i) => pointNamespace(record.namespace, i.exports));
@@ -111,9 +114,20 @@ export class ModuleGraph implements Linker {
     return pending;
   }
 
-  /** Reads and compiles one module of another version tree (for updates). */
-  static async compileFrom(file: string): Promise<CompiledModule> {
-    return compileModule(await readFile(file, 'utf8'), file);
+  /** Reads and compiles one module of another version tree (for updates), for the instance `scope` names. */
+  static async compileFrom(file: string, scope: string): Promise<CompiledModule> {
+    return compileModule(await readFile(file, 'utf8'), file, scope);
+  }
+
+  /**
+   * A fresh slot scope for a new instance of module `id`. A patch compiles
+   * against the running instance's scope, so its cells line up; a new
+   * instance (a reload, an added module) gets cells of its own, which nothing
+   * running can reach before commit.
+   */
+  static newScope(id: string): string {
+    generation += 1;
+    return `${id}@${generation}`;
   }
 }
 

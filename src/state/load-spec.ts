@@ -4,7 +4,7 @@ import { BatonError } from '../errors.js';
 import { compileModule } from '../runner/compile.js';
 import { createInstance } from '../runner/instance.js';
 import { pointNamespace, createNamespace } from '../runner/namespace.js';
-import type { ModuleGraph, Linker } from '../runner/module-graph.js';
+import { ModuleGraph, type Linker } from '../runner/module-graph.js';
 import { readFile } from 'node:fs/promises';
 import { UPDATE_FILE, type UpdateSpec } from './update-spec.js';
 
@@ -15,8 +15,9 @@ import { UPDATE_FILE, type UpdateSpec } from './update-spec.js';
 export async function loadUpdateSpec(graph: ModuleGraph, root: string, linker: Linker): Promise<UpdateSpec | undefined> {
   const file = join(root, UPDATE_FILE);
   if (!existsSync(file)) return undefined;
-  const compiled = await compileModule(await readFile(file, 'utf8'), file);
-  const instance = createInstance(UPDATE_FILE, file, compiled);
+  const scope = ModuleGraph.newScope(UPDATE_FILE);
+  const compiled = await compileModule(await readFile(file, 'utf8'), file, scope);
+  const instance = createInstance(UPDATE_FILE, file, scope, compiled);
   const ns = createNamespace();
   await graph.run(instance, linker, (i) => pointNamespace(ns, i.exports));
   const spec = instance.exports['default'];

@@ -17,10 +17,11 @@ export interface PreparedPatch {
  * changes: the new bodies sit in no cell yet. Throws when a body does not
  * compile.
  */
-export function preparePatch(id: string, instance: ModuleInstance, compiled: CompiledModule): PreparedPatch {
+export function preparePatch(id: string, instance: ModuleInstance, compiled: CompiledModule, every = false): PreparedPatch {
   const running = new Map(instance.compiled.slots.map((s) => [s.cell, s.source]));
   const swaps = compiled.slots
-    .filter((s) => running.get(s.cell) !== s.source)
+    // `every`: recompile unchanged bodies too (the conformance corpus replaces every slot).
+    .filter((s) => every || running.get(s.cell) !== s.source)
     .map((s) => ({ cell: s.cell, path: s.path, body: instance.evaluate(`(${s.source})`) }));
   return { id, instance, compiled, swaps };
 }

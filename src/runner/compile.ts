@@ -54,6 +54,8 @@ export const WRAPPER_PARAMS = [
   '__baton_slot',
   '__baton_frames',
   '__baton_async',
+  '__baton_ready',
+  '__baton_track',
 ] as const;
 
 const TLA = '__baton_tla';
@@ -124,6 +126,13 @@ export async function compileModule(source: string, file: string, scope: string)
   // esbuild wraps the export object in a copy whose getters call the original
   // getters; exposing the original makes every import a single getter call.
   cjs = cjs.replace(/^module\.exports = __toCommonJS\((\w+_exports)\);$/m, 'module.exports = $1;');
+  // ESM instantiates before it evaluates: a module's function declarations
+  // and exports exist before its imports run, so an import cycle can call
+  // them early. The body pauses here, with its exports set and its slots
+  // installed, until the runner has linked and evaluated its imports.
+  const ready = 'await __baton_ready(); __baton_track();';
+  const exportsAt = cjs.search(/^module\.exports = \w+_exports;$/m);
+  cjs = exportsAt >= 0 ? cjs.replace(/^(module\.exports = \w+_exports;)$/m, `$1 ${ready}`) : `${ready} ${cjs}`;
   const mapAt = cjs.lastIndexOf('//# sourceMappingURL=');
   const esbuildMap = mapAt >= 0 ? decodeInlineMap(cjs.slice(mapAt)) : undefined;
   const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;

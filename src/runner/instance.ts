@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompiledModule } from './compile.js';
 import { HotContext } from './hot.js';
-import { trackSideEffects } from './side-effects.js';
+import { trackSynchronousPart } from './side-effects.js';
 import { markAsync, setCell, withFrames } from './slot-table.js';
 
 /** One evaluation of one version of a module. A record holds the current one. */
@@ -30,6 +30,8 @@ export interface ModuleInstance {
 }
 
 export interface EvaluateHooks {
+  /** Links and evaluates the instance's imports; the body waits for it once its own exports exist. */
+  linkImports(): Promise<void>;
   /** Called when the compiled code assigns `module.exports`, so namespaces can expose exports during cycles. */
   onExports(instance: ModuleInstance): void;
   importDynamic(specifier: string, instance: ModuleInstance): Promise<unknown>;
@@ -98,7 +100,8 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   };
   instance.status = 'evaluating';
   try {
-    await trackSideEffects(instance.sideEffects, () => body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync));
+    const track = () => trackSynchronousPart(instance.sideEffects);
+    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track);
     instance.status = 'evaluated';
   } catch (error) {
     instance.status = 'failed';

@@ -93,12 +93,14 @@ export class ModuleGraph implements Linker {
 
   /** Links an instance's static imports through `linker`, then evaluates it. */
   async run(instance: ModuleInstance, linker: Linker, onExports: (i: ModuleInstance) => void): Promise<void> {
-    for (const specifier of instance.compiled.imports) {
-      if (instance.deps.has(specifier)) continue;
-      instance.deps.set(specifier, await linker.link(resolveImport(specifier, instance.file), instance));
-    }
     await evaluateInstance(instance, {
       onExports,
+      linkImports: async () => {
+        for (const specifier of instance.compiled.imports) {
+          if (instance.deps.has(specifier)) continue;
+          instance.deps.set(specifier, await linker.link(resolveImport(specifier, instance.file), instance));
+        }
+      },
       // Resolved from where the module lives in the version running now: a
       // patched or unchanged instance was compiled from an older version's tree.
       importDynamic: (specifier, from) => this.link(resolveImport(specifier, this.fileOf(from.id)), from),

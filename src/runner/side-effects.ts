@@ -2,9 +2,11 @@
  * Notes the timers and process listeners a module's top level starts, so an
  * update that reloads it can warn when nothing will stop them (they would
  * keep running the old version's code). The globals are swapped only for the
- * synchronous part of one module's evaluation: no cost at any other time.
+ * synchronous part of one module's evaluation (from the moment its imports
+ * are evaluated up to its first await or its end, when a microtask puts them
+ * back): no cost at any other time.
  */
-export function trackSideEffects<T>(found: string[], run: () => T): T {
+export function trackSynchronousPart(found: string[]): void {
   const saved = { setInterval: globalThis.setInterval, setTimeout: globalThis.setTimeout, on: process.on, addListener: process.addListener };
   const g = globalThis as unknown as Record<string, unknown>;
   g['setInterval'] = function (this: unknown, ...args: unknown[]) {
@@ -22,12 +24,10 @@ export function trackSideEffects<T>(found: string[], run: () => T): T {
     };
   process.on = listen(saved.on) as typeof process.on;
   process.addListener = listen(saved.addListener) as typeof process.addListener;
-  try {
-    return run();
-  } finally {
+  queueMicrotask(() => {
     g['setInterval'] = saved.setInterval;
     g['setTimeout'] = saved.setTimeout;
     process.on = saved.on;
     process.addListener = saved.addListener;
-  }
+  });
 }

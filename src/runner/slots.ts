@@ -427,6 +427,8 @@ function capturesOf(f: FnInfo, manager: ReturnType<typeof analyze>, moduleScope:
   for (const ref of scope.through) {
     const v = ref.resolved;
     if (!v || v.scope === moduleScope || v.scope.type === 'global' || found.has(v)) continue;
+    // A function's implicit `arguments` travels as `$arguments` (see ownUses).
+    if (v.name === 'arguments' && v.defs.length === 0) continue;
     found.set(v, { name: v.name, ref: needsAccessor(v, f), variable: v });
   }
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

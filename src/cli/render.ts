@@ -39,7 +39,13 @@ export function renderOutcome(outcome: UpdateOutcome): string {
 
 function renderModule(m: ModuleReport): string[] {
   const lines = [`  ${m.mechanism.padEnd(7)} ${m.id}${m.reasons.length > 0 ? `  (${m.reasons.join('; ')})` : ''}`];
-  for (const f of m.functions) lines.push(`            ${f.change} ${f.name}`);
+  for (const f of m.functions) {
+    const notes = [
+      f.oldFrames ? `${f.oldFrames} suspended call(s) finish the old body` : '',
+      f.newCaptures && f.newCaptures.length > 0 ? `closures made before keep the old body (the new one reads ${f.newCaptures.join(', ')})` : '',
+    ].filter(Boolean);
+    lines.push(`            ${f.change} ${f.name}${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`);
+  }
   const carried = m.bindings.filter((b) => b.how !== 'fresh');
   if (carried.length > 0) lines.push(`            state: ${carried.map((b) => `${b.name} ${b.how}`).join(', ')}`);
   for (const c of m.classes) lines.push(`            class ${c.name}: ${c.mode}${c.mode === 'methods' ? '' : `, ${c.instances} instance(s) migrated at commit`}`);

@@ -70,6 +70,12 @@ interface FnInfo {
   readonly cls?: ClassNode;
   converted: boolean;
   reason?: string;
+  /**
+   * A derived class constructor: `super(...)`, its first statement, stays in
+   * the stub with the parameters; the rest is the body, which receives the
+   * parameters' bound names.
+   */
+  split?: { readonly first: acorn.ExpressionStatement; readonly names: readonly string[] };
   captures: Capture[];
   usesArguments: boolean;
   usesNewTarget: boolean;
@@ -126,7 +132,7 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
     f.usesArguments = own.arguments;
     f.usesNewTarget = own.newTarget;
     f.usesSuper = own.superRead;
-    const why = plainReason(f, own);
+    const why = plainReason(f, own, manager, moduleScope);
     if (why) {
       f.converted = false;
       f.reason = why;
@@ -341,6 +347,7 @@ interface OwnUses {
   superRead: boolean;
   superWrite: boolean;
   superCall: boolean;
+  superCalls: number;
 }
 
 /**
@@ -349,7 +356,7 @@ interface OwnUses {
  * which have their own).
  */
 function ownUses(f: FnInfo): OwnUses {
-  const uses: OwnUses = { arguments: false, newTarget: false, superRead: false, superWrite: false, superCall: false };
+  const uses: OwnUses = { arguments: false, newTarget: false, superRead: false, superWrite: false, superCall: false, superCalls: 0 };
   const visit = (node: acorn.Node, parent: acorn.Node | undefined): void => {
     if (node !== f.node && isFn(node) && node.type !== 'ArrowFunctionExpression') return;
     if (node !== f.node && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
@@ -362,7 +369,10 @@ function ownUses(f: FnInfo): OwnUses {
     if (node.type === 'Identifier' && (node as acorn.Identifier).name === 'arguments' && isReference(node, parent)) uses.arguments = true;
     if (node.type === 'MetaProperty' && (node as acorn.MetaProperty).meta.name === 'new') uses.newTarget = true;
     if (node.type === 'Super') {
-      if (parent?.type === 'CallExpression') uses.superCall = true;
+      if (parent?.type === 'CallExpression') {
+        uses.superCall = true;
+        uses.superCalls++;
+      }
       else uses.superRead = true;
     }
     if ((node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') && isSuperMember(node.type === 'AssignmentExpression' ? (node as acorn.AssignmentExpression).left : (node as acorn.UpdateExpression).argument)) uses.superWrite = true;
@@ -399,11 +409,16 @@ function isReference(node: acorn.Node, parent: acorn.Node | undefined): boolean 
   return true;
 }
 
-function plainReason(f: FnInfo, own: OwnUses): string | undefined {
+function plainReason(f: FnInfo, own: OwnUses, manager: ReturnType<typeof analyze>, moduleScope: Scope | undefined): string | undefined {
   if (f.reason) return f.reason;
   const node = f.node;
-  if (f.method?.type === 'MethodDefinition' && f.method.kind === 'constructor' && f.cls?.superClass) return 'a derived class constructor (calls super())';
-  if (own.superCall) return 'calls super()';
+  if (f.method?.type === 'MethodDefinition' && f.method.kind === 'constructor' && f.cls?.superClass) {
+    const split = splitConstructor(f, own, manager, moduleScope);
+    if (typeof split === 'string') return split;
+    f.split = split;
+  } else if (own.superCall) {
+    return 'calls super()';
+  }
   if (own.superWrite) return 'assigns to a super property';
   if (node.type === 'ArrowFunctionExpression') {
     if ((own.arguments || own.newTarget || own.superRead) && !f.nonArrow?.converted) return 'an arrow using arguments, new.target or super outside a function the slot form converts';
@@ -412,6 +427,50 @@ function plainReason(f: FnInfo, own: OwnUses): string | undefined {
   }
   if (f.method && f.method.computed && node.async && !node.generator) return 'an async method with a computed name';
   return undefined;
+}
+
+/**
+ * A derived constructor can be split when its first statement is its only
+ * `super(...)` call and that call and the parameters read nothing but the
+ * parameters, module bindings and globals (they stay in the stub, in place).
+ */
+function splitConstructor(f: FnInfo, own: OwnUses, manager: ReturnType<typeof analyze>, moduleScope: Scope | undefined): NonNullable<FnInfo['split']> | string {
+  const body = f.node.body as acorn.BlockStatement;
+  const first = body.body[0];
+  const isSuperCall = first?.type === 'ExpressionStatement' && first.expression.type === 'CallExpression' && first.expression.callee.type === 'Super';
+  if (!isSuperCall || own.superCalls !== 1) return 'a derived class constructor whose first statement is not its only super() call';
+  const scope = manager.acquire(f.node as unknown as EstreeNode, true);
+  const inStub = (pos: number) => pos < first.end;
+  for (const ref of scope?.through ?? []) {
+    const at = (ref.identifier as unknown as acorn.Node).start;
+    if (!inStub(at)) continue;
+    const v = ref.resolved;
+    if (v && v.scope !== moduleScope && v.scope.type !== 'global') return `a derived class constructor whose super() call reads ${v.name} from an enclosing function`;
+  }
+  let special = false;
+  walk.full(first, (n) => {
+    if ((n.type === 'Identifier' && (n as acorn.Identifier).name === 'arguments') || n.type === 'MetaProperty' || (n.type === 'MemberExpression' && (n as acorn.MemberExpression).object.type === 'Super')) special = true;
+  });
+  for (const p of f.node.params) walk.full(p, (n) => (special ||= n.type === 'MetaProperty' || (n.type === 'Identifier' && (n as acorn.Identifier).name === 'arguments')));
+  if (special) return 'a derived class constructor whose super() call uses arguments, new.target or super';
+  return { first, names: f.node.params.flatMap((p) => boundNames(p)) };
+}
+
+function boundNames(p: acorn.Pattern): string[] {
+  switch (p.type) {
+    case 'Identifier':
+      return [p.name];
+    case 'AssignmentPattern':
+      return boundNames(p.left);
+    case 'RestElement':
+      return boundNames(p.argument);
+    case 'ArrayPattern':
+      return p.elements.flatMap((e) => (e ? boundNames(e) : []));
+    case 'ObjectPattern':
+      return p.properties.flatMap((q) => (q.type === 'RestElement' ? boundNames(q.argument) : boundNames(q.value)));
+    default:
+      return [];
+  }
 }
 
 function homeOf(f: FnInfo): string | undefined {
@@ -459,6 +518,13 @@ function refInsertion(v: Variable, closure: FnInfo | undefined): number | undefi
       // A closure in a default parameter runs before the body's first statement.
       if (closure && fn.params.some((p) => p.start <= closure.node.start && closure.node.end <= p.end)) return undefined;
       at = fn.body.start + 1;
+      // A derived constructor's body starts after its super() call (see splitConstructor).
+      const first = fn.body.body[0];
+      const ctor = first?.type === 'ExpressionStatement' && first.expression.type === 'CallExpression' && first.expression.callee.type === 'Super';
+      if (ctor) {
+        if (closure && closure.node.start < first.end) return undefined;
+        at = first.end;
+      }
       break;
     }
     case 'block':
@@ -516,15 +582,15 @@ function arity(f: Fn): { length: number; count: number; rest: boolean } {
   return { length, count, rest };
 }
 
-function stubArguments(f: FnInfo): { params: string; args: string } {
+function stubArguments(f: FnInfo, names?: readonly string[]): { params: string; args: string } {
   const { length, count, rest } = arity(f.node);
   const params: string[] = [];
-  const forwarded: string[] = [];
-  for (let i = 0; i < count; i++) {
+  const forwarded: string[] = names ? [...names] : [];
+  for (let i = 0; i < count && !names; i++) {
     params.push(i < length ? `__p${i}` : `__p${i} = void 0`);
     forwarded.push(`__p${i}`);
   }
-  if (rest) {
+  if (rest && !names) {
     params.push('...__r');
     forwarded.push('...__r');
   }
@@ -542,6 +608,12 @@ function stubEdits(f: FnInfo, code: string): Edit[] {
   const call = `${f.cell}.call(${args})`;
   const async = node.async && !node.generator;
   const ret = node.generator ? `return yield* ${call};` : `return ${call};`;
+  if (f.split) {
+    // `constructor(params) { super(args); return <body>.call(this, ..., names) }`: parameters and super() stay here.
+    const passed = stubArguments(f, f.split.names).args;
+    const head = code.slice(node.start, (node.body as acorn.BlockStatement).start);
+    return [{ kind: 'overwrite', start: node.start, end: node.end, text: `${head}{ ${code.slice(f.split.first.start, f.split.first.end)} return ${f.cell}.call(${passed}); }` }];
+  }
   if (f.method) {
     const edits: Edit[] = [{ kind: 'overwrite', start: node.start, end: node.end, text: `(${params}) { ${ret} }` }];
     if (async) {
@@ -580,6 +652,10 @@ function bodyHead(ms: MagicString, f: FnInfo, code: string): void {
   if (f.usesNewTarget) prefix.push('$newtarget');
   if (f.usesSuper) prefix.push('$home');
   const kind = `${node.async ? 'async ' : ''}function${node.generator ? '*' : ''}`;
+  if (f.split) {
+    ms.overwrite(node.start, f.split.first.end, `${kind} (${[...prefix, ...f.split.names].join(', ')}) {`);
+    return;
+  }
   const lead = prefix.join(', ') + (prefix.length > 0 && node.params.length > 0 ? ', ' : '');
   const suspendable = node.async || node.generator;
   if (node.type === 'ArrowFunctionExpression' && node.params.length > 0 && code[skipAsync(node, code)] !== '(') {

@@ -77,7 +77,10 @@ export function riskLine(r: Risk): string {
   if (r.kind === 'no-dispose') {
     return `${r.module}:${r.line} ${r.call} at top level and no import.meta.hot.dispose: the old instance's timer or listener keeps running after the reload`;
   }
-  return `${r.module} ${r.function} is async or a generator: a suspended call blocks the patch until it finishes`;
+  if (r.kind === 'new-capture') {
+    return `${r.module} ${r.function}: the new body reads ${r.variables.join(', ')}, which closures created before the update do not hold: they keep the old body, new closures get the new one`;
+  }
+  return `${r.module} ${r.function} is async or a generator: a call suspended in it when the patch applies finishes the old body; new calls run the new one`;
 }
 
 function display(path: string): string {

@@ -11,10 +11,17 @@ export type Risk =
       readonly call: string;
     }
   | {
-      /** A changed async function or generator: a suspended activation blocks the patch until it finishes. */
+      /** A changed async function or generator: a call suspended in it when the patch applies finishes the old body. */
       readonly kind: 'suspendable';
       readonly module: string;
       readonly function: string;
+    }
+  | {
+      /** A closure whose new body reads variables its existing instances do not pass: they keep the old body. */
+      readonly kind: 'new-capture';
+      readonly module: string;
+      readonly function: string;
+      readonly variables: readonly string[];
     };
 
 const TIMERS = new Set(['setInterval', 'setTimeout', 'setImmediate']);
@@ -31,6 +38,7 @@ export function findRisks(changes: readonly ModuleChange[], oldSources: Readonly
     if (change.kind === 'patch') {
       for (const f of change.functions) {
         if (f.suspendable && f.change === 'changed') risks.push({ kind: 'suspendable', module: change.id, function: f.name });
+        if (f.newCaptures && f.newCaptures.length > 0) risks.push({ kind: 'new-capture', module: change.id, function: f.name, variables: f.newCaptures });
       }
     }
     if (change.kind !== 'reload' && change.kind !== 'removed') continue;

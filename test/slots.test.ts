@@ -17,7 +17,7 @@ deriveVersion(FIX, 'v1', 'v2', {
     .replace('this.#limit = value;', 'this.#limit = value + 1;')
     .replace("return 'store v1';", "return 'store v2';")
     .replace('return `${result} (audited)`;', 'return `${result} (audited v2)`;'),
-  'jobs.ts': v1('jobs.ts').replaceAll('-v1', '-v2'),
+  'jobs.ts': v1('jobs.ts').replaceAll('-v1', '-v2').replace("  const lines = (new Error('trace').stack ?? '').split('\\n');", "  // v2: one line further down, and a body that differs.\n  const lines = (new Error('trace').stack ?? '').split(/\\n/);"),
   'main.ts': v1('main.ts')
     .replace('socket.write(`v1 #${lines} ${reply}\\n`);', 'socket.write(`v2 #${lines} ${reply}\\n`);')
     .replace('const banner = () => `welcome #${id}`;', "const banner = () => `welcome #${id} (since ${connectedAt > 0 ? 'start' : '?'})`;"),
@@ -82,6 +82,16 @@ describe('baton update: a patch swaps slots under open connections, suspended fr
     port = Number((await program.waitFor(/port (\d+)/))[1]);
     c1 = await Client.open(port);
   });
+  /** A TRACE on a connection of its own, so c1's line numbers stay as the test counts them. */
+  async function c2Trace(): Promise<string> {
+    const c = await Client.open(port);
+    try {
+      return (await c.send('TRACE')).replace(/^v\d #\d+ /, '');
+    } finally {
+      c.close();
+    }
+  }
+
   after(async () => {
     c1.close();
     await program.stop();
@@ -89,6 +99,11 @@ describe('baton update: a patch swaps slots under open connections, suspended fr
 
   it('runs in strict mode like node: writing a frozen object throws', async () => {
     assert.equal(await c1.send('FREEZE'), 'v1 #1 refused: TypeError');
+  });
+
+  it('shows one stack frame per call, in .ts lines, and the new source after a patch', async () => {
+    const before = await c2Trace();
+    assert.match(before, /^at trace \(.*\/v1\/jobs\.ts:22:\d+\) \| at handle \(.*\/v1\/main\.ts:\d+:\d+\)$/);
   });
 
   it('patches every kind of function at once; the open connection, its closures and the suspended frames keep their state', async () => {
@@ -132,8 +147,11 @@ describe('baton update: a patch swaps slots under open connections, suspended fr
     // A closure made before the update keeps its body (the new one needs a capture it does not pass); a new connection's gets the new one.
     assert.equal(await c1.send('BANNER'), 'v2 #21 welcome #1');
     const c2 = await Client.open(port);
-    assert.equal(await c2.send('BANNER'), 'v2 #1 welcome #2 (since start)');
+    assert.equal(await c2.send('BANNER'), 'v2 #1 welcome #3 (since start)');
     c2.close();
+
+    // A trace from a patched body points at the new source.
+    assert.match(await c2Trace(), /^at trace \(.*\/v2\/jobs\.ts:23:\d+\) \| at handle \(.*\/v1\/main\.ts:\d+:\d+\)$/);
 
     // Again a second later: the same state, the same connection, the process alive.
     await new Promise((resolve) => setTimeout(resolve, 1000));

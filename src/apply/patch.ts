@@ -2,6 +2,7 @@ import type { ChangedFunction } from '../plan/compare-module.js';
 import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { framesInFlight, readCell, setCell } from '../runner/slot-table.js';
+import { registerPatchedBody } from '../runner/stack-traces.js';
 
 /** One module's patch, prepared: new bodies compiled in the module's scope, waiting for commit. */
 export interface PreparedPatch {
@@ -22,7 +23,8 @@ export function preparePatch(id: string, instance: ModuleInstance, compiled: Com
   const swaps = compiled.slots
     // `every`: recompile unchanged bodies too (the conformance corpus replaces every slot).
     .filter((s) => every || running.get(s.cell) !== s.source)
-    .map((s) => ({ cell: s.cell, path: s.path, body: instance.evaluate(`(${s.source})`) }));
+    // Each body runs from a script of its own, mapped to the new version's source for stack traces.
+    .map((s) => ({ cell: s.cell, path: s.path, body: instance.evaluate(`(${s.source})\n//# sourceURL=${registerPatchedBody(compiled, s.cell, s.path)}`) }));
   return { id, instance, compiled, swaps };
 }
 

@@ -5,6 +5,7 @@ import type { CompiledModule } from './compile.js';
 import { HotContext } from './hot.js';
 import { trackSynchronousPart } from './side-effects.js';
 import { markAsync, setCell, withFrames } from './slot-table.js';
+import { registerModule } from './stack-traces.js';
 
 /** One evaluation of one version of a module. A record holds the current one. */
 export interface ModuleInstance {
@@ -78,6 +79,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   holder.filename = instance.file;
   (holder as unknown as { _compile(code: string, file: string): void })._compile(instance.compiled.code, instance.file);
   const body = holder.exports as (...args: unknown[]) => Promise<void>;
+  registerModule(instance.file, instance.compiled);
   const dir = dirname(instance.file);
   const url = pathToFileURL(instance.file).href;
   const meta = {

@@ -5,6 +5,7 @@ import { KEYS } from 'eslint-visitor-keys';
 import MagicString, { Bundle } from 'magic-string';
 import { createHash } from 'node:crypto';
 import type { Program as EstreeProgram, Node as EstreeNode } from 'estree';
+import { BODY_NAME } from './stack-traces.js';
 
 /**
  * The slot form (Ginseng's function indirection, extended to closures).
@@ -653,18 +654,18 @@ function bodyHead(ms: MagicString, f: FnInfo, code: string): void {
   if (f.usesSuper) prefix.push('$home');
   const kind = `${node.async ? 'async ' : ''}function${node.generator ? '*' : ''}`;
   if (f.split) {
-    ms.overwrite(node.start, f.split.first.end, `${kind} (${[...prefix, ...f.split.names].join(', ')}) {`);
+    ms.overwrite(node.start, f.split.first.end, `${kind} ${BODY_NAME}(${[...prefix, ...f.split.names].join(', ')}) {`);
     return;
   }
   const lead = prefix.join(', ') + (prefix.length > 0 && node.params.length > 0 ? ', ' : '');
   const suspendable = node.async || node.generator;
   if (node.type === 'ArrowFunctionExpression' && node.params.length > 0 && code[skipAsync(node, code)] !== '(') {
     const param = node.params[0]!;
-    ms.overwrite(node.start, param.start, `${kind} (${lead}`);
+    ms.overwrite(node.start, param.start, `${kind} ${BODY_NAME}(${lead}`);
     ms.appendLeft(param.end, ')');
   } else {
     const paren = openParen(node, code);
-    ms.overwrite(node.start, paren + 1, `${kind} (${lead}`);
+    ms.overwrite(node.start, paren + 1, `${kind} ${BODY_NAME}(${lead}`);
   }
   if (node.type === 'ArrowFunctionExpression') {
     const arrow = arrowToken(node, code);

@@ -1,0 +1,137 @@
+import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import type { CompiledModule } from './compile.js';
+
+/**
+ * Stack traces in the user's terms. Every call to an app function runs two
+ * frames, the stub and the body (`__baton_body`); a trace shows one frame per
+ * call: the stub's name with the body's position, in `.ts` lines. A body
+ * compiled by a patch runs from an eval'd script named `baton-patch:<n>`,
+ * which maps through the new version's source map, so a trace points at the
+ * new source.
+ *
+ * Node's own source-map support is replaced for the process (V8 lets one
+ * `Error.prepareStackTrace` format traces); frames of other code are printed
+ * as V8 prints them.
+ */
+interface Script {
+  readonly compiled: CompiledModule;
+  map?: TraceMap;
+  /** Generated line (0-based) where each slot's body starts, in order, with its path. */
+  bodies?: Array<{ readonly line: number; readonly path: string }>;
+  /** For a patched body: where its source starts in `compiled.comparable` (0-based line and column). */
+  readonly origin?: { readonly line: number; readonly column: number; readonly path: string };
+}
+
+const scripts = new Map<string, Script>();
+let patches = 0;
+
+export const BODY_NAME = '__baton_body';
+
+/** A module instance's script, named by its file, as V8 reports it. */
+export function registerModule(file: string, compiled: CompiledModule): void {
+  scripts.set(file, { compiled });
+}
+
+/** A name for the script of one patched body, and its mapping. */
+export function registerPatchedBody(compiled: CompiledModule, cell: string, path: string): string {
+  const url = `baton-patch:${++patches}`;
+  const at = compiled.comparable.indexOf(`__baton_slot(${JSON.stringify(cell)}, `);
+  const before = compiled.comparable.slice(0, at + `__baton_slot(${JSON.stringify(cell)}, `.length);
+  const line = before.split('\n').length - 1;
+  const column = before.length - before.lastIndexOf('\n') - 1;
+  scripts.set(url, { compiled, origin: { line, column, path } });
+  return url;
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** The path of the body a generated line of a module's script belongs to (bodies come first, in order). */
+function bodyAt(script: Script, line: number): string | undefined {
+  if (!script.bodies) {
+    const text = script.compiled.comparable;
+    script.bodies = script.compiled.slots.map((s) => ({ line: lineAt(text, text.indexOf(`__baton_slot(${JSON.stringify(s.cell)}, `)), path: s.path }));
+  }
+  let found: string | undefined;
+  for (const b of script.bodies) {
+    if (b.line > line) break;
+    found = b.path;
+  }
+  return found;
+}
+
+function mapOf(script: Script): TraceMap {
+  if (!script.map) {
+    const code = script.compiled.code;
+    const at = code.lastIndexOf('base64,');
+    script.map = new TraceMap(Buffer.from(code.slice(at + 7).trim(), 'base64').toString('utf8'));
+  }
+  return script.map;
+}
+
+/** Where a generated position (1-based line and column, as V8 gives them) is in the user's source. */
+function locate(file: string, line: number, column: number): { source: string; line: number; column: number; path?: string } | undefined {
+  const script = scripts.get(file);
+  if (!script) return undefined;
+  let l = line - 1;
+  let c = column - 1;
+  if (script.origin) {
+    // The eval'd text is `(` + the body's source.
+    c = l === 0 ? script.origin.column + c - 1 : c;
+    l = script.origin.line + l;
+  }
+  const found = originalPositionFor(mapOf(script), { line: l + 1, column: c });
+  if (found.source === null || found.line === null) return undefined;
+  const path = script.origin?.path ?? bodyAt(script, line - 1);
+  return { source: found.source, line: found.line, column: (found.column ?? 0) + 1, ...(path ? { path } : {}) };
+}
+
+function frameName(site: NodeJS.CallSite, fallback?: string): string {
+  const fn = site.getFunctionName();
+  const name = fn && fn !== BODY_NAME ? fn : fallback;
+  const type = site.getTypeName();
+  const method = !site.isToplevel() && type && name && !site.isConstructor() ? `${type}.${name}` : name;
+  return `${site.isAsync() ? 'async ' : ''}${site.isConstructor() ? 'new ' : ''}${method ?? '<anonymous>'}`;
+}
+
+function describe(site: NodeJS.CallSite, stub: NodeJS.CallSite | undefined): string {
+  const file = site.getFileName() ?? site.getScriptNameOrSourceURL();
+  const where = file ? locate(file, site.getLineNumber() ?? 0, site.getColumnNumber() ?? 0) : undefined;
+  if (!where) return String(site);
+  const name = frameName(stub ?? site, site.getFunctionName() === BODY_NAME ? where.path?.split('/').at(-1) : undefined);
+  return `${name} (${where.source}:${where.line}:${where.column})`;
+}
+
+export function formatStack(error: Error, sites: NodeJS.CallSite[]): string {
+  const lines: string[] = [];
+  for (let i = 0; i < sites.length; i++) {
+    const site = sites[i]!;
+    const next = sites[i + 1];
+    if (site.getFunctionName() === BODY_NAME && next && !site.isAsync()) {
+      // The stub that called this body: one frame, the stub's name, the body's place.
+      lines.push(`    at ${describe(site, next)}`);
+      i++;
+      continue;
+    }
+    lines.push(`    at ${describe(site, undefined)}`);
+  }
+  let head: string;
+  try {
+    head = Error.prototype.toString.call(error);
+  } catch {
+    head = '<error>';
+  }
+  return [head, ...lines].join('\n');
+}
+
+let installed = false;
+
+/** Installs the formatter for the process (`baton run`). */
+export function installStackTraces(): void {
+  if (installed) return;
+  installed = true;
+  Error.prepareStackTrace = (error, sites) => formatStack(error, sites);
+}

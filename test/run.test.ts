@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -18,6 +19,17 @@ describe('baton run: behaves like node running the program', () => {
     assert.match(p.output, /args plain,--flag/);
     assert.equal(p.output.match(/once evaluated/g)?.length, 1, 'two concurrent imports of one module evaluate it once');
     assert.match(p.output, /same namespace true/);
+  });
+
+  it('runs an entry that starts with a #! line, as node does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-shebang-'));
+    const entry = join(dir, 'cli.ts');
+    writeFileSync(entry, "#!/usr/bin/env node\nconst n: number = 41;\nconsole.log(`shebang ${n + 1}`);\nthrow new Error('line 4');\n");
+    const p = new Program([entry]);
+    const { code } = await p.exited;
+    assert.equal(code, 1);
+    assert.match(p.output, /shebang 42/);
+    assert.match(p.errors, /cli\.ts:4:7/, 'lines are unchanged');
   });
 
   it('passes the exit code through', async () => {

@@ -81,6 +81,8 @@ export function isCompilable(file: string): boolean {
  */
 export async function compileModule(source: string, file: string, scope: string): Promise<CompiledModule> {
   const loader = LOADERS[extname(file)] ?? 'ts';
+  // A `#!` line (an executable entry) would land inside the wrapper function: it becomes a comment, lines unchanged.
+  if (source.startsWith('#!')) source = `//${source.slice(2)}`;
   let esm: string;
   try {
     esm = (

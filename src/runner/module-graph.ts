@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve as resolvePath, sep } from 'node:path';
 import { compileModule, type CompiledModule } from './compile.js';
+import { compileOffThread } from './compile-pool.js';
 import { createInstance, evaluateInstance, type ModuleInstance } from './instance.js';
 import { createNamespace, jsonNamespace, pointNamespace, type Namespace } from './namespace.js';
 import { resolveImport, type Resolved } from './resolve.js';
@@ -116,9 +117,9 @@ export class ModuleGraph implements Linker {
     return pending;
   }
 
-  /** Reads and compiles one module of another version tree (for updates), for the instance `scope` names. */
+  /** Reads and compiles one module of another version tree (for updates, off the program's thread), for the instance `scope` names. */
   static async compileFrom(file: string, scope: string): Promise<CompiledModule> {
-    return compileModule(await readFile(file, 'utf8'), file, scope);
+    return compileOffThread(await readFile(file, 'utf8'), file, scope);
   }
 
   /**

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../errors.js';
-import { compileModule } from '../runner/compile.js';
 import { createInstance } from '../runner/instance.js';
 import { pointNamespace, createNamespace } from '../runner/namespace.js';
 import { ModuleGraph, type Linker } from '../runner/module-graph.js';
-import { readFile } from 'node:fs/promises';
 import { UPDATE_FILE, type UpdateSpec } from './update-spec.js';
 
 /**
@@ -16,7 +14,7 @@ export async function loadUpdateSpec(graph: ModuleGraph, root: string, linker: L
   const file = join(root, UPDATE_FILE);
   if (!existsSync(file)) return undefined;
   const scope = ModuleGraph.newScope(UPDATE_FILE);
-  const compiled = await compileModule(await readFile(file, 'utf8'), file, scope);
+  const compiled = await ModuleGraph.compileFrom(file, scope);
   const instance = createInstance(UPDATE_FILE, file, scope, compiled);
   const ns = createNamespace();
   await graph.run(instance, linker, (i) => pointNamespace(ns, i.exports));

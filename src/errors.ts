@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'E_DECLINED'
   | 'E_NO_REVERSE'
   | 'E_UNSLOTTABLE'
+  | 'E_ASYNC_TRANSFORMER'
   | 'E_PREPARE'
   | 'E_INTERNAL';
 

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { baton, copyFixture, deriveVersion, ENV, freePort, get, Program, ROOT } from './helpers/baton.js';
 
 // v1 and v2 of the fixture, plus three variants of v2 that each differ in one file.
@@ -11,6 +12,12 @@ const v2File = (path: string) => readFileSync(join(FIX, 'v2', path), 'utf8');
 deriveVersion(FIX, 'v2', 'v2-broken', { 'heart.ts': v2File('heart.ts').replace("const label = 'beat-v2';\n", "const label = 'beat-v2';\nthrow new Error('heart failed to start');\n") });
 deriveVersion(FIX, 'v2', 'v2-declined', { 'pinned.ts': "export const pinned = 'pinned-2';\nexport const extra = 1;\nimport.meta.hot?.decline();\n" });
 deriveVersion(FIX, 'v2', 'v2-unchecked', { 'baton.update.ts': null });
+// The same transformers, async: each returns a promise.
+deriveVersion(FIX, 'v2', 'v2-async', { 'baton.update.ts': v2File('baton.update.ts').replace('data: (old: Map<string, string>) => {', 'data: async (old: Map<string, string>) => {') });
+// An unrelated tree: no module of the running program in it.
+const unrelated: Record<string, string | null> = { 'other.ts': 'export const other = 1;\n' };
+for (const f of readdirSync(join(FIX, 'v2'))) unrelated[f] = null;
+deriveVersion(FIX, 'v2', 'unrelated', unrelated);
 
 interface Outcome {
   status: string;
@@ -57,6 +64,32 @@ describe('baton update: structural reloads with state carried and transformed', 
     assert.equal(await q('/digest'), before);
     assert.equal(await q('/version'), 'v1 pinned-1');
     assert.equal(await q('/beat'), 'beat-v1');
+  });
+
+  it('an async transformer aborts the update before commit; the state is intact and the program lives on', async () => {
+    const before = await q('/digest');
+    const { code, outcome } = await update(['update', name, join(FIX, 'v2-async'), '--no-check']);
+    assert.equal(code, 3, JSON.stringify(outcome));
+    assert.equal(outcome.status, 'aborted');
+    assert.equal(outcome.reason?.code, 'E_ASYNC_TRANSFORMER');
+    assert.match(outcome.reason?.message ?? '', /transformer of data in store\.ts returned a promise/);
+    assert.equal(await q('/digest'), before);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(await q('/digest'), before, 'nothing wrote the state after the abort');
+    assert.equal(await q('/version'), 'v1 pinned-1');
+  });
+
+  it('a directory without the running entry module (empty, or an unrelated tree) is refused and changes nothing', async () => {
+    const before = await q('/digest');
+    for (const dir of [mkdtempSync(join(tmpdir(), 'baton-empty-')), join(FIX, 'unrelated')]) {
+      const { code, outcome } = await update(['update', name, dir, '--no-check']);
+      assert.equal(code, 2, JSON.stringify(outcome));
+      assert.equal(outcome.status, 'refused');
+      assert.equal(outcome.reason?.code, 'E_BAD_DIR');
+      assert.match(outcome.reason?.message ?? '', /has no main\.ts, the entry module of the running program/);
+    }
+    assert.equal(await q('/digest'), before);
+    assert.equal(await q('/version'), 'v1 pinned-1');
   });
 
   it('an update that would reload a declined module is refused', async () => {

@@ -27,10 +27,14 @@ export interface PreparedVersion {
  * Compiles the new version of every loaded module (and every module the new
  * code newly imports) and compares it with the running one. Touches nothing.
  */
-export async function prepareVersion(graph: ModuleGraph, dir: string): Promise<PreparedVersion> {
+export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string): Promise<PreparedVersion> {
   const root = resolve(dir);
   if (!existsSync(root)) throw new BatonError('E_BAD_DIR', `${dir} does not exist`, 'give the directory that holds the new version, laid out like the running one');
   if (!statSync(root).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version, laid out like the running one');
+  // An empty or unrelated directory would read as "every module removed": the program would stop taking updates.
+  if (!existsSync(join(root, entryId))) {
+    throw new BatonError('E_BAD_DIR', `${dir} has no ${entryId}, the entry module of the running program`, 'give the directory that holds the new version of the whole program, laid out like the running one');
+  }
   const modules = new Map<string, PreparedModule>();
   await Promise.all(
     [...graph.records.values()].map(async (record) => {

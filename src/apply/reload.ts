@@ -5,6 +5,7 @@ import type { ModuleRecord } from '../runner/module-graph.js';
 import { ClassMigration } from '../state/class-migration.js';
 import { stateWalk, type ReachableWalk } from '../state/reachable.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
+import { synchronousResult } from '../state/synchronous.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { BindingReport } from './outcome.js';
 import type { PreparedModule } from './prepare.js';
@@ -67,7 +68,7 @@ export async function prepareReload(
       }
     }
     if (spec?.program) {
-      spec.program({
+      synchronousResult('the program hook', spec.program({
         old: (id, name) => graph.records.get(id)?.current.bindings[name]?.[0](),
         get: (id, name) => stage.instances.get(id)?.bindings[name]?.[0]() ?? graph.records.get(id)?.current.bindings[name]?.[0](),
         set: (id, name, value) => {
@@ -77,7 +78,7 @@ export async function prepareReload(
           const report = bindings.get(id)?.find((b) => b.name === name);
           if (report) (report as { how: BindingReport['how'] }).how = 'transformed';
         },
-      });
+      }));
     }
     await prepareMigrations(runtime, stage, migrations, warnings);
     beforeDispose(spec);
@@ -110,7 +111,7 @@ function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: 
     if (binding.kind === 'function' || binding.kind === 'class' || previous.kind === 'function' || previous.kind === 'class') continue;
     const transformer = transformers[binding.name];
     if (transformer) {
-      newAccessor[1](transformer(oldAccessor[0]()));
+      newAccessor[1](synchronousResult(`the transformer of ${binding.name} in ${next.id}`, transformer(oldAccessor[0]())));
       reports.push({ name: binding.name, how: 'transformed' });
       continue;
     }

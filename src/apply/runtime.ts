@@ -21,6 +21,8 @@ export interface VersionRecord {
 export class Runtime {
   readonly graph: ModuleGraph;
   readonly startedAt = Date.now();
+  /** The entry module's id: every version must have it. */
+  readonly entryId: string;
   /** The version running now. */
   current: VersionRecord;
   /** The versions before it, newest last: where rollback goes. */
@@ -37,6 +39,7 @@ export class Runtime {
     readonly socket: string,
   ) {
     this.graph = new ModuleGraph(dirname(resolve(entry)));
+    this.entryId = this.graph.idOf(resolve(entry));
     this.current = { info: { label: basename(this.graph.root), dir: this.graph.root, hash: '' }, spec: undefined };
   }
 

@@ -30,7 +30,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
   let prepared;
   try {
-    prepared = await prepareVersion(runtime.graph, dir);
+    prepared = await prepareVersion(runtime.graph, dir, runtime.entryId);
   } catch (error) {
     return refuse(toErrorData(error));
   }

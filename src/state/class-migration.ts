@@ -1,3 +1,4 @@
+import { synchronousResult } from './synchronous.js';
 import type { ClassTransformer } from '../state/update-spec.js';
 
 type Ctor = abstract new (...args: never[]) => object;
@@ -224,7 +225,7 @@ export class ClassMigration {
   }
 
   private fieldsOf(instance: object): object {
-    const fields = this.transformer!.fields(instance);
+    const fields = synchronousResult(`the transformer of class ${this.name} in ${this.moduleId}`, this.transformer!.fields(instance));
     if (typeof fields !== 'object' || fields === null) {
       throw new TypeError(`the transformer of class ${this.name} in ${this.moduleId} returned ${fields === null ? 'null' : typeof fields}, not an object of fields`);
     }

@@ -28,11 +28,11 @@ test('a change inside function bodies is a patch, naming the functions; a change
   assert.deepEqual(p.risks, [{ kind: 'suspendable', module: 'util.ts', function: 'fetchAll' }]);
 });
 
-test('a new export reloads the module and says why; state is carried by name', async () => {
+test('a new export is added on the live module and named; state is carried by name', async () => {
   const p = await plan('reload');
   const m = mod(p, 'util.ts');
-  assert.equal(m.kind, 'reload');
-  assert.ok(m.kind === 'reload' && m.reasons.some((r) => r.includes('farewell')), 'reason names the new function');
+  assert.equal(m.kind, 'live');
+  assert.ok(m.kind === 'live' && m.plan.added.includes('farewell') && m.plan.exportsAdded.includes('farewell'), 'the plan names the new function');
   assert.deepEqual(m.bindings.map((b) => [b.name, b.kind]), [['calls', 'carried']]);
   assert.deepEqual(p.transformers, []);
 });
@@ -81,6 +81,7 @@ test('a new and a deleted module', async () => {
   assert.deepEqual(mod(p, 'gone.ts').bindings.map((b) => [b.name, b.kind]), [['seen', 'dropped']]);
 });
 
+// v2 imports a module v1 did not: a new instance (a reload), so the old instance's timer is a risk.
 test('a reloaded module with a top-level setInterval and no dispose hook is a risk, at its line', async () => {
   const p = await plan('timer');
   assert.equal(mod(p, 'ticker.ts').kind, 'reload');

@@ -43,9 +43,16 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
         modules.set(record.id, { id: record.id, change: { kind: 'removed', id: record.id } });
         return;
       }
-      const compiled = await readCompiled(file, record.current.scope);
+      // Compiled as the running instance is: its slot scope, and the bindings live updates added on `__baton_ext`.
+      const external = record.current.compiled.external;
+      const compiled = await readCompiled(file, record.current.scope, external);
       const change = compareModule(record.id, record.current.compiled, compiled);
-      if (change.kind === 'reload') {
+      if (change.kind === 'live') {
+        // Again, with the new bindings on `__baton_ext` too: what the live module will run.
+        await yieldToLoop();
+        const live = await readCompiled(file, record.current.scope, [...external, ...change.plan.added]);
+        modules.set(record.id, { id: record.id, change, file, compiled: live, scope: record.current.scope });
+      } else if (change.kind === 'reload') {
         // A new instance: compiled again for cells of its own.
         await yieldToLoop();
         const scope = ModuleGraph.newScope(record.id);
@@ -73,9 +80,9 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
   return { root, modules: [...modules.values()].sort((a, b) => a.id.localeCompare(b.id)) };
 }
 
-async function readCompiled(file: string, scope: string): Promise<CompiledModule> {
+async function readCompiled(file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
   try {
-    return await ModuleGraph.compileFrom(file, scope);
+    return await ModuleGraph.compileFrom(file, scope, external);
   } catch (error) {
     if (error instanceof BatonError) throw error;
     throw new BatonError('E_BAD_DIR', `cannot read ${file}: ${(error as Error).message}`, 'check the file permissions');

@@ -1,8 +1,11 @@
+import type { ModuleInstance } from '../runner/instance.js';
 import { BatonError, toErrorData, type ErrorData } from '../errors.js';
 import { loadUpdateSpec } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ModuleReport, UpdateOutcome } from './outcome.js';
 import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } from './patch.js';
+import { commitLive, prepareLive, type LiveCommit, type PreparedLive } from './live.js';
+import { describeLive } from '../plan/live-plan.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
 import { PauseMeter } from './pause-meter.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
@@ -55,15 +58,24 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const warnings: string[] = [];
   if (options.dryRun) return { status: 'planned', from, modules, warnings };
 
-  const needsReload = changed.some((m) => m.change.kind !== 'patch');
+  const inPlaceKinds = new Set(['patch', 'live']);
+  const needsReload = changed.some((m) => !inPlaceKinds.has(m.change.kind));
   let patches: PreparedPatch[];
+  let lives: PreparedLive[];
   let reload: PreparedReload | undefined;
   let spec: UpdateSpec | undefined;
   let inPlace: InPlaceState | undefined;
-  const reloaded = new Set(changed.filter((m) => m.change.kind !== 'patch').map((m) => m.id));
+  const reloaded = new Set(changed.filter((m) => !inPlaceKinds.has(m.change.kind)).map((m) => m.id));
   try {
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
+    lives = changed.flatMap((m) => (m.change.kind === 'live' ? [prepareLive(runtime.graph.records.get(m.id)!, m.compiled!, m.change.plan)] : []));
+    for (const live of lives) {
+      // What prepare found the kept bindings to hold (code takes the new value) is part of the report.
+      const code = live.recompute.filter((r) => r.why === 'code').map((r) => r.name);
+      const plan = { ...live.plan, kept: live.plan.kept.filter((n) => !code.includes(n)) };
+      modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: [...describeLive(plan), ...code.map((n) => `${n} takes the new value (it holds code)`)] } : m));
+    }
     if (needsReload) {
       const result = await prepareReload(
         runtime,
@@ -87,21 +99,31 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   // on the values of the moment) runs first; slot stores cannot fail.
   const inFlight = new Map<string, Map<string, number>>();
   const started = performance.now();
+  const liveCommits: Array<[string, LiveCommit]> = [];
   try {
+    // Live modules first: their new bindings' initializers may throw, and undo themselves.
+    for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
     if (reload) commitReload(runtime, reload);
     inPlace?.commit();
   } catch (error) {
+    for (const [, c] of liveCommits.reverse()) c.undo();
     meter.stretch(performance.now() - started, true);
     await reload?.stage.discard();
     return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: meter.timing() };
+  }
+  for (const [id, c] of liveCommits) {
+    c.finish();
+    inFlight.set(id, c.inFlight);
   }
   for (const p of patches) inFlight.set(p.id, commitPatch(p));
   runtime.graph.root = prepared.root;
   meter.stretch(performance.now() - started, true);
   modules = modules.map((m) => (inFlight.has(m.id) ? { ...m, functions: withFramesInFlight(m.functions, inFlight.get(m.id)!) } : m));
 
-  // After commit: the replaced instances' accept callbacks get the new exports.
-  for (const [id, old] of reload?.replaced ?? []) {
+  // After commit: accept callbacks get the new exports, of replaced instances and of modules changed live.
+  const accepting: Array<[string, ModuleInstance]> = [...(reload?.replaced ?? [])];
+  for (const live of lives) accepting.push([live.record.id, live.record.current]);
+  for (const [id, old] of accepting) {
     const record = runtime.graph.records.get(id);
     for (const accept of old.hot.acceptors) {
       try {
@@ -122,12 +144,17 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined };
     runtime.current = { ...runtime.current, info: to };
   }
-  modules.push(...(inPlace?.reports ?? []));
+  // A module changed live whose state a transformer also changed has one report, with both.
+  for (const r of inPlace?.reports ?? []) {
+    const same = modules.find((m) => m.id === r.id);
+    if (same) modules = modules.map((m) => (m === same ? { ...m, bindings: [...m.bindings, ...r.bindings], classes: [...m.classes, ...r.classes] } : m));
+    else modules.push(r);
+  }
   if (reload) {
     modules = modules.map((m) => ({
       ...m,
       bindings: reload.bindings.get(m.id) ?? m.bindings,
-      classes: reload.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })),
+      classes: reload.migrations.some((c) => c.moduleId === m.id) ? reload.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })) : m.classes,
     }));
     const lazy = reload.migrations.filter((m) => m.mode === 'lazy');
     if (lazy.length > 0) {
@@ -145,9 +172,9 @@ function initialReport(m: PreparedModule): ModuleReport {
   const c = m.change;
   return {
     id: m.id,
-    mechanism: c.kind === 'patch' ? 'patch' : c.kind === 'reload' ? 'reload' : c.kind === 'added' ? 'added' : 'removed',
-    functions: c.kind === 'patch' || c.kind === 'reload' ? c.functions : [],
-    reasons: c.kind === 'reload' ? c.reasons : [],
+    mechanism: c.kind === 'patch' ? 'patch' : c.kind === 'live' ? 'live' : c.kind === 'reload' ? 'reload' : c.kind === 'added' ? 'added' : 'removed',
+    functions: c.kind === 'patch' || c.kind === 'reload' || c.kind === 'live' ? c.functions : [],
+    reasons: c.kind === 'reload' ? c.reasons : c.kind === 'live' ? describeLive(c.plan) : [],
     bindings: [],
     classes: [],
   };

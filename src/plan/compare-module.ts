@@ -1,5 +1,6 @@
 import type { CompiledModule } from '../runner/compile.js';
 import type { SlotBody } from '../runner/slots.js';
+import { planLive, type LivePlan } from './live-plan.js';
 
 /** What one module's change needs, as the planner sees it. */
 export type ModuleChange =
@@ -12,6 +13,13 @@ export type ModuleChange =
       readonly functions: readonly ChangedFunction[];
       /** Constants in both versions whose initializer changed: they take the new value, not the carried one. */
       readonly initChanged: readonly string[];
+    }
+  | {
+      /** Structural, made on the live module: new bindings initialized in it, bodies swapped, nothing evaluated again. */
+      readonly kind: 'live';
+      readonly id: string;
+      readonly functions: readonly ChangedFunction[];
+      readonly plan: LivePlan;
     }
   | { readonly kind: 'added'; readonly id: string }
   | { readonly kind: 'removed'; readonly id: string };
@@ -41,6 +49,8 @@ export function compareModule(id: string, before: CompiledModule, after: Compile
   if (before.skeleton === after.skeleton && !after.unslottable && !before.unslottable) {
     return { kind: 'patch', id, functions };
   }
+  const plan = planLive(before, after);
+  if (plan) return { kind: 'live', id, functions, plan };
   const oldInits = new Map(before.bindings.map((b) => [b.name, b.init]));
   const initChanged = after.bindings.filter((b) => b.kind === 'const' && oldInits.has(b.name) && oldInits.get(b.name) !== b.init).map((b) => b.name);
   return { kind: 'reload', id, reasons: reloadReasons(before, after), functions, initChanged };

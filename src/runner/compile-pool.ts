@@ -52,11 +52,11 @@ function failAll(error: Error): void {
   pending.clear();
 }
 
-export function compileOffThread(source: string, file: string, scope: string): Promise<CompiledModule> {
+export function compileOffThread(source: string, file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
   const w = ensureWorker();
   const id = ++nextId;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    w.postMessage({ id, source, file, scope });
+    w.postMessage({ id, source, file, scope, external });
   });
 }

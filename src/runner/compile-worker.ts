@@ -12,10 +12,11 @@ interface Request {
   readonly source: string;
   readonly file: string;
   readonly scope: string;
+  readonly external: readonly string[];
 }
 
 parentPort?.on('message', (request: Request) => {
-  compileModule(request.source, request.file, request.scope).then(
+  compileModule(request.source, request.file, request.scope, request.external).then(
     (compiled) => parentPort?.postMessage({ id: request.id, compiled }),
     (error: unknown) => parentPort?.postMessage({ id: request.id, error: toErrorData(error) }),
   );

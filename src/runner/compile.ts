@@ -29,6 +29,8 @@ export interface CompiledModule {
   readonly unslottable?: { readonly construct: string; readonly line: number };
   /** Static import specifiers, in source order, loaded before the body runs. */
   readonly imports: readonly string[];
+  /** Bindings added by live updates, held on `__baton_ext` (slots.ts): the code was compiled with them there. */
+  readonly external: readonly string[];
   /** Top-level bindings the runner can read and write (state carried across reloads). */
   readonly bindings: readonly TopLevelBinding[];
 }
@@ -56,6 +58,7 @@ export const WRAPPER_PARAMS = [
   '__baton_async',
   '__baton_ready',
   '__baton_track',
+  '__baton_ext',
 ] as const;
 
 const TLA = '__baton_tla';
@@ -79,7 +82,7 @@ export function isCompilable(file: string): boolean {
  * generation, see module-graph.ts): its slot cells are named from it, so two
  * versions compiled with the same scope line up function by function.
  */
-export async function compileModule(source: string, file: string, scope: string): Promise<CompiledModule> {
+export async function compileModule(source: string, file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
   const loader = LOADERS[extname(file)] ?? 'ts';
   // A `#!` line (an executable entry) would land inside the wrapper function: it becomes a comment, lines unchanged.
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
@@ -140,11 +143,12 @@ export async function compileModule(source: string, file: string, scope: string)
   const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;
   await yieldToLoop();
   const ast = parse(body, file, 'script');
-  const { text: bodyWithLets, bindings } = exposeTopLevel(body, ast);
+  const moved = new Set(external);
+  const { text: bodyWithLets, bindings } = exposeTopLevel(body, ast, moved);
   const head = `module.exports = async function (${WRAPPER_PARAMS.join(', ')}) { "use strict"; ${bindingAccessor(bindings)} `;
   let form;
   try {
-    form = toSlotForm(bodyWithLets, file, scope, ast, { head, tail: '\n};\n' });
+    form = toSlotForm(bodyWithLets, file, scope, ast, { head, tail: '\n};\n' }, moved);
   } catch (error) {
     if (process.env['BATON_DEBUG']) console.error(error);
     throw new BatonError('E_INTERNAL', `cannot compile ${file} into the slot form: ${firstLine(error)}`, 'report this with the file');
@@ -162,6 +166,7 @@ export async function compileModule(source: string, file: string, scope: string)
     ...(form.unslottable ? { unslottable: form.unslottable } : {}),
     imports,
     bindings,
+    external,
   };
 }
 
@@ -223,12 +228,12 @@ function insideFunction(ancestors: acorn.Node[]): boolean {
  * namespaces), turns `const` into `let` so a carried value can be written
  * back, and lists them for the accessor.
  */
-function exposeTopLevel(body: string, ast: acorn.Program): { text: string; bindings: TopLevelBinding[] } {
+function exposeTopLevel(body: string, ast: acorn.Program, external: ReadonlySet<string>): { text: string; bindings: TopLevelBinding[] } {
   const edits: Edit[] = [];
   const bindings: TopLevelBinding[] = [];
   for (const node of ast.body) {
     if (node.type === 'VariableDeclaration') {
-      const decls = node.declarations.filter((d) => d.id.type === 'Identifier' && !isGenerated(d.id.name, d.init, body));
+      const decls = node.declarations.filter((d) => d.id.type === 'Identifier' && !isGenerated(d.id.name, d.init, body) && !external.has(d.id.name));
       if (decls.length === 0) continue;
       if (node.kind === 'const') edits.push({ start: node.start, end: node.start + 5, text: 'let  ' });
       for (const d of decls) {
@@ -240,9 +245,9 @@ function exposeTopLevel(body: string, ast: acorn.Program): { text: string; bindi
           for (const name of patternNames(d.id)) bindings.push({ name, kind: node.kind === 'var' ? 'var' : 'let', init: '' });
         }
       }
-    } else if (node.type === 'FunctionDeclaration' && node.id) {
+    } else if (node.type === 'FunctionDeclaration' && node.id && !external.has(node.id.name)) {
       bindings.push({ name: node.id.name, kind: 'function', init: '' });
-    } else if (node.type === 'ClassDeclaration' && node.id) {
+    } else if (node.type === 'ClassDeclaration' && node.id && !external.has(node.id.name)) {
       bindings.push({ name: node.id.name, kind: 'class', init: '' });
     }
   }

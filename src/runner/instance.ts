@@ -18,6 +18,8 @@ export interface ModuleInstance {
   compiled: CompiledModule;
   /** Evaluates an expression in the module's own scope (how a patch compiles new bodies). */
   evaluate: (source: string) => unknown;
+  /** Bindings live updates added to this instance (its scope cannot gain any): `__baton_ext` in the code. */
+  readonly ext: Record<string, unknown>;
   /** Export getters, as set by the compiled code. */
   exports: Record<string, unknown>;
   /** Top-level bindings: read and write accessors, by name. */
@@ -47,6 +49,7 @@ export function createInstance(id: string, file: string, scope: string, compiled
     evaluate: () => {
       throw new Error(`baton: ${id} has not been evaluated`);
     },
+    ext: Object.create(null) as Record<string, unknown>,
     exports: {},
     bindings: {},
     hot: new HotContext(data),
@@ -103,7 +106,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   instance.status = 'evaluating';
   try {
     const track = () => trackSynchronousPart(instance.sideEffects);
-    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track);
+    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track, instance.ext);
     instance.status = 'evaluated';
   } catch (error) {
     instance.status = 'failed';

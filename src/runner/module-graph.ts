@@ -118,8 +118,8 @@ export class ModuleGraph implements Linker {
   }
 
   /** Reads and compiles one module of another version tree (for updates, off the program's thread), for the instance `scope` names. */
-  static async compileFrom(file: string, scope: string): Promise<CompiledModule> {
-    return compileOffThread(await readFile(file, 'utf8'), file, scope);
+  static async compileFrom(file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
+    return compileOffThread(await readFile(file, 'utf8'), file, scope, external);
   }
 
   /**

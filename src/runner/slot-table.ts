@@ -40,6 +40,11 @@ export function setCell(name: string, body: unknown): void {
   Object.defineProperty(g, name, { value: body, configurable: true, enumerable: false, writable: false });
 }
 
+/** Removes a cell (undoing an install that never committed). */
+export function clearCell(name: string): void {
+  delete (globalThis as Record<string, unknown>)[name];
+}
+
 export function readCell(name: string): unknown {
   return (globalThis as Record<string, unknown>)[name];
 }

@@ -1,3 +1,4 @@
+import { describeLive } from '../live-plan.js';
 import { relative } from 'node:path';
 import type { BindingDiff, ClassDiff } from './compare-shapes.js';
 import { describeField, type ModulePlan, type UpdatePlan } from './plan-update.js';
@@ -41,6 +42,7 @@ function hasStateChange(m: ModulePlan): boolean {
 function moduleDetail(m: ModulePlan): string {
   if (m.kind === 'patch') return `  (functions: ${m.functions.map((f) => `${f.name}${f.change === 'changed' ? '' : ` ${f.change}`}`).join(', ')})`;
   if (m.kind === 'reload') return `  (${m.reasons.join('; ')})`;
+  if (m.kind === 'live') return `  (on the live module: ${describeLive(m.plan).join('; ') || 'function bodies'})`;
   if (m.kind === 'unchanged') return '  (code unchanged, but the types of its state changed)';
   return '';
 }

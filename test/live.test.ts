@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { baton, copyFixture, deriveVersion, get, Program } from './helpers/baton.js';
+
+// The server-in-a-function program: its store lives only in the request
+// handler's closure. v2 adds a top-level constant, a new function, a new
+// route that uses both, and a top-level setInterval that must not run: the
+// module ran once, and an update must not run it again.
+const FIX = copyFixture('live');
+const v1 = readFileSync(join(FIX, 'v1', 'main.ts'), 'utf8');
+deriveVersion(FIX, 'v1', 'v2', {
+  'main.ts': v1
+    .replace("import type { AddressInfo } from 'node:net';", "import type { AddressInfo } from 'node:net';\n\nconst GREETING = 'hello from v2';\n\nfunction describeHits(n: number): string {\n  return `${GREETING}: ${n} hit(s)`;\n}")
+    .replace("    res.end('v1');", "    if (url.pathname === '/hello') {\n      res.end(describeHits(counts.get('hits') ?? 0));\n      return;\n    }\n    res.end('v2');")
+    .replace('start();', "start();\nsetInterval(() => console.log('a timer v2 added at top level'), 20);"),
+});
+
+interface Outcome {
+  status: string;
+  modules: Array<{ id: string; mechanism: string; reasons: string[] }>;
+}
+
+describe('baton update: a structural change on the live module, which never runs again', () => {
+  let program: Program;
+  let port: number;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const name = `live-${process.pid}`;
+
+  before(async () => {
+    program = new Program(['--name', name, join(FIX, 'v1', 'main.ts')]);
+    port = Number((await program.waitFor(/port (\d+)/))[1]);
+  });
+  after(async () => {
+    agent.destroy();
+    await program.stop();
+  });
+
+  it('adds a constant, a function and a route; the closure-held store, the one server and the open connection go on', async () => {
+    for (let i = 1; i <= 3; i++) assert.equal(await get(port, '/inc', agent), String(i));
+    assert.equal(await get(port, '/', agent), 'v1');
+
+    const r = await baton(['update', name, join(FIX, 'v2'), '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outcome = JSON.parse(r.stdout) as Outcome;
+    assert.equal(outcome.status, 'applied');
+    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]), [['main.ts', 'live']]);
+    const reasons = outcome.modules[0]!.reasons;
+    assert.ok(reasons.includes('new GREETING') && reasons.includes('new describeHits'), reasons.join('; '));
+    assert.ok(reasons.some((s) => s.startsWith('not run: setInterval(')), reasons.join('; '));
+
+    // The same connection, opened before the update: the new route answers, the count goes on.
+    assert.equal(await get(port, '/hello', agent), 'hello from v2: 3 hit(s)');
+    assert.equal(await get(port, '/inc', agent), '4');
+    assert.equal(await get(port, '/', agent), 'v2');
+    assert.equal(await get(port, '/servers', agent), '1', 'start() did not run again: one server');
+
+    // A second later: the same state, and the added top-level timer never ran.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(await get(port, '/inc', agent), '5');
+    assert.equal(await get(port, '/hello', agent), 'hello from v2: 5 hit(s)');
+    assert.doesNotMatch(program.output, /a timer v2 added at top level/);
+  });
+
+  it('goes back to v1 the same way: v2 only added, so nothing needs a transformer', async () => {
+    const r = await baton(['update', name, join(FIX, 'v1'), '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outcome = JSON.parse(r.stdout) as Outcome;
+    assert.equal(outcome.status, 'applied');
+    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]), [['main.ts', 'live']]);
+    assert.equal(await get(port, '/inc', agent), '6');
+    assert.equal(await get(port, '/', agent), 'v1');
+    assert.equal(await get(port, '/servers', agent), '1');
+  });
+});

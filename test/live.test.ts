@@ -12,6 +12,7 @@ import { baton, copyFixture, deriveVersion, get, Program } from './helpers/baton
 const FIX = copyFixture('live');
 const v1 = readFileSync(join(FIX, 'v1', 'main.ts'), 'utf8');
 deriveVersion(FIX, 'v1', 'v2', {
+  'config.ts': readFileSync(join(FIX, 'v1', 'config.ts'), 'utf8').replace("{ greeting: 'hello', limit: 3,", "{ greeting: 'howdy', limit: 5,"),
   'main.ts': v1
     .replace("import type { AddressInfo } from 'node:net';", "import type { AddressInfo } from 'node:net';\n\nconst GREETING = 'hello from v2';\n\nfunction describeHits(n: number): string {\n  return `${GREETING}: ${n} hit(s)`;\n}")
     .replace("    res.end('v1');", "    if (url.pathname === '/hello') {\n      res.end(describeHits(counts.get('hits') ?? 0));\n      return;\n    }\n    res.end('v2');")
@@ -40,14 +41,15 @@ describe('baton update: a structural change on the live module, which never runs
 
   it('adds a constant, a function and a route; the closure-held store, the one server and the open connection go on', async () => {
     for (let i = 1; i <= 3; i++) assert.equal(await get(port, '/inc', agent), String(i));
+    assert.equal(await get(port, '/config', agent), 'hello 3 true');
     assert.equal(await get(port, '/', agent), 'v1');
 
     const r = await baton(['update', name, join(FIX, 'v2'), '--json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const outcome = JSON.parse(r.stdout) as Outcome;
     assert.equal(outcome.status, 'applied');
-    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]), [['main.ts', 'live']]);
-    const reasons = outcome.modules[0]!.reasons;
+    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]), [['config.ts', 'live'], ['main.ts', 'live']]);
+    const reasons = outcome.modules[1]!.reasons;
     assert.ok(reasons.includes('new GREETING') && reasons.includes('new describeHits'), reasons.join('; '));
     assert.ok(reasons.some((s) => s.startsWith('not run: setInterval(')), reasons.join('; '));
 
@@ -56,6 +58,8 @@ describe('baton update: a structural change on the live module, which never runs
     assert.equal(await get(port, '/inc', agent), '4');
     assert.equal(await get(port, '/', agent), 'v2');
     assert.equal(await get(port, '/servers', agent), '1', 'start() did not run again: one server');
+    // A changed pure constant is recomputed, and so are the default export and the binding derived from it.
+    assert.equal(await get(port, '/config', agent), 'howdy 5 true');
 
     // A second later: the same state, and the added top-level timer never ran.
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -69,8 +73,9 @@ describe('baton update: a structural change on the live module, which never runs
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const outcome = JSON.parse(r.stdout) as Outcome;
     assert.equal(outcome.status, 'applied');
-    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]), [['main.ts', 'live']]);
+    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]), [['config.ts', 'live'], ['main.ts', 'live']]);
     assert.equal(await get(port, '/inc', agent), '6');
+    assert.equal(await get(port, '/config', agent), 'hello 3 true');
     assert.equal(await get(port, '/', agent), 'v1');
     assert.equal(await get(port, '/servers', agent), '1');
   });

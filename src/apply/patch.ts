@@ -2,7 +2,7 @@ import type { ChangedFunction } from '../plan/compare-module.js';
 import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { framesInFlight, readCell, setCell } from '../runner/slot-table.js';
-import { registerPatchedBody } from '../runner/stack-traces.js';
+import { registerPatchedBody, releaseWithBody } from '../runner/stack-traces.js';
 
 /** One module's patch, prepared: new bodies compiled in the module's scope, waiting for commit. */
 export interface PreparedPatch {
@@ -24,7 +24,12 @@ export function preparePatch(id: string, instance: ModuleInstance, compiled: Com
     // `every`: recompile unchanged bodies too (the conformance corpus replaces every slot).
     .filter((s) => every || running.get(s.cell) !== s.source)
     // Each body runs from a script of its own, mapped to the new version's source for stack traces.
-    .map((s) => ({ cell: s.cell, path: s.path, body: instance.evaluate(`(${s.source})\n//# sourceURL=${registerPatchedBody(compiled, s.cell, s.path)}`) }));
+    .map((s) => {
+      const url = registerPatchedBody(compiled, s.cell, s.path);
+      const body = instance.evaluate(`(${s.source})\n//# sourceURL=${url}`) as object;
+      releaseWithBody(body, url);
+      return { cell: s.cell, path: s.path, body };
+    });
   return { id, instance, compiled, swaps };
 }
 

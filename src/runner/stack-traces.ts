@@ -27,6 +27,13 @@ let patches = 0;
 
 export const BODY_NAME = '__baton_body';
 
+/** A patched body's mapping lives as long as the body: thousands of patches must not keep every version's text. */
+const released = new FinalizationRegistry<string>((url) => scripts.delete(url));
+
+export function releaseWithBody(body: object, url: string): void {
+  released.register(body, url);
+}
+
 /** A module instance's script, named by its file, as V8 reports it. */
 export function registerModule(file: string, compiled: CompiledModule): void {
   scripts.set(file, { compiled });

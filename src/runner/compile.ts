@@ -86,6 +86,8 @@ export async function compileModule(source: string, file: string, scope: string,
   const loader = LOADERS[extname(file)] ?? 'ts';
   // A `#!` line (an executable entry) would land inside the wrapper function: it becomes a comment, lines unchanged.
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
+  // An ESM file is a module even with no import or export: without one, esbuild reads it as a sloppy script.
+  if (!/\.c[jt]s$/.test(file)) source = `${source}\nexport {};\n`;
   let esm: string;
   try {
     esm = (

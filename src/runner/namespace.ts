@@ -13,11 +13,21 @@ export function createNamespace(): Namespace {
   return ns;
 }
 
-/** Makes `ns` expose exactly the exports of `exports`, reusing the instance's own getters. */
+/**
+ * Makes `ns` expose exactly the exports of `exports`, reusing the instance's
+ * own getters. Runs right after the program's code in its realm: indexed
+ * loops only, so a program that replaced `Array.prototype[Symbol.iterator]`
+ * (or Set) does not break its own loading.
+ */
 export function pointNamespace(ns: Namespace, exports: Record<string, unknown>): void {
-  const names = new Set(Object.keys(exports));
-  for (const key of Object.keys(ns)) if (!names.has(key)) delete ns[key];
-  for (const key of names) {
+  const names = Object.keys(exports);
+  const old = Object.keys(ns);
+  for (let i = 0; i < old.length; i++) {
+    const key = old[i]!;
+    if (!Object.prototype.hasOwnProperty.call(exports, key)) delete ns[key];
+  }
+  for (let i = 0; i < names.length; i++) {
+    const key = names[i]!;
     const desc = Object.getOwnPropertyDescriptor(exports, key);
     if (!desc) continue;
     Object.defineProperty(ns, key, {

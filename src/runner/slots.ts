@@ -76,7 +76,7 @@ interface FnInfo {
    * the stub with the parameters; the rest is the body, which receives the
    * parameters' bound names.
    */
-  split?: { readonly first: acorn.ExpressionStatement; readonly names: readonly string[] };
+  split?: { readonly first?: acorn.ExpressionStatement; readonly names: readonly string[] };
   captures: Capture[];
   usesArguments: boolean;
   usesNewTarget: boolean;
@@ -140,11 +140,27 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
       continue;
     }
     f.captures = capturesOf(f, manager, moduleScope);
+    // In strict code, assigning a function expression's own name throws; a parameter would not: keep such a function plain.
+    const ownName = f.captures.find((c) => c.variable.scope.type === 'function-expression-name' && c.variable.references.some((r) => r.isWrite()));
+    if (ownName) {
+      f.converted = false;
+      f.reason = `assigns to ${ownName.name}, the name of the function expression around it`;
+      continue;
+    }
     const blocked = f.captures.find((c) => c.ref && !refInsertion(c.variable, f));
     if (blocked) {
       f.converted = false;
       f.reason = `captures ${blocked.name}, reassigned in a scope the slot form cannot reach`;
       continue;
+    }
+    if ((f.node.generator) && f.node.params.some((p) => p.type !== 'Identifier')) {
+      // A generator evaluates its parameters when called, before its body first runs: they stay in the stub.
+      const why = splitGenerator(f, manager, moduleScope, external);
+      if (why) {
+        f.converted = false;
+        f.reason = why;
+        continue;
+      }
     }
     for (const c of f.captures) if (c.ref) refVars.add(c.variable);
     f.cell = cellName(scope, f.path, signature(f));
@@ -300,7 +316,8 @@ function collectFunctions(ast: acorn.Program): FnInfo[] {
 
 function describe(fn: Fn, chain: acorn.Node[], outer: FnInfo | undefined, seen: Map<string, number>): FnInfo {
   const parent = chain.at(-1);
-  const method = parent && (parent.type === 'MethodDefinition' || (parent.type === 'Property' && ((parent as acorn.Property).method || (parent as acorn.Property).kind !== 'init'))) ? (parent as acorn.MethodDefinition | acorn.Property) : undefined;
+  // Only the method's value is the method: a function in its computed key is an ordinary expression.
+  const method = parent && (parent as { value?: unknown }).value === fn && (parent.type === 'MethodDefinition' || (parent.type === 'Property' && ((parent as acorn.Property).method || (parent as acorn.Property).kind !== 'init'))) ? (parent as acorn.MethodDefinition | acorn.Property) : undefined;
   const cls = method?.type === 'MethodDefinition' ? (chain.at(-3) as ClassNode | undefined) : undefined;
   const generated = isGenerated(chain);
   let path = generated ? '<generated>' : (outer ? `${outer.path}/` : '') + nameOf(fn, parent, cls, chain);
@@ -517,6 +534,35 @@ function splitConstructor(f: FnInfo, own: OwnUses, manager: ReturnType<typeof an
   return { first, names: f.node.params.flatMap((p) => boundNames(p)) };
 }
 
+/**
+ * A generator whose parameters have defaults or patterns keeps them in its
+ * stub, so they are evaluated (and throw) at the call, as they would be, not
+ * on the first `next()`. Possible when they read only their own parameters,
+ * module bindings and globals, and hold no function.
+ */
+function splitGenerator(f: FnInfo, manager: ReturnType<typeof analyze>, moduleScope: Scope | undefined, external: ReadonlySet<string>): string | undefined {
+  const params = f.node.params;
+  const start = params[0]!.start;
+  const end = params[params.length - 1]!.end;
+  let special = false;
+  for (const p of params) {
+    walk.full(p, (n) => {
+      special ||= isFn(n) || n.type === 'MetaProperty' || n.type === 'Super' || n.type === 'ClassExpression' || (n.type === 'Identifier' && (n as acorn.Identifier).name === 'arguments');
+    });
+  }
+  if (special) return 'a generator whose parameters hold a function, a class, arguments, new.target or super';
+  const scope = manager.acquire(f.node as unknown as EstreeNode, true);
+  for (const ref of scope?.through ?? []) {
+    const at = (ref.identifier as unknown as acorn.Node).start;
+    if (at < start || at >= end) continue;
+    const v = ref.resolved;
+    if (v && v.scope !== moduleScope && v.scope.type !== 'global') return `a generator whose parameters read ${v.name} from an enclosing function`;
+    if (v && external.has(v.name)) return `a generator whose parameters read ${v.name}, added by a live update`;
+  }
+  f.split = { names: params.flatMap((p) => boundNames(p)) };
+  return undefined;
+}
+
 function boundNames(p: acorn.Pattern): string[] {
   switch (p.type) {
     case 'Identifier':
@@ -669,11 +715,20 @@ function stubEdits(f: FnInfo, code: string, external: ReadonlySet<string>): Edit
   const call = `${f.cell}.call(${args})`;
   const async = node.async && !node.generator;
   const ret = node.generator ? `return yield* ${call};` : `return ${call};`;
-  if (f.split) {
+  if (f.split?.first) {
     // `constructor(params) { super(args); return <body>.call(this, ..., names) }`: parameters and super() stay here.
     const passed = stubArguments(f, f.split.names).args;
     const head = code.slice(node.start, (node.body as acorn.BlockStatement).start);
     return [{ kind: 'overwrite', start: node.start, end: node.end, text: `${head}{ ${code.slice(f.split.first.start, f.split.first.end)} return ${f.cell}.call(${passed}); }` }];
+  }
+  if (f.split) {
+    // A generator: `function* g(params) { return yield* <body>.call(this, ..., names) }`, parameters evaluated at the call.
+    const passed = stubArguments(f, f.split.names).args;
+    const params = code.slice(node.params[0]!.start, node.params[node.params.length - 1]!.end);
+    const inner = `(${params}) { return yield* ${f.cell}.call(${passed}); }`;
+    if (f.method) return [{ kind: 'overwrite', start: node.start, end: node.end, text: inner }];
+    const name = node.type !== 'ArrowFunctionExpression' && node.id ? ` ${node.id.name}` : '';
+    return [{ kind: 'overwrite', start: node.start, end: node.end, text: `${node.async ? 'async function*' : 'function*'}${name}${inner}` }];
   }
   if (f.method) {
     const edits: Edit[] = [{ kind: 'overwrite', start: node.start, end: node.end, text: `(${params}) { ${ret} }` }];
@@ -713,8 +768,15 @@ function bodyHead(ms: MagicString, f: FnInfo, code: string): void {
   if (f.usesNewTarget) prefix.push('$newtarget');
   if (f.usesSuper) prefix.push('$home');
   const kind = `${node.async ? 'async ' : ''}function${node.generator ? '*' : ''}`;
-  if (f.split) {
+  if (f.split?.first) {
     ms.overwrite(node.start, f.split.first.end, `${kind} ${BODY_NAME}(${[...prefix, ...f.split.names].join(', ')}) {`);
+    return;
+  }
+  if (f.split) {
+    // The parameters stay in the stub; the body takes their bound names.
+    ms.overwrite(node.start, node.body.start + 1, `${kind} ${BODY_NAME}(${[...prefix, ...f.split.names].join(', ')}) {`);
+    ms.prependRight(node.body.start + 1, ' __k.n++; try {');
+    ms.appendLeft(node.body.end - 1, '} finally { __k.n--; } ');
     return;
   }
   const lead = prefix.join(', ') + (prefix.length > 0 && node.params.length > 0 ? ', ' : '');
@@ -794,7 +856,7 @@ function rewriteReferences(
       return;
     }
     if (node.type === 'MetaProperty' && (node as acorn.MetaProperty).meta.name === 'new') {
-      if (nearestNonArrow(ancestors, byNode)?.converted) add(owner, { kind: 'overwrite', start: node.start, end: node.end, text: '$newtarget' });
+      if (nearestNonArrow(ancestors, byNode)?.converted) add(owner, { kind: 'overwrite', start: node.start, end: node.end, text: '(0, $newtarget)' });
       return;
     }
     if (node.type === 'MemberExpression' && (node as acorn.MemberExpression).object.type === 'Super') {

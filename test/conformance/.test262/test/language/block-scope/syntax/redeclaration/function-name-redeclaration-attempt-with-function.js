@@ -1,0 +1,22 @@
+// This file was procedurally generated from the following sources:
+// - src/declarations/function.case
+// - src/declarations/redeclare-allow-sloppy-function/block-attempt-to-redeclare-function-declaration.template
+/*---
+description: redeclaration with FunctionDeclaration (FunctionDeclaration in BlockStatement)
+esid: sec-block-static-semantics-early-errors
+flags: [generated, onlyStrict]
+negative:
+  phase: parse
+  type: SyntaxError
+info: |
+    Block : { StatementList }
+
+    It is a Syntax Error if the LexicallyDeclaredNames of StatementList contains
+    any duplicate entries.
+
+---*/
+
+
+$DONOTEVALUATE();
+
+{ function f() {} function f() {} }

@@ -59,6 +59,7 @@ export const WRAPPER_PARAMS = [
   '__baton_ready',
   '__baton_track',
   '__baton_ext',
+  '__baton_ref',
 ] as const;
 
 const TLA = '__baton_tla';

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { CompiledModule } from './compile.js';
 import { HotContext } from './hot.js';
 import { trackSynchronousPart } from './side-effects.js';
-import { markAsync, setCell, withFrames } from './slot-table.js';
+import { markAsync, Ref, setCell, withFrames } from './slot-table.js';
 import { registerModule } from './stack-traces.js';
 
 /** One evaluation of one version of a module. A record holds the current one. */
@@ -106,7 +106,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   instance.status = 'evaluating';
   try {
     const track = () => trackSynchronousPart(instance.sideEffects);
-    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track, instance.ext);
+    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track, instance.ext, Ref);
     instance.status = 'evaluated';
   } catch (error) {
     instance.status = 'failed';

@@ -193,8 +193,9 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
     const at = refInsertion(v, undefined)!;
     const decl = v.defs[0]?.parent as acorn.VariableDeclaration | undefined;
     const constant = decl?.type === 'VariableDeclaration' && decl.kind === 'const';
-    const setter = constant ? '' : `, set v(__v) { ${v.name} = __v; }`;
-    add(ownerAt(at), { kind: 'right', start: at, end: at, text: ` const $r_${v.name} = { get v() { return ${v.name}; }${setter} };` });
+    // A Ref (slot-table.ts) has one shape and its accessor on the prototype: cheap to make, inlined when read.
+    const setter = constant ? '' : `, (__v) => { ${v.name} = __v; }`;
+    add(ownerAt(at), { kind: 'right', start: at, end: at, text: ` const $r_${v.name} = new __baton_ref(() => ${v.name}${setter});` });
   }
   // Module bindings a live update added: declared and read as properties of `__baton_ext`.
   if (external.size > 0 && moduleScope) externalEdits(ast, moduleScope, external, ownerAt, add);
@@ -866,8 +867,10 @@ function rewriteReferences(
       const read = `Reflect.get(Object.getPrototypeOf($home), ${key}, this)`;
       const call = parent?.type === 'CallExpression' && (parent as acorn.CallExpression).callee === node;
       if (call) {
-        // super.m(args) calls with the current `this`.
-        add(owner, { kind: 'overwrite', start: m.start, end: m.end, text: `${read}.call` });
+        // super.m(args) calls with the current `this`. The method is read from the parent prototype
+        // directly (Reflect.get with a receiver is a runtime call, 20x slower); only a getter that
+        // returns the method would see the prototype instead of `this` as its receiver.
+        add(owner, { kind: 'overwrite', start: m.start, end: m.end, text: `Object.getPrototypeOf($home)[${key}].call` });
         const c = parent as acorn.CallExpression;
         const open = code.indexOf('(', m.end);
         add(owner, { kind: 'left', start: open + 1, end: open + 1, text: c.arguments.length > 0 ? 'this, ' : 'this' });

@@ -179,6 +179,34 @@ async function main(): Promise<number> {
       }
       await sleep(300);
     }
+    if (serverExit) {
+      // The server died: what ran until then, and why, instead of figures.
+      const last = ops[ops.length - 1];
+      const error = /^\w*Error\b[^\n]*/m.exec(serverTail)?.[0] ?? serverExit;
+      const where = serverTail.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 3).map((l) => l.trim()).join('; ');
+      const during = last ? `in the window of step #${last.n} (${last.kind} ${last.from}->${last.to}, reported ${last.status}) or right after it` : 'before the first update';
+      const measured = `the kv server exited ${during}: ${error}`;
+      const targets: Target[] = [
+        { target: 'zero failed requests and zero dropped connections across 100 updates', measured, met: false },
+        { target: 'p99 latency inside update windows < 20 ms at 100,000 keys', measured: 'not measured: the run did not complete', met: false },
+      ];
+      const md = `### Availability across ${UPDATES} live updates under load
+
+\`\`\`sh
+${rerunCommand(NAME)}
+\`\`\`
+
+kv v1 under \`baton run\`, ${int(KEYS)} keys filled first, then successive updates cycling v1 -> v2 -> v3 -> v4 -> v5 and \`baton rollback\` back down to v1,
+under load (8 verified ioredis clients and a looping redis-benchmark), as in earlier runs of this section.
+
+**Not completed**: ${serverExit} ${during}. Its output ended with \`${error}\`${where ? ` (${where})` : ''}.
+Steps run: ${ops.map((o) => `#${o.n} ${o.kind} ${o.from}->${o.to} ${o.status} (${o.mechanisms.join('+')}, pause ${fmt(o.pauseMs)} ms)`).join('; ')}.
+Until then: ${int(load.stats.requests)} verified ioredis requests, ${load.stats.failed} failed, ${load.stats.dropped} dropped connections (the ones the crash closed included).
+${loadNote()}
+`;
+      writeResults(NAME, md, { updates: UPDATES, keys: KEYS, aborted: { serverExit, serverTail, ops, requests: load.stats.requests, failed: load.stats.failed, dropped: load.stats.dropped }, targets });
+      return 1;
+    }
     const rssAfterN = rssMiB(pid);
     const heapAfterN = await heapMiB();
     await sleep(1000);

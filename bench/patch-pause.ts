@@ -1,213 +1,236 @@
-// Pause of a one-function patch (V8 LiveEdit) as seen by the program:
-// with 100 and 1,000 app modules loaded, and with 100 modules plus a heap
-// holding 10k / 100k / 1M small objects in a Map. The program is generated
-// into a temp dir (v1, and v2 differing in one function body of one module);
-// it runs under `baton run` and the bench alternates `baton update` v2 / v1,
-// collecting `timing.pauseMs` from --json and, independently, the longest
-// event-loop gap a 1 ms timer inside the program saw during each update.
+// Patch pause with slots: kv holding 0 / 100,000 / 1,000,000 keys under
+// `baton run`, then many alternating patches, each the `update` request
+// `baton update <target> <dir> --no-check` sends (over the control channel,
+// bench/lib/control.ts):
+//   one function   v4 <-> v4f (dispatch() in commands.ts changed, bench/lib/variants.ts)
+//   3 modules      v4 <-> v5  (commands.ts, info.ts, server.ts)
+// Figures per update, from the outcome: `timing.pauseMs` (the longest
+// event-loop block during the whole update, monitorEventLoopDelay with a 1 ms
+// resolution, or the commit's stretch if longer) and `timing.commitMs` (the
+// commit's own synchronous stretch). An in-program probe (variants.ts
+// LAG_PROBE: the same histogram, read over a loopback port of its own) gives
+// the same figure independently during each update, and over idle windows of
+// the same length in the same process with no update running, and in plain
+// node running the same code (esbuild bundle) with the same keys: the noise
+// floor the pause is to be read against.
 //
 //   node dist/bench/patch-pause.js [--quick]
 import { join } from 'node:path';
-import { BIN, freePort, startServer, stopServer } from './lib/process.js';
-import { benchEnv, cliUpdate, runProcess, fmt, getJson, LAG_MONITOR, mdTable, QUICK, sleep, stats, tempDir, writeResults, writeTree } from './lib/bench-util.js';
+import { Redis } from 'ioredis';
+import { openControl, update } from './lib/control.js';
+import { benchEnv, getJson, tempDir } from './lib/bench-util.js';
+import { BIN, freePort, median, startServer, stopServer } from './lib/process.js';
+import { fmt, int, loadNote, max, nearestRank as percentile, printTable, QUICK, rerunCommand, sleep, table, writeResults, type Target } from './lib/report.js';
+import { bundleForNode, KV_ONE_FUNCTION, KV_THREE_MODULES, kvTrees } from './lib/variants.js';
 
 const NAME = 'patch-pause';
-const REPS = QUICK ? 5 : 15;
-const HEAP_REPS = QUICK ? 3 : 7;
-const TARGET_MS = 5;
+const SIZES = [0, 100_000, 1_000_000];
+/** Updates per size and kind of patch (alternating, so the program ends where it started). */
+const UPDATES = QUICK ? 20 : 100;
+/** Idle windows per size, in the baton process (no update) and in plain node. */
+const WINDOWS = QUICK ? 20 : 60;
+const GAP_MS = 60;
+const P50_TARGET = 2;
+const P99_TARGET = 10;
 
-/** v1 and v2 of a program with `n` modules; v2 changes the body of f1 in mods/m1.ts. */
-function generate(n: number): { v1: string; v2: string } {
-  const root = tempDir(`patch-${n}`);
-  const files = (version: 1 | 2): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (let k = 0; k < n; k++) {
-      const dep = k > 0 ? `import { f${k >> 1} } from './m${k >> 1}.js';\n` : '';
-      const body = k === 1 && version === 2 ? `return x + ${k} + 1000;` : `return x + ${k};`;
-      out[`mods/m${k}.ts`] =
-        `${dep}export const NAME${k} = 'module ${k}';\n` +
-        `export function f${k}(x: number): number {\n  ${body}\n}\n` +
-        `export function g${k}(x: number): number {\n  return ${k > 0 ? `f${k >> 1}(x)` : 'x'} * 2;\n}\n`;
-    }
-    out['lag.ts'] = LAG_MONITOR;
-    out['heap.ts'] =
-      `export const store = new Map<number, { id: number; name: string }>();\n` +
-      `export function fill(n: number): number {\n  for (let i = store.size; i < n; i++) store.set(i, { id: i, name: 'item' + i });\n  return store.size;\n}\n`;
-    const imports = Array.from({ length: n }, (_, k) => `import * as m${k} from './mods/m${k}.js';`).join('\n');
-    out['main.ts'] = `${imports}
-import { createServer } from 'node:http';
-import { takeLag } from './lag.js';
-import { fill, store } from './heap.js';
+const root = tempDir('patch-pause');
+const trees = kvTrees(root);
+const bundle = await bundleForNode(join(trees.v4, 'main.ts'), join(root, 'kv-v4.mjs'));
+const env = benchEnv('patch-pause');
 
-const modules = [${Array.from({ length: n }, (_, k) => `m${k}`).join(', ')}];
-let sum = 0;
-for (const m of modules) for (const v of Object.values(m)) if (typeof v === 'function') sum += (v as (x: number) => number)(1);
-// The patched function stays in use.
-setInterval(() => { sum += m1.f1(1); }, 10);
-const port = Number(process.argv[process.argv.indexOf('--port') + 1]);
-createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x');
-  let body: unknown;
-  if (url.pathname === '/call') body = { f1: m1.f1(1) };
-  else if (url.pathname === '/fill') body = { size: fill(Number(url.searchParams.get('n'))) };
-  else if (url.pathname === '/lag') body = { lagMs: takeLag(), heapObjects: store.size };
-  else body = { modules: modules.length, sum };
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify(body));
-}).listen(port, '127.0.0.1', () => console.log('listening ' + port));
-`;
-    return out;
-  };
-  writeTree(join(root, 'v1'), files(1));
-  writeTree(join(root, 'v2'), files(2));
-  return { v1: join(root, 'v1'), v2: join(root, 'v2') };
+interface Kind {
+  id: 'one' | 'three';
+  label: string;
+  dirs: [string, string];
+  expect: string;
 }
-
-/**
- * The same LiveEdit sequence baton runs (Debugger.enable, setScriptSource on
- * one script, Debugger.disable) in a plain node process holding `n` scripts
- * compiled through Module#_compile and the same Map of small objects: the
- * floor V8 itself sets, measured in this run.
- */
-const PLAIN_LIVEEDIT = `
-import { Session } from 'node:inspector';
-import { Module } from 'node:module';
-const [n, reps] = [Number(process.argv[2]), Number(process.argv[3])];
-const heaps = process.argv[4].split(',').map(Number);
-const fns = [];
-for (let k = 0; k < n; k++) {
-  const file = '/nonexistent/plain/m' + k + '.js';
-  const m = new Module(file);
-  m.filename = file;
-  m._compile('module.exports = function f' + k + '(x) { return x + ' + k + '; };', file);
-  fns.push(m.exports);
-}
-const timer = setInterval(() => fns[1](1), 10);
-const store = new Map();
-const post = (s, method, params) => { let out; s.post(method, params, (e, v) => { if (e) throw e; out = v; }); return out; };
-const result = {};
-for (const h of heaps) {
-  for (let i = store.size; i < h; i++) store.set(i, { id: i, name: 'item' + i });
-  await new Promise((r) => setTimeout(r, 200));
-  const ms = [];
-  for (let rep = 0; rep < reps + 1; rep++) {
-    const started = performance.now();
-    const s = new Session();
-    s.connect();
-    let id;
-    s.on('Debugger.scriptParsed', (msg) => { if (msg.params.url === 'file:///nonexistent/plain/m1.js') id = msg.params.scriptId; });
-    post(s, 'Debugger.enable', {});
-    const src = post(s, 'Debugger.getScriptSource', { scriptId: id }).scriptSource;
-    const next = src.includes('1000') ? src.replace(' + 1000;', ';') : src.replace('x + 1;', 'x + 1 + 1000;');
-    const r = post(s, 'Debugger.setScriptSource', { scriptId: id, scriptSource: next });
-    if (r.status !== 'Ok') throw new Error(r.status);
-    post(s, 'Debugger.disable', {});
-    s.disconnect();
-    if (rep > 0) ms.push(performance.now() - started);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  result[h] = ms;
-}
-clearInterval(timer);
-console.log(JSON.stringify(result));
-`;
-
-async function plainLiveEdit(n: number, heaps: readonly number[], reps: number): Promise<Record<string, number[]>> {
-  const dir = tempDir('plain-liveedit');
-  writeTree(dir, { 'plain.mjs': PLAIN_LIVEEDIT });
-  const r = await runProcess(process.execPath, [join(dir, 'plain.mjs'), String(n), String(reps), heaps.join(',')]);
-  if (r.code !== 0) throw new Error(`plain LiveEdit baseline failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, number[]>;
-}
+const KINDS: Kind[] = [
+  { id: 'one', label: 'one function (commands.ts dispatch)', dirs: [trees.v4, trees.v4f], expect: KV_ONE_FUNCTION },
+  { id: 'three', label: '3 modules (kv v4 <-> v5)', dirs: [trees.v4, trees.v5], expect: KV_THREE_MODULES },
+];
 
 interface Series {
-  label: string;
-  modules: number;
-  heapObjects: number;
+  keys: number;
+  kind: Kind['id'];
   pauseMs: number[];
-  loopGapMs: number[];
-  idleGapMs: number[];
-  cliMs: number[];
-  plainNodeMs: number[];
+  commitMs: number[];
+  totalMs: number[];
+  /** The in-program probe's max over each update (independent of the runtime's own meter). */
+  probeMs: number[];
 }
 
-async function measure(label: string, port: number, target: string, dirs: { v1: string; v2: string }, env: NodeJS.ProcessEnv, reps: number, modules: number, heapObjects: number, onVersion: { v: 1 | 2 }): Promise<Series> {
-  const s: Series = { label, modules, heapObjects, pauseMs: [], loopGapMs: [], idleGapMs: [], cliMs: [], plainNodeMs: [] };
-  for (let i = 0; i < reps; i++) {
-    // Noise floor: the same program's longest loop gap over an idle stretch.
-    await getJson(port, '/lag');
-    await sleep(250);
-    s.idleGapMs.push((await getJson<{ lagMs: number }>(port, '/lag')).lagMs);
-    const next = onVersion.v === 1 ? 2 : 1;
-    await getJson(port, '/lag');
-    const outcome = await cliUpdate(target, next === 2 ? dirs.v2 : dirs.v1, env);
-    await sleep(20);
-    s.loopGapMs.push((await getJson<{ lagMs: number }>(port, '/lag')).lagMs);
-    onVersion.v = next;
-    const mechanisms = outcome.modules.map((m) => `${m.id}:${m.mechanism}`).join(',');
-    if (mechanisms !== 'mods/m1.ts:patch') throw new Error(`expected one patch of mods/m1.ts, got ${mechanisms}`);
-    const f1 = (await getJson<{ f1: number }>(port, '/call')).f1;
-    if (f1 !== (next === 2 ? 1002 : 2)) throw new Error(`patch not effective: f1(1) = ${f1} on v${next}`);
-    s.pauseMs.push(outcome.timing!.pauseMs);
-    s.cliMs.push(outcome.cliMs);
+interface Floor {
+  keys: number;
+  runtime: 'baton' | 'node';
+  windowMs: number;
+  maxMs: number[];
+}
+
+async function fill(client: Redis, keys: number): Promise<void> {
+  for (let i = 0; i < keys; i += 10_000) {
+    const pipe = client.pipeline();
+    for (let j = i; j < Math.min(keys, i + 10_000); j++) pipe.set(`key:${j}`, `value-${j}`);
+    const res = await pipe.exec();
+    if (res?.some(([e]) => e)) throw new Error('fill failed');
   }
-  const p = stats(s.pauseMs);
-  console.log(`  ${label.padEnd(28)} pause median ${fmt(p.median)} ms, p90 ${fmt(p.p90)} ms (loop gap median ${fmt(stats(s.loopGapMs).median)} ms, idle ${fmt(stats(s.idleGapMs).median)} ms, CLI ${fmt(stats(s.cliMs).median, 0)} ms)`);
-  return s;
 }
 
-async function runProgram(n: number, heapSizes: readonly number[], reps: number): Promise<Series[]> {
-  const dirs = generate(n);
-  const env = benchEnv(`patch-${n}`);
-  const port = await freePort();
-  const target = `pp-${n}-${process.pid}`;
-  const server = await startServer([BIN, 'run', '--name', target, join(dirs.v1, 'main.ts'), '--', '--port', String(port)], /listening/, env, 60_000);
-  const out: Series[] = [];
-  try {
-    const version = { v: 1 as 1 | 2 };
-    // Warm-up update pair (first LiveEdit pays one-off costs); not counted.
-    await cliUpdate(target, dirs.v2, env);
-    await cliUpdate(target, dirs.v1, env);
-    out.push(await measure(`${n} modules`, port, target, dirs, env, reps, n, 0, version));
-    for (const h of heapSizes) {
-      await getJson(port, `/fill?n=${h}`);
-      await sleep(200);
-      out.push(await measure(`${n} modules + ${h.toLocaleString('en-US')} objects`, port, target, dirs, env, HEAP_REPS, n, h, version));
-    }
-  } finally {
-    await stopServer(server);
+/** Key count and 100 sampled values still right. */
+async function verify(client: Redis, keys: number): Promise<string | undefined> {
+  const size = await client.dbsize();
+  if (size !== keys) return `dbsize ${size}, expected ${keys}`;
+  for (let i = 0; i < 100 && keys > 0; i++) {
+    const k = Math.floor((i * keys) / 100);
+    const v = await client.get(`key:${k}`);
+    if (v !== `value-${k}`) return `key:${k} = ${v}`;
+  }
+  return undefined;
+}
+
+async function idleWindows(probePort: number, n: number, windowMs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await getJson(probePort, '/start');
+    await sleep(windowMs);
+    out.push((await getJson<{ maxMs: number }>(probePort, '/stop')).maxMs);
+    await sleep(GAP_MS);
   }
   return out;
 }
 
-async function main(): Promise<void> {
-  console.log(`patch pause (${QUICK ? 'quick' : 'full'}): ${REPS} alternating one-function patches per program size, ${HEAP_REPS} per heap size`);
-  const heaps = [10_000, 100_000, 1_000_000];
-  const series = [...(await runProgram(100, heaps, REPS)), ...(await runProgram(1000, [], REPS))];
-  console.log('plain node, same LiveEdit sequence (enable, setScriptSource, disable) on the same number of scripts and heap:');
-  const plain100 = await plainLiveEdit(100, [0, ...heaps], HEAP_REPS);
-  const plain1000 = await plainLiveEdit(1000, [0], HEAP_REPS);
-  for (const s of series) {
-    s.plainNodeMs = (s.modules === 100 ? plain100 : plain1000)[String(s.heapObjects)] ?? [];
-    console.log(`  ${s.label.padEnd(28)} plain node ${fmt(stats(s.plainNodeMs).median)} ms`);
-  }
-  const rows = series.map((s) => {
-    const p = stats(s.pauseMs);
-    return [s.label, String(s.pauseMs.length), fmt(p.median), fmt(p.p90), fmt(p.max), fmt(stats(s.loopGapMs).median), fmt(stats(s.idleGapMs).median), fmt(stats(s.cliMs).median, 0), fmt(stats(s.plainNodeMs).median), fmt(p.median / stats(s.plainNodeMs).median)];
-  });
-  const table = mdTable(['program', 'patches', 'pauseMs median', 'pauseMs p90', 'pauseMs max', 'in-program loop gap median (ms)', 'idle loop gap median (ms)', 'CLI wall median (ms)', 'plain node LiveEdit median (ms)', 'baton / plain'], rows);
-  const plain = series.filter((s) => s.heapObjects === 0);
-  const met = plain.every((s) => stats(s.pauseMs).median < TARGET_MS);
-  const heap = series.filter((s) => s.heapObjects > 0).map((s) => `${s.heapObjects.toLocaleString('en-US')} objects: ${fmt(stats(s.pauseMs).median, 1)} ms`);
-  const floor = plain.map((s) => `${s.modules}: ${fmt(stats(s.plainNodeMs).median, 1)} ms`).join(', ');
-  const verdict =
-    `Target (< ${TARGET_MS} ms median) ${met ? 'met' : 'missed'} for a one-function patch with 100 and 1,000 modules (${plain.map((s) => `${s.modules}: ${fmt(stats(s.pauseMs).median, 1)} ms`).join(', ')}); ` +
-    `plain node needs ${floor} for the same Debugger.enable + setScriptSource + disable sequence, so the limit is V8's LiveEdit itself (enable reports every script, setScriptSource walks the heap), not baton's bookkeeping, and the pause grows with live heap objects (${heap.join(', ')}).`;
-  const notes = [
-    '`pauseMs` is the runtime\'s own figure (the synchronous LiveEdit stretch). The in-program loop gap is measured independently by a 1 ms timer inside the program over the whole update (beyond 1 ms tick); the idle column is the same timer over an idle 250 ms window, i.e. the noise floor of plain node on this machine. CLI wall includes spawning `node bin/baton.js update --no-check`. The plain-node columns run the same LiveEdit sequence in a plain `node` process with the same number of scripts compiled by Module#_compile and the same Map of objects (its heap is smaller than a baton program\'s, which holds esbuild, acorn and the compiled sources).',
-  ];
-  writeResults(NAME, { title: 'Patch pause: one function, 100 / 1,000 modules, growing heap', command: `npx tsc -p tsconfig.json && node dist/bench/patch-pause.js${QUICK ? ' --quick' : ''}`, table, verdict, notes }, { targetMs: TARGET_MS, series });
-  console.log(`\n${verdict}`);
+/** kv under `baton run` (`baton` set: the name) or the bundle under plain node; the probe on `probePort`. */
+async function startKv(how: { baton: string } | { node: string }, probePort: number): Promise<{ port: number; server: Awaited<ReturnType<typeof startServer>>; client: Redis }> {
+  const port = await freePort();
+  const args = 'baton' in how ? [BIN, 'run', '--name', how.baton, join(trees.v4, 'main.ts'), '--', '--port', String(port)] : [how.node, '--port', String(port)];
+  const server = await startServer(args, /listening/, { ...env, BATON_BENCH_PROBE_PORT: String(probePort) }, 60_000);
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+  await client.connect();
+  return { port, server, client };
 }
 
-await main();
+const series: Series[] = [];
+const floors: Floor[] = [];
+const problems: string[] = [];
+console.log(`patch pause (${QUICK ? 'quick' : 'full'}): kv at ${SIZES.map(int).join(' / ')} keys, ${UPDATES} alternating updates per kind of patch, ${WINDOWS} idle windows`);
+for (const keys of SIZES) {
+  const probePort = await freePort();
+  const name = `patch-pause-${process.pid}-${keys}`;
+  const kv = await startKv({ baton: name }, probePort);
+  let windowMs = 100;
+  try {
+    const t0 = performance.now();
+    await fill(kv.client, keys);
+    console.log(`  ${int(keys)} keys under baton run (filled in ${fmt((performance.now() - t0) / 1000, 1)} s)`);
+    await sleep(500);
+    const control = await openControl(kv.server.pid!, env);
+    try {
+      for (const kind of KINDS) {
+        const s: Series = { keys, kind: kind.id, pauseMs: [], commitMs: [], totalMs: [], probeMs: [] };
+        for (let i = 0; i < UPDATES; i++) {
+          await getJson(probePort, '/start');
+          const dir = kind.dirs[(i + 1) % 2]!;
+          const outcome = await update(control, dir);
+          const probe = (await getJson<{ maxMs: number }>(probePort, '/stop')).maxMs;
+          const got = outcome.modules.map((m) => `${m.id}:${m.mechanism}`).sort().join(',');
+          if (got !== kind.expect) throw new Error(`${kind.label}: expected ${kind.expect}, got ${got}`);
+          if (kind.id === 'one') {
+            const fns = outcome.modules.flatMap((m) => m.functions.map((f) => f.name)).join(',');
+            if (fns !== 'dispatch') throw new Error(`one-function patch changed ${fns}`);
+          }
+          s.pauseMs.push(outcome.timing.pauseMs);
+          s.commitMs.push(outcome.timing.commitMs);
+          s.totalMs.push(outcome.timing.totalMs);
+          s.probeMs.push(probe);
+          await sleep(GAP_MS);
+        }
+        series.push(s);
+        console.log(`    ${kind.label.padEnd(38)} pauseMs p50 ${fmt(median(s.pauseMs))} p99 ${fmt(percentile(s.pauseMs, 99))} max ${fmt(max(s.pauseMs))}; commitMs p50 ${fmt(median(s.commitMs), 3)} max ${fmt(max(s.commitMs), 3)}; probe p50 ${fmt(median(s.probeMs))}; update total p50 ${fmt(median(s.totalMs), 0)} ms`);
+      }
+    } finally {
+      control.close();
+    }
+    const wrong = await verify(kv.client, keys);
+    if (wrong) problems.push(`baton, ${int(keys)} keys: ${wrong}`);
+    windowMs = Math.round(median(series.filter((s) => s.keys === keys).flatMap((s) => s.totalMs)));
+    await sleep(1000);
+    const idle = await idleWindows(probePort, WINDOWS, windowMs);
+    floors.push({ keys, runtime: 'baton', windowMs, maxMs: idle });
+    console.log(`    baton, no update: ${WINDOWS} windows of ${windowMs} ms: max loop delay p50 ${fmt(median(idle))} p99 ${fmt(percentile(idle, 99))}`);
+  } finally {
+    kv.client.disconnect();
+    await stopServer(kv.server);
+  }
+  const plainProbe = await freePort();
+  const plain = await startKv({ node: bundle }, plainProbe);
+  try {
+    await fill(plain.client, keys);
+    await sleep(1500);
+    const idle = await idleWindows(plainProbe, WINDOWS, windowMs);
+    floors.push({ keys, runtime: 'node', windowMs, maxMs: idle });
+    const wrong = await verify(plain.client, keys);
+    if (wrong) problems.push(`node, ${int(keys)} keys: ${wrong}`);
+    console.log(`    plain node:       ${WINDOWS} windows of ${windowMs} ms: max loop delay p50 ${fmt(median(idle))} p99 ${fmt(percentile(idle, 99))}`);
+  } finally {
+    plain.client.disconnect();
+    await stopServer(plain.server);
+  }
+}
+
+// ---------------------------------------------------------------------------
+const pick = (keys: number, kind: Kind['id']) => series.find((s) => s.keys === keys && s.kind === kind)!;
+const floorOf = (keys: number, runtime: Floor['runtime']) => floors.find((f) => f.keys === keys && f.runtime === runtime)!;
+const header = ['keys', 'patch', 'updates', 'pauseMs p50', 'pauseMs p99', 'pauseMs max', 'commitMs p50', 'commitMs max', 'probe during update p50 / p99', 'same process, no update: p50 / p99', 'plain node: p50 / p99', 'update wall p50 (ms)'];
+const rows: string[][] = [];
+for (const keys of SIZES) {
+  for (const kind of KINDS) {
+    const s = pick(keys, kind.id);
+    const b = floorOf(keys, 'baton').maxMs;
+    const n = floorOf(keys, 'node').maxMs;
+    rows.push([int(keys), kind.label, String(s.pauseMs.length), fmt(median(s.pauseMs)), fmt(percentile(s.pauseMs, 99)), fmt(max(s.pauseMs)), fmt(median(s.commitMs), 3), fmt(max(s.commitMs), 3), `${fmt(median(s.probeMs))} / ${fmt(percentile(s.probeMs, 99))}`, `${fmt(median(b))} / ${fmt(percentile(b, 99))}`, `${fmt(median(n))} / ${fmt(percentile(n, 99))}`, fmt(median(s.totalMs), 0)]);
+  }
+}
+console.log('\npatch pause');
+printTable(header, rows);
+
+const targets: Target[] = [];
+for (const kind of KINDS) {
+  const per = SIZES.map((keys) => ({ keys, s: pick(keys, kind.id) }));
+  const p50s = per.map(({ keys, s }) => `${int(keys)}: ${fmt(median(s.pauseMs))}`).join(', ');
+  const p99s = per.map(({ keys, s }) => `${int(keys)}: ${fmt(percentile(s.pauseMs, 99))}`).join(', ');
+  const floor = SIZES.map((keys) => `${fmt(median(floorOf(keys, 'node').maxMs))} / ${fmt(percentile(floorOf(keys, 'node').maxMs, 99))}`).join(', ');
+  targets.push({ target: `patch pause p50 <= ${P50_TARGET} ms at 0 / 100k / 1M keys: ${kind.label}`, measured: `pauseMs p50 by keys ${p50s} ms (plain node, no update, windows of the same length: p50 / p99 ${floor} ms)`, met: per.every(({ s }) => median(s.pauseMs) <= P50_TARGET) });
+  targets.push({ target: `patch pause p99 <= ${P99_TARGET} ms at 0 / 100k / 1M keys: ${kind.label}`, measured: `pauseMs p99 by keys ${p99s} ms; commitMs at most ${fmt(max(per.flatMap(({ s }) => s.commitMs)), 3)} ms`, met: per.every(({ s }) => percentile(s.pauseMs, 99) <= P99_TARGET) });
+}
+const allPause = series.flatMap((s) => s.pauseMs);
+const allCommit = series.flatMap((s) => s.commitMs);
+const worst = [...series].sort((a, b) => median(b.pauseMs) - median(a.pauseMs))[0]!;
+const md = `### Patch pause: one-function and 3-module patches, kv at 0 / 100,000 / 1,000,000 keys
+
+\`\`\`sh
+${rerunCommand(NAME)}
+\`\`\`
+
+kv v4 (a temp copy, started at v4 so without its v3 -> v4 transformer) under \`baton run\`, filled with N keys
+(\`SET key:i value-i\`, pipelined ioredis), then ${UPDATES} alternating updates of each kind, ${GAP_MS} ms apart, no other load:
+*one function*: v4 <-> v4f, a copy of v4 whose \`dispatch()\` in commands.ts (run by every command) has another body;
+*3 modules*: v4 <-> v5 (\`baton diff\`: patches of commands.ts, info.ts, server.ts).
+Each update is the control-channel request \`baton update <name> <dir> --no-check\` sends (no CLI process spawned per update).
+*pauseMs* is the outcome's \`timing.pauseMs\`: the longest event-loop block during the whole update
+(\`monitorEventLoopDelay\`, resolution 1 ms, its max; this figure includes the 1 ms timer period, so an idle loop reads about 1.1 ms),
+or the commit's own stretch if that is longer; *commitMs* is the commit's stretch alone (the cell swaps).
+The *probe* columns read the same histogram from inside the program (a module of its own, loopback port): during each update,
+then over ${WINDOWS} windows as long as the median update (${floors.filter((f) => f.runtime === 'baton').map((f) => `${f.windowMs} ms`).join(' / ')}) in the same process with no update,
+and over as many windows of the same length in plain \`node\` running the same code (esbuild bundle) holding the same keys: what an update-free process shows.
+After the updates the key count and 100 sampled values were checked: ${problems.length === 0 ? 'all correct' : problems.join('; ')}.
+Percentiles are nearest-rank (p99 of ${UPDATES} samples is the ${UPDATES >= 100 ? '99th smallest' : 'largest'}; medians here and below are the upper median).
+${loadNote()}
+
+${table(header, rows)}
+
+${targets.every((t) => t.met) ? 'Targets met' : 'Targets missed'}: the highest median is ${fmt(median(worst.pauseMs))} ms (${KINDS.find((k) => k.id === worst.kind)!.label}, ${int(worst.keys)} keys), against ${fmt(median(floorOf(worst.keys, 'node').maxMs))} ms for plain node over the same windows.
+The commit itself (the cell swaps) takes at most ${fmt(max(allCommit), 3)} ms in all ${allCommit.length} updates (median ${fmt(median(allCommit), 3)} ms): the pause comes from the update's work before the commit
+and from the machine (compare the columns without an update), and its median does not grow with the number of keys
+(the LiveEdit patch this replaces grew with the heap: 140 ms at 1,000 keys, 1.7 s at 1M keys in the previous kv-pause figures).
+`;
+writeResults(NAME, md, { sizes: SIZES, updates: UPDATES, windows: WINDOWS, series, floors, problems, targets });
+if (problems.length > 0) process.exitCode = 1;

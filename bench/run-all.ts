@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ROOT } from './lib/process.js';
 import { QUICK, RESULTS, table } from './lib/report.js';
 
-const ORDER = ['kv-overhead', 'throughput', 'patch-pause', 'reload-pause', 'plan-time', 'kv-pause', 'availability', 'memory', 'effort'];
+const ORDER = ['kv-overhead', 'micro-overhead', 'throughput', 'patch-pause', 'reload-pause', 'plan-time', 'kv-pause', 'availability', 'memory', 'effort', 'demo'];
 const ASSEMBLE_ONLY = process.argv.includes('--assemble-only');
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
@@ -80,7 +80,9 @@ for (const n of sections) {
   }
   const date = (json['measuredAt'] ?? json['date']) as string | undefined;
   const mode = json['quick'] === true || json['mode'] === 'quick' ? 'quick' : 'full';
-  when[n] = `${date ?? 'undated'}, ${mode} mode`;
+  const code = json['code'] as { commit: string; uncommittedSrc: string[] } | undefined;
+  const at = code ? `, code at ${code.commit}${code.uncommittedSrc.length > 0 ? ` plus uncommitted changes to ${code.uncommittedSrc.length} file(s) under src/ (listed in bench/results/${n}.json)` : ''}` : ', code version not recorded';
+  when[n] = `${date ?? 'undated'}, ${mode} mode${at}`;
   if (Array.isArray(json['targets'])) {
     for (const t of json['targets'] as Array<{ target: string; measured: string; met: boolean }>) targets.push({ from: n, target: t.target, measured: t.measured, met: t.met ? 'met' : 'missed' });
   } else {

@@ -116,15 +116,16 @@ export function stats(values: readonly number[]): { median: number; p90: number;
 
 // One implementation of the small formatting helpers for every bench script.
 export { fmt, sleep, table as mdTable } from './report.js';
+import { CODE_AT_START, loadNote } from './report.js';
 
 /** Writes bench/results/<name>.md (a markdown section) and <name>.json (raw numbers). */
 export function writeResults(name: string, section: { title: string; command: string; table: string; verdict: string; notes?: string[] }, raw: unknown): void {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const env = `Node ${process.version}, ${QUICK ? 'quick' : 'full'} mode, ${new Date().toISOString().slice(0, 10)}`;
-  const md = [`### ${section.title}`, '', '```', section.command, '```', '', `_${env}_`, '', section.table, '', ...(section.notes ?? []).flatMap((n) => [n, '']), `**Result:** ${section.verdict}`, ''].join('\n');
+  const md = [`### ${section.title}`, '', '```', section.command, '```', '', `_${env}_`, '', section.table, '', ...(section.notes ?? []).flatMap((n) => [n, '']), loadNote(), '', `**Result:** ${section.verdict}`, ''].join('\n');
   writeFileSync(join(dir, `${name}.md`), md);
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ name, mode: QUICK ? 'quick' : 'full', node: process.version, date: new Date().toISOString(), ...(raw as object) }, null, 2)}\n`);
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ name, mode: QUICK ? 'quick' : 'full', node: process.version, date: new Date().toISOString(), ...(raw as object), code: CODE_AT_START }, null, 2)}\n`);
   console.log(`\nwrote bench/results/${name}.md and bench/results/${name}.json`);
 }
 

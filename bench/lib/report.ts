@@ -1,6 +1,7 @@
 // Shared output helpers for the bench scripts: flags, result files
 // (bench/results/<name>.md and .json), markdown tables, machine facts and a
 // small hand-written SVG line chart (no chart dependency).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,22 @@ export function machine(): { cpus: number; cpuModel: string; memoryGiB: number; 
   return { cpus: list.length, cpuModel: list[0]?.model ?? 'unknown', memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${process.platform} ${process.arch}`, loadavg: loadavg().map((l) => Math.round(l * 100) / 100) };
 }
 
+/**
+ * The code a result was measured on: the commit, and the files under src/
+ * that differed from it (the tree is shared with work in progress), read once
+ * when the script starts.
+ */
+export function codeVersion(): { commit: string; uncommittedSrc: string[] } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' });
+    return { commit, uncommittedSrc: status.split('\n').filter((l) => l.trim() !== '').map((l) => l.slice(3)) };
+  } catch {
+    return { commit: 'unknown', uncommittedSrc: [] };
+  }
+}
+export const CODE_AT_START = codeVersion();
+
 /** The load average when the script started, to judge how busy the machine was. */
 export const LOAD_AT_START = loadavg().map((l) => Math.round(l * 100) / 100);
 
@@ -37,7 +54,7 @@ export function rerunCommand(name: string): string {
 export function writeResults(name: string, markdown: string, json: Record<string, unknown>): void {
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, `${name}.md`), markdown.endsWith('\n') ? markdown : `${markdown}\n`);
-  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ name, quick: QUICK, measuredAt: new Date().toISOString(), machine: machine(), ...json }, null, 2)}\n`);
+  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ name, quick: QUICK, measuredAt: new Date().toISOString(), machine: machine(), ...json, code: CODE_AT_START }, null, 2)}\n`);
   console.log(`\nwrote bench/results/${name}.md and bench/results/${name}.json`);
 }
 
@@ -69,6 +86,13 @@ export function fmt(n: number, digits = 2): string {
 
 export function int(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
+}
+
+/** Nearest-rank percentile: the smallest value with at least p % of the values at or below it (p99 of 100 values: the 99th). */
+export function nearestRank(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export function max(values: readonly number[]): number {

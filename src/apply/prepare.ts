@@ -27,7 +27,11 @@ export interface PreparedVersion {
  * Compiles the new version of every loaded module (and every module the new
  * code newly imports) and compares it with the running one. Touches nothing.
  */
-export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string): Promise<PreparedVersion> {
+/**
+ * `allowLive(id)`: whether a structural change of module `id` may be made on
+ * the live module; when not, it takes a new instance (a reload).
+ */
+export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string, allowLive: (id: string) => boolean = () => true): Promise<PreparedVersion> {
   const root = resolve(dir);
   if (!existsSync(root)) throw new BatonError('E_BAD_DIR', `${dir} does not exist`, 'give the directory that holds the new version, laid out like the running one');
   if (!statSync(root).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version, laid out like the running one');
@@ -46,7 +50,9 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
       // Compiled as the running instance is: its slot scope, and the bindings live updates added on `__baton_ext`.
       const external = record.current.compiled.external;
       const compiled = await readCompiled(file, record.current.scope, external);
-      const change = compareModule(record.id, record.current.compiled, compiled);
+      const compared = compareModule(record.id, record.current.compiled, compiled);
+      const change: ModuleChange =
+        compared.kind === 'live' && !allowLive(record.id) ? { kind: 'reload', id: record.id, reasons: ['structural (the live path is not taken for this update)'], functions: compared.functions, initChanged: [] } : compared;
       if (change.kind === 'live') {
         // Again, with the new bindings on `__baton_ext` too: what the live module will run.
         await yieldToLoop();

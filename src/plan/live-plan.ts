@@ -108,6 +108,9 @@ export function planLive(before: CompiledModule, after: CompiledModule): LivePla
     }
     // A binding that moved into another declaration statement, or a redeclaration, is not new.
     if (s.names.some((n) => declaredBefore.has(n))) return undefined;
+    // A new class may be an old one that moved here (its instances in the state need migrating, by
+    // the reload's class machinery): classes are never added live.
+    if (s.kind === 'class' || /(^|[^\w$.])class\b/.test(s.text)) return undefined;
     added.push(...s.names);
   }
   const dropped = [...oldByKey.values()].filter((s) => s.kind !== 'statement' && s.kind !== 'export').flatMap((s) => s.names);

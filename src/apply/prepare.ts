@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatonError } from '../errors.js';
 import { compareModule, type ModuleChange } from '../plan/compare-module.js';
+import { hashSource } from '../runner/compile.js';
+import { readFile } from 'node:fs/promises';
 import type { CompiledModule } from '../runner/compile.js';
 import { ModuleGraph } from '../runner/module-graph.js';
 import { resolveImport } from '../runner/resolve.js';
@@ -47,6 +49,12 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
         modules.set(record.id, { id: record.id, change: { kind: 'removed', id: record.id } });
         return;
       }
+      // The same text as the running instance's: nothing to compile (most modules of a release).
+      const text = await readSource(file);
+      if (hashSource(text) === record.current.compiled.sourceHash) {
+        modules.set(record.id, { id: record.id, change: { kind: 'unchanged', id: record.id }, file, compiled: record.current.compiled, scope: record.current.scope });
+        return;
+      }
       // Compiled as the running instance is: its slot scope, and the bindings live updates added on `__baton_ext`.
       const external = record.current.compiled.external;
       const compiled = await readCompiled(file, record.current.scope, external);
@@ -84,6 +92,14 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
     }
   }
   return { root, modules: [...modules.values()].sort((a, b) => a.id.localeCompare(b.id)) };
+}
+
+async function readSource(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new BatonError('E_BAD_DIR', `cannot read ${file}: ${(error as Error).message}`, 'check the file permissions');
+  }
 }
 
 async function readCompiled(file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {

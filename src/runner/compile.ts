@@ -3,6 +3,7 @@ import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import { extname } from 'node:path';
 import remapping from '@jridgewell/remapping';
+import { createHash } from 'node:crypto';
 import { BatonError } from '../errors.js';
 import { toSlotForm, type PlainFunction, type SlotBody } from './slots.js';
 import { yieldToLoop } from './yield-to-loop.js';
@@ -27,6 +28,8 @@ export interface CompiledModule {
   readonly plain: readonly PlainFunction[];
   /** Set when the whole module stays in plain form (direct eval): no change to it can be a patch. */
   readonly unslottable?: { readonly construct: string; readonly line: number };
+  /** A hash of the source text it was compiled from: the same text, scope and external names compile the same. */
+  readonly sourceHash: string;
   /** Static import specifiers, in source order, loaded before the body runs. */
   readonly imports: readonly string[];
   /** Bindings added by live updates, held on `__baton_ext` (slots.ts): the code was compiled with them there. */
@@ -84,6 +87,7 @@ export function isCompilable(file: string): boolean {
  * versions compiled with the same scope line up function by function.
  */
 export async function compileModule(source: string, file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
+  const sourceHash = hashSource(source);
   const loader = LOADERS[extname(file)] ?? 'ts';
   // A `#!` line (an executable entry) would land inside the wrapper function: it becomes a comment, lines unchanged.
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
@@ -167,10 +171,15 @@ export async function compileModule(source: string, file: string, scope: string,
     slots: form.slots,
     plain: form.plain,
     ...(form.unslottable ? { unslottable: form.unslottable } : {}),
+    sourceHash,
     imports,
     bindings,
     external,
   };
+}
+
+export function hashSource(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
 }
 
 function decodeInlineMap(comment: string): string | undefined {

@@ -8,9 +8,11 @@ import type { Timing } from './outcome.js';
  * synchronous stretches baton times itself (the commit, which the timer
  * cannot see when it ends the update).
  */
+const RESOLUTION_MS = 1;
+
 export class PauseMeter {
   private readonly started = performance.now();
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private longestStretch = 0;
   private commit = 0;
 
@@ -26,8 +28,9 @@ export class PauseMeter {
 
   timing(): Timing {
     this.histogram.disable();
-    // The histogram reports lateness in ns, with the 1 ms period already taken out.
-    const observed = this.histogram.count > 0 ? this.histogram.max / 1e6 : 0;
+    // The histogram reports, in ns, how long each 1 ms timer period really took (measured here: an idle
+    // loop reads 1.03 to 1.4 ms, a 20 ms block 21.2 ms): the period itself is taken out.
+    const observed = this.histogram.count > 0 ? Math.max(0, this.histogram.max / 1e6 - RESOLUTION_MS) : 0;
     return { pauseMs: Math.max(observed, this.longestStretch), commitMs: this.commit, totalMs: performance.now() - this.started };
   }
 }

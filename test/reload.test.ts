@@ -185,10 +185,14 @@ describe('baton update: structural reloads with state carried and transformed', 
     assert.match(status.stdout, /rollback applied: v2 \w+ -> v1/);
   });
 
-  it('rollback with nothing to return to is refused', async () => {
+  it('rollback with nothing to return to is refused (exit 2, as refusals are; JSON with --json)', async () => {
     const r = await baton(['rollback', name]);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /no previous version to return to \[E_NO_PREVIOUS\]/);
+    const j = await baton(['rollback', name, '--json']);
+    assert.equal(j.code, 2);
+    const parsed = JSON.parse(j.stdout) as { status: string; error: { code: string } };
+    assert.deepEqual([parsed.status, parsed.error.code], ['error', 'E_NO_PREVIOUS']);
   });
 });
 

@@ -10,9 +10,19 @@ export async function main(argv: readonly string[]): Promise<void> {
     const code = await dispatch(argv);
     if (code !== undefined) process.exitCode = code;
   } catch (error) {
-    process.stderr.write(`${renderError(toErrorData(error))}\n`);
-    process.exitCode = error instanceof BatonError && error.code === 'E_USAGE' ? 64 : 1;
+    const data = toErrorData(error);
+    // `--json` asks for JSON on stdout, errors included.
+    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ status: 'error', error: data }, null, 2)}\n`);
+    else process.stderr.write(`${renderError(data)}\n`);
+    process.exitCode = exitCodeOfError(error);
   }
+}
+
+/** 64 for usage, 2 for a refusal (nothing was touched: the program is busy or has nothing to return to), 1 otherwise. */
+function exitCodeOfError(error: unknown): number {
+  if (!(error instanceof BatonError)) return 1;
+  if (error.code === 'E_USAGE') return 64;
+  return error.code === 'E_BUSY' || error.code === 'E_NO_PREVIOUS' ? 2 : 1;
 }
 
 async function dispatch(argv: readonly string[]): Promise<number | undefined> {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { diffCommand } from '../src/cli/diff.js';
 import { planUpdate, planWithTypes, type ModulePlan, type UpdatePlan } from '../src/plan/types/plan-update.js';
 import { writeStubs } from '../src/plan/types/stubs.js';
+import { planDirectories } from '../src/plan/plan-directories.js';
 
 // Runs from dist/test/: the fixtures stay in the source tree.
 const CASES = fileURLToPath(new URL('../../test/fixtures/diff/.cases/', import.meta.url));
@@ -164,4 +165,13 @@ test('module namespaces held in state compare by their exports, not by the versi
   const all = mod(p, 'main.ts').bindings.find((b) => b.name === 'all');
   assert.equal(all?.kind, 'carried', JSON.stringify(all));
   assert.deepEqual(p.transformers, []);
+});
+
+test('diff and update agree on what changes live: a module the update file transforms reloads', async () => {
+  const fix = fileURLToPath(new URL('../../test/fixtures/reload/', import.meta.url));
+  const changes = await planDirectories(join(fix, 'v1'), join(fix, 'v2'));
+  const kind = Object.fromEntries(changes.map((c) => [c.id, c.kind]));
+  // The same mechanisms test/reload.test.ts sees `baton update` apply.
+  assert.equal(kind['heart.ts'], 'live');
+  assert.equal(kind['store.ts'], 'reload', 'baton.update.ts of v2 transforms store.ts');
 });

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatonError } from '../errors.js';
-import { compareModule, type ModuleChange } from '../plan/compare-module.js';
+import { asReload, compareModule, type ModuleChange } from '../plan/compare-module.js';
 import { hashSource } from '../runner/compile.js';
 import { readFile } from 'node:fs/promises';
 import type { CompiledModule } from '../runner/compile.js';
@@ -59,8 +59,7 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
       const external = record.current.compiled.external;
       const compiled = await readCompiled(file, record.current.scope, external);
       const compared = compareModule(record.id, record.current.compiled, compiled);
-      const change: ModuleChange =
-        compared.kind === 'live' && !allowLive(record.id) ? { kind: 'reload', id: record.id, reasons: ['structural (the live path is not taken for this update)'], functions: compared.functions, initChanged: [] } : compared;
+      const change = allowLive(record.id) ? compared : asReload(compared);
       if (change.kind === 'live') {
         // Again, with the new bindings on `__baton_ext` too: what the live module will run.
         await yieldToLoop();

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { UPDATE_FILE } from '../state/update-spec.js';
+import { resolve } from 'node:path';
+import { liveAllowed } from '../plan/compare-module.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { BatonError, toErrorData, type ErrorData } from '../errors.js';
 import { loadUpdateSpec } from '../state/load-spec.js';
@@ -36,11 +35,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
   let prepared;
   try {
-    // The live path (module code runs once) is not taken yet where transformers were written for the
-    // reload model: a rollback, or a module the update file transforms. Those modules reload.
-    const specText = options.direction === 'forward' ? readUpdateFileText(dir) : '';
-    const allowLive = (id: string) => options.direction === 'forward' && !specText.includes(`'${id}'`) && !specText.includes(`"${id}"`);
-    prepared = await prepareVersion(runtime.graph, dir, runtime.entryId, allowLive);
+    prepared = await prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(options.direction, resolve(dir)));
   } catch (error) {
     return refuse(toErrorData(error));
   }
@@ -174,14 +169,6 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 }
 
 const MAX_ROLLBACK_DEPTH = 32;
-
-function readUpdateFileText(dir: string): string {
-  try {
-    return readFileSync(join(resolve(dir), UPDATE_FILE), 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 function initialReport(m: PreparedModule): ModuleReport {
   const c = m.change;

@@ -1,5 +1,8 @@
 import type { CompiledModule } from '../runner/compile.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SlotBody } from '../runner/slots.js';
+import { UPDATE_FILE } from '../state/update-spec.js';
 import { planLive, type LivePlan } from './live-plan.js';
 
 /** What one module's change needs, as the planner sees it. */
@@ -54,6 +57,29 @@ export function compareModule(id: string, before: CompiledModule, after: Compile
   const oldInits = new Map(before.bindings.map((b) => [b.name, b.init]));
   const initChanged = after.bindings.filter((b) => b.kind === 'const' && oldInits.has(b.name) && oldInits.get(b.name) !== b.init).map((b) => b.name);
   return { kind: 'reload', id, reasons: reloadReasons(before, after), functions, initChanged };
+}
+
+/**
+ * Which modules may change live. Not yet, and so they reload: every module
+ * of a rollback, and a module the update file (`baton.update.ts` of the new
+ * version) names, since its transformers were written for the reload model.
+ * One rule for `baton diff` and `baton update`.
+ */
+export function liveAllowed(direction: 'forward' | 'back', newRoot: string): (id: string) => boolean {
+  if (direction === 'back') return () => false;
+  let text = '';
+  try {
+    text = readFileSync(join(newRoot, UPDATE_FILE), 'utf8');
+  } catch {
+    // No update file: nothing is transformed.
+  }
+  return (id) => !text.includes(`'${id}'`) && !text.includes(`"${id}"`);
+}
+
+/** A live change taken as a reload instead (see liveAllowed). */
+export function asReload(change: ModuleChange): ModuleChange {
+  if (change.kind !== 'live') return change;
+  return { kind: 'reload', id: change.id, reasons: ['structural; reloads because this update transforms it or is a rollback'], functions: change.functions, initChanged: [] };
 }
 
 /** Slots whose body is new or different; a path whose cell changed captures new variables. */

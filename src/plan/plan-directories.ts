@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileModule } from '../runner/compile.js';
-import { compareModule, type ModuleChange } from './compare-module.js';
+import { asReload, compareModule, liveAllowed, type ModuleChange } from './compare-module.js';
 import { listModules } from './source-tree.js';
 
 /**
@@ -13,6 +13,7 @@ import { listModules } from './source-tree.js';
 export async function planDirectories(oldRoot: string, newRoot: string): Promise<ModuleChange[]> {
   const [oldIds, newIds] = await Promise.all([listModules(oldRoot), listModules(newRoot)]);
   const all = [...new Set([...oldIds, ...newIds])].sort();
+  const allowLive = liveAllowed('forward', newRoot);
   return Promise.all(
     all.map(async (id): Promise<ModuleChange> => {
       const oldFile = join(oldRoot, id);
@@ -23,7 +24,8 @@ export async function planDirectories(oldRoot: string, newRoot: string): Promise
       // Most modules of a release are byte-for-byte the same: no need to compile them.
       if (oldText === newText) return { kind: 'unchanged', id };
       const [before, after] = await Promise.all([compileModule(oldText, oldFile, `${id}@plan`), compileModule(newText, newFile, `${id}@plan`)]);
-      return compareModule(id, before, after);
+      const change = compareModule(id, before, after);
+      return allowLive(id) ? change : asReload(change);
     }),
   );
 }

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'E_NO_REVERSE'
   | 'E_UNSLOTTABLE'
   | 'E_ASYNC_TRANSFORMER'
+  | 'E_TIMEOUT'
   | 'E_PREPARE'
   | 'E_INTERNAL';
 

@@ -19,6 +19,12 @@ deriveVersion(FIX, 'v1', 'v2', {
     .replace('start();', "start();\nsetInterval(() => console.log('a timer v2 added at top level'), 20);"),
 });
 
+// config.ts imports a new module whose top level awaits for 3 s: the new version is not ready within --timeout 500.
+deriveVersion(FIX, 'v1', 'slow', {
+  'slow.ts': "await new Promise((resolve) => setTimeout(resolve, 3000));\nexport const ready = 'slow-ready';\n",
+  'config.ts': `import { ready } from './slow.js';\n${readFileSync(join(FIX, 'v1', 'config.ts'), 'utf8').replace("greeting: 'hello'", 'greeting: ready')}`,
+});
+
 interface Outcome {
   status: string;
   modules: Array<{ id: string; mechanism: string; reasons: string[] }>;
@@ -68,13 +74,28 @@ describe('baton update: a structural change on the live module, which never runs
     assert.doesNotMatch(program.output, /a timer v2 added at top level/);
   });
 
+  it('a new version that is not ready by --timeout aborts with nothing changed, and stays aborted', async () => {
+    const before = await get(port, '/config', agent);
+    const r = await baton(['update', name, join(FIX, 'slow'), '--json', '--no-check', '--timeout', '500']);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    const outcome = JSON.parse(r.stdout) as Outcome & { reason?: { code: string } };
+    assert.equal(outcome.status, 'aborted');
+    assert.equal(outcome.reason?.code, 'E_TIMEOUT');
+    assert.equal(await get(port, '/config', agent), before);
+    // After the slow module settles, its staged version must still not be committed.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    assert.equal(await get(port, '/config', agent), before);
+    const n = Number(await get(port, '/inc', agent));
+    assert.equal(await get(port, '/inc', agent), String(n + 1));
+  });
+
   it('goes back to v1 the same way: v2 only added, so nothing needs a transformer', async () => {
     const r = await baton(['update', name, join(FIX, 'v1'), '--json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const outcome = JSON.parse(r.stdout) as Outcome;
     assert.equal(outcome.status, 'applied');
     assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]), [['config.ts', 'live'], ['main.ts', 'live']]);
-    assert.equal(await get(port, '/inc', agent), '6');
+    assert.equal(await get(port, '/inc', agent), '8');
     assert.equal(await get(port, '/config', agent), 'hello 3 true');
     assert.equal(await get(port, '/', agent), 'v1');
     assert.equal(await get(port, '/servers', agent), '1');

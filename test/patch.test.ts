@@ -13,7 +13,6 @@ interface Outcome {
   status: string;
   modules: Array<{ id: string; mechanism: string; functions: Array<{ name: string; change: string }> }>;
   timing?: { pauseMs: number };
-  blockers?: string[];
   reason?: { code: string; message: string };
   to?: { label: string; hash: string };
 }

@@ -65,6 +65,5 @@ export type UpdateOutcome =
       readonly from: VersionInfo;
       readonly reason: ErrorData;
       readonly modules: readonly ModuleReport[];
-      readonly blockers: readonly string[];
       readonly timing: Timing;
     };

@@ -79,12 +79,17 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: [...describeLive(plan), ...code.map((n) => `${n} takes the new value (it holds code)`)] } : m));
     }
     if (needsReload) {
-      const result = await prepareReload(
-        runtime,
-        prepared.root,
-        changed,
-        async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage)),
-        (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
+      // New instances may await at their top level: past the deadline the update aborts, and
+      // whatever the staging still does later is never committed.
+      const result = await withinDeadline(
+        prepareReload(
+          runtime,
+          prepared.root,
+          changed,
+          async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage)),
+          (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
+        ),
+        options.timeoutMs,
       );
       reload = result.reload;
       spec = result.spec;
@@ -94,7 +99,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       inPlace = prepareInPlace(runtime, spec, reloaded);
     }
   } catch (error) {
-    return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: meter.timing() };
+    return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }
 
   // The commit: one synchronous stretch. What can throw (an eager transformer
@@ -111,7 +116,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     for (const [, c] of liveCommits.reverse()) c.undo();
     meter.stretch(performance.now() - started, true);
     await reload?.stage.discard();
-    return { status: 'aborted', from, reason: failure(error), modules, blockers: [], timing: meter.timing() };
+    return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }
   for (const [id, c] of liveCommits) {
     c.finish();
@@ -169,6 +174,18 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 }
 
 const MAX_ROLLBACK_DEPTH = 32;
+
+function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BatonError('E_TIMEOUT', `the new version was not ready within ${timeoutMs} ms (a top-level await that does not settle?)`, 'nothing was changed; fix the new version, or give a longer --timeout')),
+      timeoutMs,
+    );
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 function initialReport(m: PreparedModule): ModuleReport {
   const c = m.change;

@@ -27,7 +27,6 @@ export function renderOutcome(outcome: UpdateOutcome): string {
     case 'aborted':
       lines.push(`aborted: ${outcome.reason.message} [${outcome.reason.code}]`, `  the old version (${outcome.from.label} ${outcome.from.hash}) is still running on its old state`);
       if (outcome.reason.hint) lines.push(`  ${outcome.reason.hint}`);
-      if (outcome.blockers.length > 0) lines.push(`  blocked by: ${outcome.blockers.join(', ')}`);
       if (outcome.reason.stack) lines.push(indent(outcome.reason.stack));
       break;
   }

@@ -10,9 +10,9 @@
 //
 //   node dist/bench/memory.js [--quick]
 import { join } from 'node:path';
-import { ControlClient } from '../src/control/client.js';
-import { socketPathFor } from '../src/control/socket-dir.js';
-import type { UpdateOutcome } from '../src/apply/outcome.js';
+import { ControlClient } from '../src/cli/client.js';
+import { socketPathFor } from '../src/protocol/socket-dir.js';
+import type { UpdateOutcome } from '../src/protocol/outcome.js';
 import { BIN, freePort, ROOT, startServer, stopServer } from './lib/process.js';
 import { benchEnv, fmt, getJson, mdTable, QUICK, runProcess, stats, tempDir, writeResults, writeTree } from './lib/bench-util.js';
 

@@ -10,8 +10,8 @@
 //
 //   node dist/bench/reload-pause.js [--quick]
 import { join } from 'node:path';
-import { ControlClient } from '../src/control/client.js';
-import { resolveTarget } from '../src/control/targets.js';
+import { ControlClient } from '../src/cli/client.js';
+import { resolveTarget } from '../src/cli/targets.js';
 import { BIN, freePort, startServer, stopServer } from './lib/process.js';
 import { benchEnv, cliUpdate, fmt, getJson, httpLoad, LAG_MONITOR, mdTable, QUICK, sleep, stats, tempDir, writeResults, writeTree } from './lib/bench-util.js';
 

@@ -5,8 +5,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCommand, checkUpdate, type CheckProblem, type CheckResult } from '../src/cli/check.js';
-import { planWithTypes } from '../src/plan/types/plan-update.js';
-import { writeStubs } from '../src/plan/types/stubs.js';
+import { planWithTypes } from '../src/typeplan/plan-update.js';
+import { writeStubs } from '../src/typeplan/stubs.js';
 
 const CASES = fileURLToPath(new URL('../../test/fixtures/diff/.cases/', import.meta.url));
 let scratch: string;

@@ -5,9 +5,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffCommand } from '../src/cli/diff.js';
-import { planUpdate, planWithTypes, type ModulePlan, type UpdatePlan } from '../src/plan/types/plan-update.js';
-import { writeStubs } from '../src/plan/types/stubs.js';
-import { planDirectories } from '../src/plan/plan-directories.js';
+import { planUpdate, planWithTypes, type ModulePlan, type UpdatePlan } from '../src/typeplan/plan-update.js';
+import { writeStubs } from '../src/typeplan/stubs.js';
+import { planDirectories } from '../src/compare/plan-directories.js';
 
 // Runs from dist/test/: the fixtures stay in the source tree.
 const CASES = fileURLToPath(new URL('../../test/fixtures/diff/.cases/', import.meta.url));

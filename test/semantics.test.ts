@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
-import { commitPatch, preparePatch } from '../src/apply/patch.js';
-import { ModuleGraph } from '../src/runner/module-graph.js';
+import { commitPatch, preparePatch } from '../src/program/update/patch.js';
+import { ModuleGraph } from '../src/program/runner/module-graph.js';
 import { baton, copyFixture } from './helpers/baton.js';
 
 // One program of language checks (test/fixtures/semantics/checks.ts), run

@@ -3,8 +3,8 @@
 // process per update (so a hundred updates take seconds, and no CLI start-up
 // competes with the program for the CPU while it is being measured).
 import { join } from 'node:path';
-import type { UpdateOutcome } from '../../src/apply/outcome.js';
-import { ControlClient } from '../../src/control/client.js';
+import type { UpdateOutcome } from '../../src/protocol/outcome.js';
+import { ControlClient } from '../../src/cli/client.js';
 
 export type Applied = Extract<UpdateOutcome, { status: 'applied' }>;
 

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { checkUpdate, type CheckProblem, type CheckResult } from '../plan/types/check-update.js';
+import { checkUpdate, type CheckProblem, type CheckResult } from '../typeplan/check-update.js';
 
 export { checkUpdate };
 export type { CheckProblem, CheckResult };

@@ -1,6 +1,6 @@
-import { planWithTypes } from '../plan/types/plan-update.js';
-import { renderPlan } from '../plan/types/render-plan.js';
-import { writeStubs } from '../plan/types/stubs.js';
+import { planWithTypes } from '../typeplan/plan-update.js';
+import { renderPlan } from '../typeplan/render-plan.js';
+import { writeStubs } from '../typeplan/stubs.js';
 
 export const usage = `baton diff <old-dir> <new-dir> [--json] [--stubs]
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BatonError, toErrorData } from '../errors.js';
+import { BatonError, toErrorData } from '../protocol/errors.js';
 import { COMMANDS, helpText, type CommandName, type OptionSpec } from './commands.js';
 import { renderError } from './render.js';
 
@@ -49,7 +49,7 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
   switch (name) {
     case 'run': {
       const [entry] = need(1);
-      const { runCommand } = await import('./run.js');
+      const { runCommand } = await import('../program/run.js');
       await runCommand(entry!, text('name'), own.theirs);
       return undefined;
     }

@@ -1,8 +1,8 @@
-import type { UpdateOutcome } from '../apply/outcome.js';
-import { BatonError, toErrorData } from '../errors.js';
-import { ControlClient } from '../control/client.js';
-import type { ProgramInfo, Request } from '../control/protocol.js';
-import { listPrograms, resolveTarget } from '../control/targets.js';
+import type { UpdateOutcome } from '../protocol/outcome.js';
+import { BatonError, toErrorData } from '../protocol/errors.js';
+import { ControlClient } from './client.js';
+import type { ProgramInfo, Request } from '../protocol/messages.js';
+import { listPrograms, resolveTarget } from './targets.js';
 import { renderOutcome, renderPrograms, renderStatus } from './render.js';
 
 /** Commands that talk to a running program over its control channel. */

@@ -1,6 +1,6 @@
-import type { ErrorData } from '../errors.js';
-import type { UpdateOutcome, ModuleReport } from '../apply/outcome.js';
-import type { ProgramInfo } from '../control/protocol.js';
+import type { ErrorData } from '../protocol/errors.js';
+import type { UpdateOutcome, ModuleReport } from '../protocol/outcome.js';
+import type { ProgramInfo } from '../protocol/messages.js';
 
 /** The one place outcomes and errors are turned into text for people. */
 export function renderError(error: ErrorData): string {

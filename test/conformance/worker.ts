@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ModuleGraph } from '../../src/runner/module-graph.js';
-import { preparePatch, commitPatch } from '../../src/apply/patch.js';
-import { readCell } from '../../src/runner/slot-table.js';
+import { ModuleGraph } from '../../src/program/runner/module-graph.js';
+import { preparePatch, commitPatch } from '../../src/program/update/patch.js';
+import { readCell } from '../../src/program/runner/slot-table.js';
 import { CORPUS_DIR, readTest, type CorpusTest } from './selection.js';
 import { snapshotIntrinsics, type Snapshot } from './intrinsics.js';
 

@@ -1,0 +1,62 @@
+import { Worker } from 'node:worker_threads';
+import { BatonError, type ErrorData } from '../../protocol/errors.js';
+import type { CompiledModule } from './compile.js';
+
+/**
+ * Compiles modules of a new version off the program's thread, so prepare
+ * blocks the event loop only for what must run there (evaluating new bodies
+ * in their module's scope, staging new instances). One worker, started on
+ * the first update, unref'd (it never keeps a finished program alive) and
+ * stopped after a quiet spell.
+ */
+const IDLE_MS = 30_000;
+
+let worker: Worker | undefined;
+let idle: NodeJS.Timeout | undefined;
+let nextId = 0;
+const pending = new Map<number, { resolve(c: CompiledModule): void; reject(e: Error): void }>();
+
+function ensureWorker(): Worker {
+  if (idle) clearTimeout(idle);
+  if (worker) return worker;
+  const w = new Worker(new URL('./compile-worker.js', import.meta.url));
+  w.unref();
+  w.on('message', (reply: { id: number; compiled?: CompiledModule; error?: ErrorData }) => {
+    const waiter = pending.get(reply.id);
+    if (!waiter) return;
+    pending.delete(reply.id);
+    if (reply.compiled) waiter.resolve(reply.compiled);
+    else waiter.reject(new BatonError(reply.error?.code ?? 'E_INTERNAL', reply.error?.message ?? 'the compiler failed', reply.error?.hint));
+    if (pending.size === 0) scheduleStop();
+  });
+  w.on('error', (error) => failAll(error));
+  w.on('exit', () => {
+    if (worker === w) worker = undefined;
+    failAll(new Error('the compiler thread stopped'));
+  });
+  worker = w;
+  return w;
+}
+
+function scheduleStop(): void {
+  idle = setTimeout(() => {
+    const w = worker;
+    worker = undefined;
+    void w?.terminate();
+  }, IDLE_MS);
+  idle.unref();
+}
+
+function failAll(error: Error): void {
+  for (const waiter of pending.values()) waiter.reject(error);
+  pending.clear();
+}
+
+export function compileOffThread(source: string, file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
+  const w = ensureWorker();
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    w.postMessage({ id, source, file, scope, external });
+  });
+}

@@ -1,0 +1,338 @@
+import * as esbuild from 'esbuild';
+import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
+import { extname } from 'node:path';
+import remapping from '@jridgewell/remapping';
+import { createHash } from 'node:crypto';
+import { BatonError } from '../../protocol/errors.js';
+import { toSlotForm, type PlainFunction, type SlotBody } from './slots.js';
+import { yieldToLoop } from './yield-to-loop.js';
+
+/**
+ * A module compiled into baton's runnable form: the body of an async function
+ * (so top-level await works) whose imports go through `require`, which the
+ * runner answers with live namespaces, and whose functions are stubs calling
+ * bodies held in slots (slots.ts). Evaluated by `Module.prototype._compile`,
+ * so Node maps stack traces back through the inline source map.
+ */
+export interface CompiledModule {
+  /** The full script text handed to V8 (wrapper, body, inline source map). */
+  readonly code: string;
+  /** The same text without the source map comment: what two versions are compared on. */
+  readonly comparable: string;
+  /** The module code with stubs and without bodies: equal skeletons differ only in bodies (a patch). */
+  readonly skeleton: string;
+  /** Function bodies by slot, in source order. */
+  readonly slots: readonly SlotBody[];
+  /** Functions kept in plain form, with the reason. */
+  readonly plain: readonly PlainFunction[];
+  /** Set when the whole module stays in plain form (direct eval): no change to it can be a patch. */
+  readonly unslottable?: { readonly construct: string; readonly line: number };
+  /** A hash of the source text it was compiled from: the same text, scope and external names compile the same. */
+  readonly sourceHash: string;
+  /** Static import specifiers, in source order, loaded before the body runs. */
+  readonly imports: readonly string[];
+  /** Bindings added by live updates, held on `__baton_ext` (slots.ts): the code was compiled with them there. */
+  readonly external: readonly string[];
+  /** Top-level bindings the runner can read and write (state carried across reloads). */
+  readonly bindings: readonly TopLevelBinding[];
+}
+
+export interface TopLevelBinding {
+  readonly name: string;
+  readonly kind: 'let' | 'const' | 'var' | 'function' | 'class';
+  /** Compiled initializer text, compared across versions to decide carrying. */
+  readonly init: string;
+}
+
+/** Parameters of the wrapper function, in the order the runner passes them. */
+export const WRAPPER_PARAMS = [
+  'exports',
+  'require',
+  'module',
+  '__filename',
+  '__dirname',
+  '__baton_meta',
+  '__baton_import',
+  '__baton_esm',
+  '__baton_bind',
+  '__baton_slot',
+  '__baton_frames',
+  '__baton_async',
+  '__baton_ready',
+  '__baton_track',
+  '__baton_ext',
+  '__baton_ref',
+] as const;
+
+const TLA = '__baton_tla';
+const LOADERS: Record<string, esbuild.Loader> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+  '.jsx': 'jsx',
+};
+
+export function isCompilable(file: string): boolean {
+  return extname(file) in LOADERS;
+}
+
+/**
+ * `scope` names the module instance the code is compiled for (module id and
+ * generation, see module-graph.ts): its slot cells are named from it, so two
+ * versions compiled with the same scope line up function by function.
+ */
+export async function compileModule(source: string, file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
+  const sourceHash = hashSource(source);
+  const loader = LOADERS[extname(file)] ?? 'ts';
+  // A `#!` line (an executable entry) would land inside the wrapper function: it becomes a comment, lines unchanged.
+  if (source.startsWith('#!')) source = `//${source.slice(2)}`;
+  // An ESM file is a module even with no import or export: without one, esbuild reads it as a sloppy script.
+  if (!/\.c[jt]s$/.test(file)) source = `${source}\nexport {};\n`;
+  let esm: string;
+  try {
+    esm = (
+      await esbuild.transform(source, {
+        loader,
+        format: 'esm',
+        sourcefile: file,
+        sourcemap: 'inline',
+        target: 'node20',
+        platform: 'node',
+        // Private fields are lowered to WeakMaps held in top-level bindings, so a
+        // reloaded class (whose bindings are carried by name) still reads the
+        // private state of instances the old class created.
+        supported: { 'class-private-field': false, 'class-private-method': false, 'class-private-accessor': false, 'class-private-static-field': false, 'class-private-static-method': false, 'class-private-static-accessor': false, 'class-private-brand-check': false },
+        tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
+      })
+    ).code;
+  } catch (error) {
+    throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the syntax error and try again');
+  }
+  // Each parse below runs on a turn of its own (see yield-to-loop.ts).
+  await yieldToLoop();
+  const { text: marked, imports } = markModuleSyntax(esm, file);
+  let cjs: string;
+  try {
+    cjs = (
+      await esbuild.transform(marked, {
+        loader: 'js',
+        format: 'cjs',
+        sourcefile: file,
+        sourcemap: 'inline',
+        target: 'node20',
+        platform: 'node',
+      })
+    ).code;
+  } catch (error) {
+    throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the error and try again');
+  }
+  // esbuild's interop helper copies a namespace's properties once; baton's
+  // require already returns ESM-shaped live namespaces, so the identity
+  // function takes its place and exports added by a later version stay visible.
+  cjs = cjs.replaceAll('__toESM(', '__baton_esm(').replaceAll(`${TLA}(`, 'await (');
+  // esbuild wraps the export object in a copy whose getters call the original
+  // getters; exposing the original makes every import a single getter call.
+  cjs = cjs.replace(/^module\.exports = __toCommonJS\((\w+_exports)\);$/m, 'module.exports = $1;');
+  // ESM instantiates before it evaluates: a module's function declarations
+  // and exports exist before its imports run, so an import cycle can call
+  // them early. The body pauses here, with its exports set and its slots
+  // installed, until the runner has linked and evaluated its imports.
+  const ready = 'await __baton_ready(); __baton_track();';
+  const exportsAt = cjs.search(/^module\.exports = \w+_exports;$/m);
+  cjs = exportsAt >= 0 ? cjs.replace(/^(module\.exports = \w+_exports;)$/m, `$1 ${ready}`) : `${ready} ${cjs}`;
+  const mapAt = cjs.lastIndexOf('//# sourceMappingURL=');
+  const esbuildMap = mapAt >= 0 ? decodeInlineMap(cjs.slice(mapAt)) : undefined;
+  const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;
+  await yieldToLoop();
+  const ast = parse(body, file, 'script');
+  const moved = new Set(external);
+  const { text: bodyWithLets, bindings } = exposeTopLevel(body, ast, moved);
+  const head = `module.exports = async function (${WRAPPER_PARAMS.join(', ')}) { "use strict"; ${bindingAccessor(bindings)} `;
+  let form;
+  try {
+    form = toSlotForm(bodyWithLets, file, scope, ast, { head, tail: '\n};\n' }, moved);
+  } catch (error) {
+    if (process.env['BATON_DEBUG']) console.error(error);
+    throw new BatonError('E_INTERNAL', `cannot compile ${file} into the slot form: ${firstLine(error)}`, 'report this with the file');
+  }
+  // One level: esbuild's map names the same file, as the original source.
+  const map = esbuildMap ? remapping(form.map, (source, context) => (context.depth === 1 && source === file ? esbuildMap : null)) : JSON.parse(form.map);
+  const comparable = form.text;
+  const inline = `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+  return {
+    code: comparable + inline,
+    comparable,
+    skeleton: form.skeleton,
+    slots: form.slots,
+    plain: form.plain,
+    ...(form.unslottable ? { unslottable: form.unslottable } : {}),
+    sourceHash,
+    imports,
+    bindings,
+    external,
+  };
+}
+
+export function hashSource(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}
+
+function decodeInlineMap(comment: string): string | undefined {
+  const at = comment.indexOf('base64,');
+  if (at < 0) return undefined;
+  return Buffer.from(comment.slice(at + 7).trim(), 'base64').toString('utf8');
+}
+
+/**
+ * Marks what esbuild's CommonJS output cannot express: top-level await
+ * (turned back into `await` after conversion), `import.meta` and dynamic
+ * `import()` (answered by the runner). Edits stay on their lines so the
+ * source map still points at the right `.ts` line.
+ */
+function markModuleSyntax(esm: string, file: string): { text: string; imports: string[] } {
+  const ast = parse(esm, file, 'module');
+  const edits: Edit[] = [];
+  const imports: string[] = [];
+  for (const node of ast.body) {
+    if (
+      (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') &&
+      node.source &&
+      typeof node.source.value === 'string'
+    ) {
+      imports.push(node.source.value);
+    }
+  }
+  walk.ancestor(ast, {
+    AwaitExpression(node, _state, ancestors) {
+      if (!insideFunction(ancestors)) {
+        edits.push({ start: node.start, end: node.start + 5, text: `${TLA}(` }, { start: node.end, end: node.end, text: ')' });
+      }
+    },
+    ForOfStatement(node, _state, ancestors) {
+      if (node.await && !insideFunction(ancestors)) {
+        throw new BatonError('E_COMPILE', `${file}: a top-level \`for await\` loop is not supported`, 'move the loop into an async function and call it');
+      }
+    },
+    MetaProperty(node) {
+      if (node.meta.name === 'import') edits.push({ start: node.start, end: node.end, text: '__baton_meta' });
+    },
+    ImportExpression(node) {
+      edits.push({ start: node.start, end: node.source.start, text: '__baton_import(' });
+      edits.push({ start: node.source.end, end: node.end, text: ')' });
+    },
+  });
+  return { text: applyEdits(esm, edits), imports };
+}
+
+function insideFunction(ancestors: acorn.Node[]): boolean {
+  return ancestors.some(
+    (a) => a.type === 'FunctionDeclaration' || a.type === 'FunctionExpression' || a.type === 'ArrowFunctionExpression',
+  );
+}
+
+/**
+ * Finds the module's own top-level bindings (not esbuild's helpers or import
+ * namespaces), turns `const` into `let` so a carried value can be written
+ * back, and lists them for the accessor.
+ */
+function exposeTopLevel(body: string, ast: acorn.Program, external: ReadonlySet<string>): { text: string; bindings: TopLevelBinding[] } {
+  const edits: Edit[] = [];
+  const bindings: TopLevelBinding[] = [];
+  for (const node of ast.body) {
+    if (node.type === 'VariableDeclaration') {
+      const decls = node.declarations.filter((d) => d.id.type === 'Identifier' && !isGenerated(d.id.name, d.init, body) && !external.has(d.id.name));
+      if (decls.length === 0) continue;
+      if (node.kind === 'const') edits.push({ start: node.start, end: node.start + 5, text: 'let  ' });
+      for (const d of decls) {
+        if (d.id.type !== 'Identifier') continue;
+        bindings.push({ name: d.id.name, kind: node.kind === 'using' || node.kind === 'await using' ? 'const' : node.kind, init: d.init ? body.slice(d.init.start, d.init.end) : '' });
+      }
+      for (const d of node.declarations) {
+        if (d.id.type !== 'Identifier') {
+          for (const name of patternNames(d.id)) bindings.push({ name, kind: node.kind === 'var' ? 'var' : 'let', init: '' });
+        }
+      }
+    } else if (node.type === 'FunctionDeclaration' && node.id && !external.has(node.id.name)) {
+      bindings.push({ name: node.id.name, kind: 'function', init: '' });
+    } else if (node.type === 'ClassDeclaration' && node.id && !external.has(node.id.name)) {
+      bindings.push({ name: node.id.name, kind: 'class', init: '' });
+    }
+  }
+  return { text: applyEdits(body, edits), bindings };
+}
+
+function patternNames(pattern: acorn.Pattern): string[] {
+  switch (pattern.type) {
+    case 'Identifier':
+      return [pattern.name];
+    case 'ObjectPattern':
+      return pattern.properties.flatMap((p) => (p.type === 'RestElement' ? patternNames(p.argument) : patternNames(p.value)));
+    case 'ArrayPattern':
+      return pattern.elements.flatMap((e) => (e ? patternNames(e) : []));
+    case 'RestElement':
+      return patternNames(pattern.argument);
+    case 'AssignmentPattern':
+      return patternNames(pattern.left);
+    default:
+      return [];
+  }
+}
+
+/** esbuild's helpers, its `*_exports` object and import namespaces are not program state. */
+function isGenerated(name: string, init: acorn.Expression | null | undefined, text: string): boolean {
+  if (name.startsWith('__')) return true;
+  if (name.endsWith('_exports')) return true;
+  if (!init) return false;
+  const initText = text.slice(init.start, init.end);
+  return /^(__baton_esm\()?require\(/.test(initText);
+}
+
+/**
+ * Read and write accessors for the top-level bindings, and the module's
+ * evaluator: a direct eval in the module's scope, where a patch compiles new
+ * bodies so they see the same bindings. The code is strict, so eval adds no
+ * binding to the module and other functions' lookups stay static.
+ */
+function bindingAccessor(bindings: readonly TopLevelBinding[]): string {
+  const entries = bindings.map((b) => `${JSON.stringify(b.name)}: [() => ${b.name}, (v) => { ${b.name} = v; }]`);
+  return `__baton_bind({ ${entries.join(', ')} }, (__baton_src) => eval(__baton_src));`;
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+function parse(text: string, file: string, sourceType: 'module' | 'script'): acorn.Program {
+  try {
+    return acorn.parse(text, {
+      ecmaVersion: 'latest',
+      sourceType,
+      allowAwaitOutsideFunction: true,
+      allowReturnOutsideFunction: true,
+      allowHashBang: true,
+      // eslint-scope reads `range`.
+      ranges: true,
+    });
+  } catch (error) {
+    throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the syntax error and try again');
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').slice(0, 3).join(' ').trim();
+}

@@ -1,0 +1,245 @@
+import { synchronousResult } from './synchronous.js';
+import type { ClassTransformer } from './update-spec.js';
+
+type Ctor = abstract new (...args: never[]) => object;
+
+/**
+ * The shape of a class version's instances: which fields they hold. A token
+ * stored on each prototype a migration touches. A reload that changes only
+ * methods keeps the shape (the new prototype gets the old token); a
+ * transformer makes a new one. So an instance on any earlier prototype of the
+ * same shape counts as an instance of the current version.
+ */
+const SHAPE = Symbol('baton.shape');
+type Shape = object;
+
+function shapeOf(proto: object | null): Shape | undefined {
+  return proto !== null && Object.prototype.hasOwnProperty.call(proto, SHAPE) ? ((proto as Record<symbol, Shape>)[SHAPE]) : undefined;
+}
+
+function setShape(proto: object, shape: Shape): void {
+  Object.defineProperty(proto, SHAPE, { value: shape, configurable: true, enumerable: false, writable: true });
+}
+
+/**
+ * The transformer migration that replaced each shape. An instance a lazy
+ * migration brings to shape N while a later update has already replaced
+ * shape N goes on to the newest shape through every transformer in turn.
+ */
+const successors = new WeakMap<Shape, ClassMigration>();
+
+/**
+ * Every replaced prototype of each class (by module and name), weakly held.
+ * Each update points all of them straight at the newest prototype, so an
+ * instance made several versions ago finds its methods in two steps, and the
+ * versions in between are not kept alive by a growing chain.
+ */
+const lineages = new Map<string, Set<WeakRef<object>>>();
+
+/**
+ * One class whose new version replaces an old one. Old instances keep their
+ * identity: the old prototype is emptied and chained to the new one, so they
+ * find the new methods and `instanceof` holds for the class as the program
+ * now names it. With a transformer, their own fields change too: eagerly at
+ * commit, or lazily through traps left on the old prototype, which turn any
+ * old instance into its new shape on the first method call or first read of
+ * a field it lacks.
+ */
+export class ClassMigration {
+  /** Eager: the instances and their new fields, computed at commit from the values they hold then. */
+  private readonly pending: Array<[object, object]> = [];
+  /** Lazy: one old instance, to check lazy safety and to learn which fields are new. */
+  sample: object | undefined;
+  migrated = 0;
+
+  constructor(
+    readonly moduleId: string,
+    readonly name: string,
+    readonly oldClass: Ctor,
+    readonly newClass: Ctor,
+    readonly transformer: ClassTransformer | undefined,
+    /** Effective mode after the safety check (lazy may fall back to eager). */
+    public mode: 'methods' | 'eager' | 'lazy',
+  ) {
+    const oldProto = oldClass.prototype as object;
+    if (shapeOf(oldProto) === undefined) setShape(oldProto, {});
+    this.oldShape = shapeOf(oldProto)!;
+    this.newShape = transformer ? {} : this.oldShape;
+  }
+
+  /** The shape of the old version's instances, and of the new version's. */
+  private readonly oldShape: Shape;
+  private readonly newShape: Shape;
+
+  /** An instance with the old version's fields: of the old class, or of an earlier version with the same fields. */
+  isOldInstance(value: object): boolean {
+    return shapeOf(Object.getPrototypeOf(value) as object | null) === this.oldShape;
+  }
+
+  /**
+   * An instance an earlier lazy migration has not reached yet, whose chain of
+   * transformers leads to this migration's old class: it must go through
+   * them before this one.
+   */
+  isStraggler(value: object): boolean {
+    let shape = shapeOf(Object.getPrototypeOf(value) as object | null);
+    for (let step = shape && successors.get(shape); step; step = shape && successors.get(shape)) {
+      shape = step.newShape;
+      if (shape === this.oldShape) return true;
+    }
+    return false;
+  }
+
+  /** Before commit: run the transformer on an instance and discard the result (throws if the transformer does). */
+  check(instance: object): void {
+    if (this.transformer && this.isOldInstance(instance)) this.fieldsOf(instance);
+  }
+
+  /** At commit, before collecting: earlier lazy migrations catch up on a straggler (this one is not chained yet). */
+  catchUp(instance: object): void {
+    const shape = shapeOf(Object.getPrototypeOf(instance) as object | null);
+    if (shape) successors.get(shape)?.migrate(instance);
+  }
+
+  /**
+   * At commit, before anything is applied: the new fields of an instance as
+   * it is now (values computed earlier could be stale by the time of commit).
+   */
+  collect(instance: object): void {
+    if (this.transformer) this.pending.push([instance, this.fieldsOf(instance)]);
+  }
+
+  /**
+   * Lazy is safe only if no field keeps its name with a new value: such a
+   * field is read straight off the old object, past any trap.
+   */
+  lazyUnsafeField(sample: object): string | undefined {
+    if (!this.transformer) return undefined;
+    const fields = this.fieldsOf(sample) as Record<string, unknown>;
+    for (const key of Object.keys(sample)) {
+      if (key in fields && !Object.is(fields[key], (sample as Record<string, unknown>)[key])) return key;
+    }
+    return undefined;
+  }
+
+  /**
+   * At commit: cannot fail (eager fields were collected just before). With a
+   * transformer, eager and lazy alike leave traps on the old prototype: lazy
+   * relies on them, and for eager they catch instances no walk of module state
+   * reached (held only by closures).
+   */
+  commit(): void {
+    const oldProto = this.oldClass.prototype as Record<PropertyKey, unknown>;
+    const newProto = this.newClass.prototype as object;
+    setShape(newProto, this.newShape);
+    // Only a migration with a transformer has anything to pass on to; a
+    // methods-only one would just keep the classes alive.
+    if (this.transformer) successors.set(this.oldShape, this);
+    const trapped = this.transformer !== undefined;
+    // Which fields the new shape adds, learned from one instance before any is changed.
+    const example = this.sample ?? this.pending[0]?.[0];
+    const newFields = this.sample ? Object.keys(this.fieldsOf(this.sample)) : Object.keys(this.pending[0]?.[1] ?? {});
+    const exampleFields = example ? Object.keys(example) : [];
+    // `constructor` goes too: an old instance's constructor is the class as the
+    // program now names it, and the old class (and its module) can be collected.
+    for (const key of Reflect.ownKeys(oldProto)) if (key !== SHAPE) delete oldProto[key];
+    this.repointLineage(oldProto, newProto, trapped);
+    for (const [instance, fields] of this.pending) this.apply(instance, fields);
+    this.pending.length = 0;
+    if (trapped) {
+      this.installTraps(oldProto, newProto);
+      this.addFieldTraps(oldProto, newFields.filter((f) => !exampleFields.includes(f)));
+    }
+  }
+
+  /**
+   * Points every earlier prototype of this class straight at the newest one,
+   * so no chain grows with each update and old versions can be collected. The
+   * ones with the old shape go through the old prototype instead, where the
+   * traps are, when there are traps.
+   */
+  private repointLineage(oldProto: object, newProto: object, trapped: boolean): void {
+    const key = `${this.moduleId}#${this.name}`;
+    const lineage = lineages.get(key) ?? new Set<WeakRef<object>>();
+    lineages.set(key, lineage);
+    for (const ref of lineage) {
+      const proto = ref.deref();
+      if (proto === undefined) lineage.delete(ref);
+      else if (proto !== oldProto) Object.setPrototypeOf(proto, trapped && shapeOf(proto) === this.oldShape ? oldProto : newProto);
+    }
+    lineage.add(new WeakRef(oldProto));
+    Object.setPrototypeOf(oldProto, newProto);
+  }
+
+  /** The lazy sweep's visitor: migrates an old instance it meets. */
+  visit(value: object): void {
+    if (this.mode !== 'lazy') return;
+    if (this.isOldInstance(value)) this.migrate(value);
+    // Left behind by an earlier lazy migration: its chain now runs through this one.
+    else if (this.isStraggler(value)) this.catchUp(value);
+  }
+
+  private installTraps(oldProto: object, newProto: object): void {
+    const names = new Set<PropertyKey>();
+    for (let p: object | null = newProto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+      for (const key of Reflect.ownKeys(p)) if (key !== 'constructor' && key !== SHAPE) names.add(key);
+    }
+    const migration = this;
+    for (const name of names) {
+      Object.defineProperty(oldProto, name, {
+        configurable: true,
+        get(this: object) {
+          if (migration.isOldInstance(this)) migration.migrate(this);
+          return Reflect.get(newProto, name, this);
+        },
+        set(this: object, value: unknown) {
+          if (migration.isOldInstance(this)) migration.migrate(this);
+          (this as Record<PropertyKey, unknown>)[name] = value;
+        },
+      });
+    }
+  }
+
+  /** Fields the new shape adds, which an old instance lacks: reading or writing one migrates it. */
+  private addFieldTraps(oldProto: object, added: readonly string[]): void {
+    const migration = this;
+    for (const key of added) {
+      if (Object.prototype.hasOwnProperty.call(oldProto, key)) continue;
+      Object.defineProperty(oldProto, key, {
+        configurable: true,
+        get(this: object) {
+          if (!migration.isOldInstance(this)) return undefined;
+          migration.migrate(this);
+          return (this as Record<string, unknown>)[key];
+        },
+        set(this: object, value: unknown) {
+          if (migration.isOldInstance(this)) migration.migrate(this);
+          Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    }
+  }
+
+  migrate(instance: object): void {
+    this.apply(instance, this.fieldsOf(instance));
+  }
+
+  private fieldsOf(instance: object): object {
+    const fields = synchronousResult(`the transformer of class ${this.name} in ${this.moduleId}`, this.transformer!.fields(instance));
+    if (typeof fields !== 'object' || fields === null) {
+      throw new TypeError(`the transformer of class ${this.name} in ${this.moduleId} returned ${fields === null ? 'null' : typeof fields}, not an object of fields`);
+    }
+    return fields;
+  }
+
+  private apply(instance: object, fields: object): void {
+    const target = instance as Record<string, unknown>;
+    // Leave the old prototype first: its traps would otherwise catch these writes.
+    Object.setPrototypeOf(instance, this.newClass.prototype);
+    for (const key of Object.keys(target)) if (!(key in fields)) delete target[key];
+    Object.assign(target, fields);
+    this.migrated++;
+    const next = successors.get(this.newShape);
+    if (next?.transformer) next.migrate(instance);
+  }
+}

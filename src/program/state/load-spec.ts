@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatonError } from '../../protocol/errors.js';
+import { createInstance } from '../runner/instance.js';
+import { pointNamespace, createNamespace } from '../runner/namespace.js';
+import { ModuleGraph, type Linker } from '../runner/module-graph.js';
+import { UPDATE_FILE, type UpdateSpec } from './update-spec.js';
+
+/**
+ * Evaluates the new version's transformer file, linked like the new version's
+ * modules (so `new Entry(...)` in a transformer builds the new class).
+ */
+export async function loadUpdateSpec(graph: ModuleGraph, root: string, linker: Linker): Promise<UpdateSpec | undefined> {
+  const file = join(root, UPDATE_FILE);
+  if (!existsSync(file)) return undefined;
+  const scope = ModuleGraph.newScope(UPDATE_FILE);
+  const compiled = await ModuleGraph.compileFrom(file, scope);
+  const instance = createInstance(UPDATE_FILE, file, scope, compiled);
+  const ns = createNamespace();
+  await graph.run(instance, linker, (i) => pointNamespace(ns, i.exports));
+  const spec = instance.exports['default'];
+  if (typeof spec !== 'object' || spec === null) {
+    throw new BatonError('E_COMPILE', `${file} has no default export`, 'end it with `export default defineUpdate({ ... })`');
+  }
+  return spec as UpdateSpec;
+}

@@ -1,0 +1,36 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Timing } from '../../protocol/outcome.js';
+
+/**
+ * Measures what an update costs the program's event loop. Two views, and the
+ * larger counts: a 1 ms timer's lateness over the whole update (everything
+ * that blocked the loop: evaluating new modules, checks, walks), and the
+ * synchronous stretches baton times itself (the commit, which the timer
+ * cannot see when it ends the update).
+ */
+const RESOLUTION_MS = 1;
+
+export class PauseMeter {
+  private readonly started = performance.now();
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  private longestStretch = 0;
+  private commit = 0;
+
+  constructor() {
+    this.histogram.enable();
+  }
+
+  /** A synchronous stretch baton timed; `commit` marks the commit's own. */
+  stretch(ms: number, commit = false): void {
+    this.longestStretch = Math.max(this.longestStretch, ms);
+    if (commit) this.commit = ms;
+  }
+
+  timing(): Timing {
+    this.histogram.disable();
+    // The histogram reports, in ns, how long each 1 ms timer period really took (measured here: an idle
+    // loop reads 1.03 to 1.4 ms, a 20 ms block 21.2 ms): the period itself is taken out.
+    const observed = this.histogram.count > 0 ? Math.max(0, this.histogram.max / 1e6 - RESOLUTION_MS) : 0;
+    return { pauseMs: Math.max(observed, this.longestStretch), commitMs: this.commit, totalMs: performance.now() - this.started };
+  }
+}

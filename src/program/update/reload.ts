@@ -1,0 +1,263 @@
+import type { Runtime } from './runtime.js';
+import type { ModuleInstance } from '../runner/instance.js';
+import { pointNamespace } from '../runner/namespace.js';
+import type { ModuleRecord } from '../runner/module-graph.js';
+import { ClassMigration } from '../state/class-migration.js';
+import { stateWalk, type ReachableWalk } from '../state/reachable.js';
+import { reasonNotToCarry } from '../state/carry-policy.js';
+import { synchronousResult } from '../state/synchronous.js';
+import type { UpdateSpec } from '../state/update-spec.js';
+import type { BindingReport } from '../../protocol/outcome.js';
+import type { PreparedModule } from './prepare.js';
+import { Stage } from './stage.js';
+import { ListenerTakeover } from './listeners.js';
+
+/** Everything a reload prepared, ready to commit in one synchronous step. */
+export interface PreparedReload {
+  readonly stage: Stage;
+  readonly takeover: ListenerTakeover;
+  readonly migrations: readonly ClassMigration[];
+  readonly bindings: ReadonlyMap<string, BindingReport[]>;
+  readonly warnings: readonly string[];
+  readonly removed: readonly string[];
+  /** The instances the commit replaced, by module id (filled in by commitReload). */
+  readonly replaced: Map<string, ModuleInstance>;
+}
+
+type Ctor = abstract new (...args: never[]) => object;
+
+/**
+ * Evaluates the new instances, carries state by name, runs the transformers
+ * into new values and checks class transformers, without any change the
+ * program can see. Throws (after discarding what it built) if anything fails.
+ */
+export async function prepareReload(
+  runtime: Runtime,
+  root: string,
+  modules: readonly PreparedModule[],
+  loadSpec: (stage: Stage) => Promise<UpdateSpec | undefined>,
+  /** More preparation that may fail, run before the dispose hooks (in-place transformers). */
+  beforeDispose: (spec: UpdateSpec | undefined) => void,
+): Promise<{ reload: PreparedReload; spec: UpdateSpec | undefined }> {
+  const graph = runtime.graph;
+  const staged = new Map(modules.filter((m) => m.change.kind === 'reload' || m.change.kind === 'added').map((m) => [m.id, m]));
+  const stage = new Stage(graph, root, staged);
+  const takeover = new ListenerTakeover();
+  takeover.intercept();
+  try {
+    await stage.evaluateAll();
+  } catch (error) {
+    takeover.restore();
+    await stage.discard();
+    throw error;
+  } finally {
+    takeover.restore();
+  }
+  try {
+    const spec = await loadSpec(stage);
+    const bindings = new Map<string, BindingReport[]>();
+    const migrations: ClassMigration[] = [];
+    const warnings: string[] = [];
+    for (const [id, instance] of stage.instances) {
+      const record = graph.records.get(id);
+      if (!record) continue;
+      bindings.set(id, carryBindings(record.current, instance, spec?.bindings?.[id] ?? {}));
+      migrations.push(...classMigrations(record.current, instance, spec?.classes?.[id] ?? {}, warnings));
+      if (record.current.sideEffects.length > 0 && record.current.hot.disposers.length === 0) {
+        warnings.push(`${id}: its old version started ${record.current.sideEffects.join(', ')} at top level and has no import.meta.hot.dispose hook; they keep running old code`);
+      }
+    }
+    if (spec?.program) {
+      synchronousResult('the program hook', spec.program({
+        old: (id, name) => graph.records.get(id)?.current.bindings[name]?.[0](),
+        get: (id, name) => stage.instances.get(id)?.bindings[name]?.[0]() ?? graph.records.get(id)?.current.bindings[name]?.[0](),
+        set: (id, name, value) => {
+          const accessor = stage.instances.get(id)?.bindings[name];
+          if (!accessor) throw new Error(`program hook: ${id} has no binding ${name} in the new version`);
+          accessor[1](value);
+          const report = bindings.get(id)?.find((b) => b.name === name);
+          if (report) (report as { how: BindingReport['how'] }).how = 'transformed';
+        },
+      }));
+    }
+    await prepareMigrations(runtime, stage, migrations, warnings);
+    beforeDispose(spec);
+    const removed = modules.filter((m) => m.change.kind === 'removed').map((m) => m.id);
+    // Last, once nothing else can fail: the old instances' dispose hooks.
+    for (const id of [...stage.instances.keys(), ...removed]) {
+      const old = graph.records.get(id)?.current;
+      if (!old) continue;
+      for (const dispose of old.hot.disposers) await dispose(old.hot.data);
+    }
+    return { reload: { stage, takeover, migrations, bindings, warnings, removed, replaced: new Map() }, spec };
+  } catch (error) {
+    await stage.discard();
+    throw error;
+  }
+}
+
+/** Top-level bindings present in both versions keep their values unless a transformer says otherwise. */
+function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: Record<string, (old: unknown) => unknown>): BindingReport[] {
+  const reports: BindingReport[] = [];
+  const oldKinds = new Map(old.compiled.bindings.map((b) => [b.name, b]));
+  for (const binding of next.compiled.bindings) {
+    const previous = oldKinds.get(binding.name);
+    const oldAccessor = old.bindings[binding.name];
+    const newAccessor = next.bindings[binding.name];
+    if (!previous || !oldAccessor || !newAccessor) {
+      if (binding.kind !== 'function' && binding.kind !== 'class') reports.push({ name: binding.name, how: 'fresh' });
+      continue;
+    }
+    if (binding.kind === 'function' || binding.kind === 'class' || previous.kind === 'function' || previous.kind === 'class') continue;
+    const transformer = transformers[binding.name];
+    if (transformer) {
+      newAccessor[1](synchronousResult(`the transformer of ${binding.name} in ${next.id}`, transformer(oldAccessor[0]())));
+      reports.push({ name: binding.name, how: 'transformed' });
+      continue;
+    }
+    const value = oldAccessor[0]();
+    const notState = reasonNotToCarry(value);
+    if (notState !== undefined) {
+      reports.push({ name: binding.name, how: 'fresh', note: `holds ${notState}: the new version's own value` });
+      continue;
+    }
+    // A constant whose initializer changed takes its new value.
+    if (binding.kind === 'const' && binding.init !== previous.init) {
+      reports.push({ name: binding.name, how: 'fresh', note: 'its initializer changed' });
+      continue;
+    }
+    newAccessor[1](value);
+    reports.push({ name: binding.name, how: 'carried' });
+  }
+  const names = new Set(next.compiled.bindings.map((b) => b.name));
+  for (const b of old.compiled.bindings) {
+    if (!names.has(b.name) && b.kind !== 'function' && b.kind !== 'class') reports.push({ name: b.name, how: 'dropped' });
+  }
+  return reports;
+}
+
+function classMigrations(old: ModuleInstance, next: ModuleInstance, transformers: NonNullable<UpdateSpec['classes']>[string], warnings: string[]): ClassMigration[] {
+  const out: ClassMigration[] = [];
+  for (const binding of next.compiled.bindings) {
+    if (binding.kind !== 'class') continue;
+    const oldClass = old.bindings[binding.name]?.[0]() as Ctor | undefined;
+    const newClass = next.bindings[binding.name]?.[0]() as Ctor | undefined;
+    if (typeof oldClass !== 'function' || typeof newClass !== 'function' || oldClass === newClass) continue;
+    const transformer = transformers[binding.name];
+    const mode = transformer ? (transformer.mode ?? 'eager') : 'methods';
+    out.push(new ClassMigration(old.id, binding.name, oldClass, newClass, transformer, mode));
+  }
+  for (const name of Object.keys(transformers)) {
+    if (!out.some((m) => m.name === name)) warnings.push(`${old.id}: the transformer for class ${name} matches no class of the reloaded module`);
+  }
+  return out;
+}
+
+/**
+ * Checks class transformers before commit without changing anything: for
+ * lazy classes, on a sample (the walk stops once every lazy class has one);
+ * for eager ones, on every instance, in slices that let the event loop turn.
+ * Lazy falls back to eager where it could let new code read an old-shaped
+ * field.
+ */
+async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: ClassMigration[], warnings: string[]): Promise<void> {
+  const active = migrations.filter((m) => m.transformer);
+  const lazy = active.filter((m) => m.mode === 'lazy');
+  if (lazy.length > 0) {
+    const walk = newStateWalk(runtime, stage);
+    let more = true;
+    while (more && lazy.some((m) => !m.sample)) {
+      more = walk.step((value) => {
+        for (const m of lazy) if (!m.sample && m.isOldInstance(value)) m.sample = value;
+      }, 1000);
+    }
+  }
+  for (const m of lazy) {
+    const unsafe = m.sample ? m.lazyUnsafeField(m.sample) : undefined;
+    if (unsafe === undefined) continue;
+    warnings.push(`${m.moduleId}: class ${m.name} was transformed eagerly, not lazily: field '${unsafe}' keeps its name with a new value, and a lazy read of it could see the old shape`);
+    m.mode = 'eager';
+  }
+  const eager = active.filter((m) => m.mode === 'eager');
+  if (eager.length === 0) return;
+  const walk = newStateWalk(runtime, stage);
+  for (;;) {
+    const until = performance.now() + 4;
+    let more = true;
+    while (more && performance.now() < until) {
+      more = walk.step((value) => {
+        for (const m of eager) m.check(value);
+      }, 2000);
+    }
+    if (!more) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Every module binding the program will hold after commit, as walk roots (old classes count as app classes too). */
+function newStateWalk(runtime: Runtime, stage: Stage): ReachableWalk {
+  const records = [...runtime.graph.records.values()];
+  const next = [...records.map((r) => stage.instances.get(r.id) ?? r.current), ...[...stage.instances].filter(([id]) => !runtime.graph.records.has(id)).map(([, i]) => i)];
+  return stateWalk(next, records.map((r) => r.current));
+}
+
+/**
+ * The synchronous commit. First what can still fail: eager transformers run
+ * on every instance as it is now (their results are applied only once all
+ * have succeeded). Nothing after that can leave a mix of versions.
+ */
+export function commitReload(runtime: Runtime, reload: PreparedReload): void {
+  const graph = runtime.graph;
+  const eager = reload.migrations.filter((m) => m.mode === 'eager' && m.transformer);
+  if (eager.length > 0) {
+    newStateWalk(runtime, reload.stage).step((value) => {
+      for (const m of eager) {
+        if (m.isStraggler(value)) m.catchUp(value);
+        if (m.isOldInstance(value)) m.collect(value);
+      }
+    });
+  }
+  for (const [id, instance] of reload.stage.instances) {
+    const record = graph.records.get(id);
+    const ns = reload.stage.namespaces.get(id)!;
+    if (record) {
+      reload.replaced.set(id, record.current);
+      record.current = instance;
+      pointNamespace(record.namespace, instance.exports);
+      record.views.add(new WeakRef(ns));
+    } else {
+      const added: ModuleRecord = { id, current: instance, namespace: ns, evaluation: Promise.resolve(), views: new Set() };
+      graph.records.set(id, added);
+    }
+  }
+  for (const id of reload.removed) graph.records.delete(id);
+  for (const record of graph.records.values()) syncViews(record);
+  for (const m of reload.migrations) m.commit();
+  reload.takeover.commit();
+}
+
+/** Staging namespaces that new instances captured follow their module from now on. */
+export function syncViews(record: ModuleRecord): void {
+  for (const ref of record.views) {
+    const view = ref.deref();
+    if (view === undefined || view === record.namespace) record.views.delete(ref);
+    else pointNamespace(view, record.current.exports);
+  }
+}
+
+/** After commit: the lazy sweep migrates the rest in slices that keep the event loop turning. */
+export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigration[], onDone: (ms: number) => void): void {
+  const lazy = migrations.filter((m) => m.mode === 'lazy');
+  if (lazy.length === 0) return;
+  const started = performance.now();
+  const walk = stateWalk([...runtime.graph.records.values()].map((r) => r.current));
+  const slice = () => {
+    const until = performance.now() + 4;
+    let more = true;
+    while (more && performance.now() < until) more = walk.step((v) => lazy.forEach((m) => m.visit(v)), 2000);
+    if (more) setImmediate(slice);
+    else onDone(performance.now() - started);
+  };
+  setImmediate(slice);
+}
+

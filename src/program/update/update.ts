@@ -1,0 +1,216 @@
+import { resolve } from 'node:path';
+import { liveAllowed } from '../../compare/compare-module.js';
+import type { ModuleInstance } from '../runner/instance.js';
+import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
+import { loadUpdateSpec } from '../state/load-spec.js';
+import type { UpdateSpec } from '../state/update-spec.js';
+import type { ModuleReport, UpdateOutcome } from '../../protocol/outcome.js';
+import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } from './patch.js';
+import { commitLive, prepareLive, type LiveCommit, type PreparedLive } from './live.js';
+import { describeLive } from '../../compare/live-plan.js';
+import { prepareInPlace, type InPlaceState } from './in-place.js';
+import { PauseMeter } from './pause-meter.js';
+import { prepareVersion, type PreparedModule } from './prepare.js';
+import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
+import type { Runtime } from './runtime.js';
+
+export interface UpdateOptions {
+  readonly dryRun: boolean;
+  /** How long the update may take. */
+  readonly timeoutMs: number;
+  /** forward: the new version's transformers; back: the current version's `reverse` (rollback). */
+  readonly direction: 'forward' | 'back';
+}
+
+/**
+ * One update, start to end: plan against the code that runs, refuse what
+ * cannot be done, prepare everything that can fail, then commit patches and
+ * reloads together in one synchronous step. Returns data, never throws for
+ * an expected failure.
+ */
+export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOptions): Promise<UpdateOutcome> {
+  const meter = new PauseMeter();
+  const from = runtime.info().version;
+  let modules: ModuleReport[] = [];
+  const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
+  let prepared;
+  try {
+    prepared = await prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(options.direction, resolve(dir)));
+  } catch (error) {
+    return refuse(toErrorData(error));
+  }
+  const changed = prepared.modules.filter((m) => m.change.kind !== 'unchanged');
+  modules = changed.map(initialReport);
+  const declined = changed.filter((m) => m.change.kind !== 'patch' && runtime.graph.records.get(m.id)?.current.hot.declined);
+  if (declined.length > 0) {
+    return refuse({ code: 'E_DECLINED', message: `${declined.map((m) => m.id).join(', ')} called import.meta.hot.decline() and this update would reload it`, hint: 'restart the program for this release, or remove the decline() call in a release that can be patched' });
+  }
+  const reverse = options.direction === 'back' ? runtime.current.spec?.reverse : undefined;
+  if (options.direction === 'back') {
+    const missing = needsReverse(runtime.current.spec);
+    if (missing.length > 0 && !reverse) {
+      return refuse({ code: 'E_NO_REVERSE', message: `the current version transformed ${missing.join(', ')} and its baton.update.ts has no reverse transformers`, hint: 'add `reverse: { ... }` to the transformer file of the current version, or update forward to a fixed version instead' });
+    }
+  }
+  const unslottable = changed.filter((m) => m.compiled?.unslottable && runtime.graph.records.has(m.id));
+  if (unslottable.length > 0) {
+    const where = unslottable.map((m) => `${m.id} uses ${m.compiled!.unslottable!.construct} at line ${m.compiled!.unslottable!.line}`).join('; ');
+    return refuse({ code: 'E_UNSLOTTABLE', message: `${where}: the slot form cannot express it, so baton cannot update this module in place`, hint: 'replace the construct (direct eval: use indirect eval `(0, eval)(...)` or `new Function`), then restart once' });
+  }
+  const warnings: string[] = [];
+  if (options.dryRun) return { status: 'planned', from, modules, warnings };
+
+  const inPlaceKinds = new Set(['patch', 'live']);
+  const needsReload = changed.some((m) => !inPlaceKinds.has(m.change.kind));
+  let patches: PreparedPatch[];
+  let lives: PreparedLive[];
+  let reload: PreparedReload | undefined;
+  let spec: UpdateSpec | undefined;
+  let inPlace: InPlaceState | undefined;
+  const reloaded = new Set(changed.filter((m) => !inPlaceKinds.has(m.change.kind)).map((m) => m.id));
+  try {
+    // New bodies compile in each running module's scope before anything changes.
+    patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
+    lives = changed.flatMap((m) => (m.change.kind === 'live' ? [prepareLive(runtime.graph.records.get(m.id)!, m.compiled!, m.change.plan)] : []));
+    for (const live of lives) {
+      // What prepare found the kept bindings to hold (code takes the new value) is part of the report.
+      const code = live.recompute.filter((r) => r.why === 'code').map((r) => r.name);
+      const plan = { ...live.plan, kept: live.plan.kept.filter((n) => !code.includes(n)) };
+      modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: [...describeLive(plan), ...code.map((n) => `${n} takes the new value (it holds code)`)] } : m));
+    }
+    if (needsReload) {
+      // New instances may await at their top level: past the deadline the update aborts, and
+      // whatever the staging still does later is never committed.
+      const result = await withinDeadline(
+        prepareReload(
+          runtime,
+          prepared.root,
+          changed,
+          async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage)),
+          (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
+        ),
+        options.timeoutMs,
+      );
+      reload = result.reload;
+      spec = result.spec;
+      warnings.push(...reload.warnings);
+    } else {
+      spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph);
+      inPlace = prepareInPlace(runtime, spec, reloaded);
+    }
+  } catch (error) {
+    return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
+  }
+
+  // The commit: one synchronous stretch. What can throw (an eager transformer
+  // on the values of the moment) runs first; slot stores cannot fail.
+  const inFlight = new Map<string, Map<string, number>>();
+  const started = performance.now();
+  const liveCommits: Array<[string, LiveCommit]> = [];
+  try {
+    // Live modules first: their new bindings' initializers may throw, and undo themselves.
+    for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
+    if (reload) commitReload(runtime, reload);
+    inPlace?.commit();
+  } catch (error) {
+    for (const [, c] of liveCommits.reverse()) c.undo();
+    meter.stretch(performance.now() - started, true);
+    await reload?.stage.discard();
+    return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
+  }
+  for (const [id, c] of liveCommits) {
+    c.finish();
+    inFlight.set(id, c.inFlight);
+  }
+  for (const p of patches) inFlight.set(p.id, commitPatch(p));
+  runtime.graph.root = prepared.root;
+  meter.stretch(performance.now() - started, true);
+  modules = modules.map((m) => (inFlight.has(m.id) ? { ...m, functions: withFramesInFlight(m.functions, inFlight.get(m.id)!) } : m));
+
+  // After commit: accept callbacks get the new exports, of replaced instances and of modules changed live.
+  const accepting: Array<[string, ModuleInstance]> = [...(reload?.replaced ?? [])];
+  for (const live of lives) accepting.push([live.record.id, live.record.current]);
+  for (const [id, old] of accepting) {
+    const record = runtime.graph.records.get(id);
+    for (const accept of old.hot.acceptors) {
+      try {
+        if (record) accept(record.namespace);
+      } catch (error) {
+        warnings.push(`${id}: an import.meta.hot.accept callback threw after the update was applied: ${(error as Error).message}`);
+      }
+    }
+  }
+  const previous = runtime.current;
+  const to = runtime.versionInfo(prepared.root);
+  if (options.direction === 'forward') {
+    runtime.previous.push(previous);
+    // Each version keeps its transformer file alive; rollback reaches back this far.
+    if (runtime.previous.length > MAX_ROLLBACK_DEPTH) runtime.previous.shift();
+    runtime.current = { info: to, spec };
+  } else {
+    runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined };
+    runtime.current = { ...runtime.current, info: to };
+  }
+  // A module changed live whose state a transformer also changed has one report, with both.
+  for (const r of inPlace?.reports ?? []) {
+    const same = modules.find((m) => m.id === r.id);
+    if (same) modules = modules.map((m) => (m === same ? { ...m, bindings: [...m.bindings, ...r.bindings], classes: [...m.classes, ...r.classes] } : m));
+    else modules.push(r);
+  }
+  if (reload) {
+    modules = modules.map((m) => ({
+      ...m,
+      bindings: reload.bindings.get(m.id) ?? m.bindings,
+      classes: reload.migrations.some((c) => c.moduleId === m.id) ? reload.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })) : m.classes,
+    }));
+    const lazy = reload.migrations.filter((m) => m.mode === 'lazy');
+    if (lazy.length > 0) {
+      const entries = lazy.map((migration) => ({ migration, doneMs: null as number | null }));
+      runtime.sweeps = entries;
+      startLazySweep(runtime, lazy, (ms) => entries.forEach((e) => (e.doneMs = ms)));
+    }
+  }
+  return { status: 'applied', from, to, modules, warnings, timing: meter.timing() };
+}
+
+const MAX_ROLLBACK_DEPTH = 32;
+
+function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BatonError('E_TIMEOUT', `the new version was not ready within ${timeoutMs} ms (a top-level await that does not settle?)`, 'nothing was changed; fix the new version, or give a longer --timeout')),
+      timeoutMs,
+    );
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+function initialReport(m: PreparedModule): ModuleReport {
+  const c = m.change;
+  return {
+    id: m.id,
+    mechanism: c.kind === 'patch' ? 'patch' : c.kind === 'live' ? 'live' : c.kind === 'reload' ? 'reload' : c.kind === 'added' ? 'added' : 'removed',
+    functions: c.kind === 'patch' || c.kind === 'reload' || c.kind === 'live' ? c.functions : [],
+    reasons: c.kind === 'reload' ? c.reasons : c.kind === 'live' ? describeLive(c.plan) : [],
+    bindings: [],
+    classes: [],
+  };
+}
+
+function needsReverse(spec: UpdateSpec | undefined): string[] {
+  if (!spec) return [];
+  const out: string[] = [];
+  for (const [id, b] of Object.entries(spec.bindings ?? {})) for (const name of Object.keys(b)) out.push(`${id}:${name}`);
+  for (const [id, c] of Object.entries(spec.classes ?? {})) for (const name of Object.keys(c)) out.push(`${id}:${name}`);
+  if (spec.program) out.push('the program hook');
+  return out;
+}
+
+/** A failure during prepare, with the stack in `.ts` lines (Node maps them). */
+function failure(error: unknown): ErrorData {
+  if (error instanceof BatonError) return toErrorData(error);
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { code: 'E_PREPARE', message: `the new version failed before commit: ${e.message}`, hint: 'nothing was changed; fix the error and update again', ...(e.stack ? { stack: e.stack } : {}) };
+}

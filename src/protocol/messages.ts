@@ -1,0 +1,80 @@
+import type { ErrorData } from './errors.js';
+import type { UpdateOutcome } from './outcome.js';
+
+/** Bumped when a message changes shape; the handshake refuses a mismatch. */
+export const PROTOCOL_VERSION = 1;
+
+export type Request =
+  | { readonly type: 'hello'; readonly protocol: number }
+  | { readonly type: 'info' }
+  | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number }
+  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number };
+
+export interface ProgramInfo {
+  readonly name: string;
+  readonly pid: number;
+  readonly entry: string;
+  readonly socket: string;
+  readonly version: VersionInfo;
+  readonly startedAt: number;
+  readonly uptimeMs: number;
+  readonly node: string;
+  readonly history: readonly HistoryEntry[];
+  /** process.memoryUsage() at the time of asking, in bytes (no garbage collection forced). */
+  readonly memory: { readonly heapUsed: number; readonly rss: number };
+  /** Lazy class migrations of the last update: instances migrated so far, and the sweep's state. */
+  readonly sweeps: readonly SweepInfo[];
+}
+
+export interface SweepInfo {
+  readonly module: string;
+  readonly className: string;
+  readonly migrated: number;
+  /** Wall time the background sweep took, once it has finished. */
+  readonly doneMs: number | null;
+}
+
+export interface VersionInfo {
+  /** The version directory's name (`v2`), or the entry's directory name for the first one. */
+  readonly label: string;
+  readonly dir: string;
+  /** Content hash of the compiled modules the process runs. */
+  readonly hash: string;
+}
+
+export interface HistoryEntry {
+  readonly at: number;
+  readonly kind: 'update' | 'rollback';
+  readonly status: UpdateOutcome['status'];
+  readonly from: string;
+  readonly to: string;
+  readonly summary: string;
+}
+
+export type ResponseBody =
+  | { readonly type: 'hello'; readonly protocol: number; readonly pid: number }
+  | { readonly type: 'info'; readonly info: ProgramInfo }
+  | { readonly type: 'outcome'; readonly outcome: UpdateOutcome };
+
+/** A frame on the wire: a request or its answer, matched by id. Handler errors travel as data. */
+export type Frame =
+  | { readonly id: number; readonly request: Request }
+  | { readonly id: number; readonly ok: true; readonly body: ResponseBody }
+  | { readonly id: number; readonly ok: false; readonly error: ErrorData };
+
+export function isRequest(value: unknown): value is Request {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  switch (v['type']) {
+    case 'hello':
+      return typeof v['protocol'] === 'number';
+    case 'info':
+      return true;
+    case 'update':
+      return typeof v['dir'] === 'string' && typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number';
+    case 'rollback':
+      return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number';
+    default:
+      return false;
+  }
+}

@@ -1,8 +1,5 @@
 import type { CompiledModule } from '../program/runner/compile.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SlotBody } from '../program/runner/slots.js';
-import { UPDATE_FILE } from '../program/state/update-spec.js';
 import { planLive, type LivePlan } from './live-plan.js';
 
 /** What one module's change needs, as the planner sees it. */
@@ -60,26 +57,20 @@ export function compareModule(id: string, before: CompiledModule, after: Compile
 }
 
 /**
- * Which modules may change live. Not yet, and so they reload: every module
- * of a rollback, and a module the update file (`baton.update.ts` of the new
- * version) names, since its transformers were written for the reload model.
- * One rule for `baton diff` and `baton update`.
+ * Which modules may change live: every module except those whose state the
+ * update's transformers change (`transformedModules`), which take a new
+ * instance since their transformers were written for one. A `*` (a section
+ * baton could not read) means every module. One rule for `baton diff` and
+ * `baton update`, forward and back.
  */
-export function liveAllowed(direction: 'forward' | 'back', newRoot: string): (id: string) => boolean {
-  if (direction === 'back') return () => false;
-  let text = '';
-  try {
-    text = readFileSync(join(newRoot, UPDATE_FILE), 'utf8');
-  } catch {
-    // No update file: nothing is transformed.
-  }
-  return (id) => !text.includes(`'${id}'`) && !text.includes(`"${id}"`);
+export function liveAllowed(transformed: ReadonlySet<string>): (id: string) => boolean {
+  return (id) => !transformed.has(id) && !transformed.has('*');
 }
 
 /** A live change taken as a reload instead (see liveAllowed). */
 export function asReload(change: ModuleChange): ModuleChange {
   if (change.kind !== 'live') return change;
-  return { kind: 'reload', id: change.id, reasons: ['structural; reloads because this update transforms it or is a rollback'], functions: change.functions, initChanged: [] };
+  return { kind: 'reload', id: change.id, reasons: ['structural; reloads because this update transforms its state'], functions: change.functions, initChanged: [] };
 }
 
 /** Slots whose body is new or different; a path whose cell changed captures new variables. */

@@ -26,6 +26,24 @@ export interface LivePlan {
   readonly notRun: readonly string[];
   /** Exports new in this version. */
   readonly exportsAdded: readonly string[];
+  /** Classes whose methods, accessors or static members changed: made on the live class (identity and instanceof kept). */
+  readonly classes: readonly ClassChange[];
+}
+
+/**
+ * Members added, replaced or removed on a live class and its prototype.
+ * Member keys are as written (`get size`, `static create`, `[Symbol.iterator]`).
+ */
+export interface ClassChange {
+  /** The class's name in the source (`Store`), for people. */
+  readonly name: string;
+  /** The module binding that holds the class (`Store`, or esbuild's `_Store` for a class with static members). */
+  readonly binding: string;
+  /** The name the class's own code uses for itself (esbuild's `_Store2`), bound to the live class. */
+  readonly inner: string;
+  readonly added: readonly string[];
+  readonly replaced: readonly string[];
+  readonly removed: readonly string[];
 }
 
 interface Statement {
@@ -36,6 +54,8 @@ interface Statement {
   readonly names: readonly string[];
   readonly kind: 'declaration' | 'class' | 'function' | 'export' | 'statement';
   readonly exports?: ReadonlyMap<string, string>;
+  /** A class declaration, or a declaration whose initializer is a class expression (esbuild's form for classes with statics). */
+  readonly cls?: { readonly node: acorn.Class; readonly binding: string };
 }
 
 function statementsOf(skeleton: string): Statement[] {
@@ -44,10 +64,12 @@ function statementsOf(skeleton: string): Statement[] {
     const text = skeleton.slice(node.start, node.end);
     if (node.type === 'VariableDeclaration') {
       const names = node.declarations.map((d) => (d.id.type === 'Identifier' ? d.id.name : ''));
-      if (names.every((n) => n !== '')) return { key: `let ${names.join(',')}`, text, names, kind: 'declaration', init: node.declarations.length === 1 ? node.declarations[0]!.init : undefined };
+      const init = node.declarations.length === 1 ? node.declarations[0]!.init : undefined;
+      const cls = init?.type === 'ClassExpression' ? { node: init, binding: names[0]! } : undefined;
+      if (names.every((n) => n !== '')) return { key: `let ${names.join(',')}`, text, names, kind: 'declaration', init, ...(cls ? { cls } : {}) };
     }
     if (node.type === 'FunctionDeclaration' && node.id) return { key: `function ${node.id.name}`, text, names: [node.id.name], kind: 'function' };
-    if (node.type === 'ClassDeclaration' && node.id) return { key: `class ${node.id.name}`, text, names: [node.id.name], kind: 'class' };
+    if (node.type === 'ClassDeclaration' && node.id) return { key: `class ${node.id.name}`, text, names: [node.id.name], kind: 'class', cls: { node, binding: node.id.name } };
     if (node.type === 'ExpressionStatement' && node.expression.type === 'CallExpression' && node.expression.callee.type === 'Identifier' && node.expression.callee.name === '__export') {
       const object = node.expression.arguments[1];
       const exports = new Map<string, string>();
@@ -88,6 +110,7 @@ export function planLive(before: CompiledModule, after: CompiledModule): LivePla
   const kept: string[] = [];
   const notRun: string[] = [];
   const exportsAdded: string[] = [];
+  const classes: ClassChange[] = [];
   for (const s of next) {
     const o = oldByKey.get(s.key);
     oldByKey.delete(s.key);
@@ -101,7 +124,16 @@ export function planLive(before: CompiledModule, after: CompiledModule): LivePla
     }
     if (o) {
       if (o.text === s.text) continue;
-      // A changed stub (arity, kind) or class needs a new instance; a changed initializer keeps the state.
+      if (o.cls || s.cls) {
+        // A class changes on the live class, or not at all live: never as a kept binding that hides new methods.
+        const change = o.cls && s.cls ? classChange(before.skeleton, o.cls, after.skeleton, s.cls) : undefined;
+        if (!change) return undefined;
+        // esbuild declares `let Store = _Store` after the class expression: that is the source's name.
+        const alias = next.find((d) => d.kind === 'declaration' && d.init?.type === 'Identifier' && d.init.name === change.binding);
+        classes.push({ ...change, name: alias?.names[0] ?? change.binding });
+        continue;
+      }
+      // A changed function stub (arity, kind) needs a new instance; a changed initializer keeps the state.
       if (s.kind !== 'declaration') return undefined;
       kept.push(...s.names);
       continue;
@@ -115,7 +147,89 @@ export function planLive(before: CompiledModule, after: CompiledModule): LivePla
   }
   const dropped = [...oldByKey.values()].filter((s) => s.kind !== 'statement' && s.kind !== 'export').flatMap((s) => s.names);
   const recomputed = pureRecomputation(next, new Set(kept));
-  return { added, kept: kept.filter((n) => !recomputed.includes(n)), recomputed, dropped, notRun, exportsAdded };
+  return { added, kept: kept.filter((n) => !recomputed.includes(n)), recomputed, dropped, notRun, exportsAdded, classes };
+}
+
+interface Member {
+  readonly key: string;
+  /** The property name for accessor pairing and removal (`size` for `get size`), with `static ` when static. */
+  readonly property: string;
+  readonly text: string;
+}
+
+/** A class body's members: methods and accessors by key; everything else (constructor, fields, static blocks) as fixed text. */
+function membersOf(skeleton: string, cls: acorn.Class): { methods: Map<string, Member>; fixed: string[]; markers: Map<string, string> } {
+  const methods = new Map<string, Member>();
+  const fixed: string[] = [];
+  const markers = new Map<string, string>();
+  for (const m of cls.body.body) {
+    const text = skeleton.slice(m.start, m.end);
+    if (m.type === 'MethodDefinition' && m.kind !== 'constructor') {
+      const name = m.computed ? `[${skeleton.slice(m.key.start, m.key.end)}]` : m.key.type === 'Identifier' ? m.key.name : skeleton.slice(m.key.start, m.key.end);
+      const property = `${m.static ? 'static ' : ''}${name}`;
+      const key = `${m.static ? 'static ' : ''}${m.kind === 'method' ? '' : `${m.kind} `}${name}`;
+      methods.set(key, { key, property, text });
+      continue;
+    }
+    // The slot form marks async methods from a static block (`__baton_async(this.prototype["am"])`): it goes with its method.
+    const marker = /^static \{ __baton_async\(this(\.prototype)?\[("(?:[^"\\]|\\.)*")\]\); \}$/.exec(text);
+    if (marker) {
+      markers.set(`${marker[1] ? '' : 'static '}${JSON.parse(marker[2]!) as string}`, text);
+      continue;
+    }
+    fixed.push(text);
+  }
+  return { methods, fixed, markers };
+}
+
+/**
+ * A class's change, when it can be made on the live class: the same heritage,
+ * constructor, fields and static blocks, with methods and accessors added,
+ * replaced or removed. Undefined otherwise (the instance needs a new class).
+ */
+function classChange(oldSkeleton: string, before: NonNullable<Statement['cls']>, newSkeleton: string, after: NonNullable<Statement['cls']>): Omit<ClassChange, 'name'> | undefined {
+  const heritage = (skeleton: string, c: acorn.Class) => (c.superClass ? skeleton.slice(c.superClass.start, c.superClass.end) : '');
+  if (before.binding !== after.binding || before.node.id?.name !== after.node.id?.name) return undefined;
+  if (heritage(oldSkeleton, before.node) !== heritage(newSkeleton, after.node)) return undefined;
+  const old = membersOf(oldSkeleton, before.node);
+  const next = membersOf(newSkeleton, after.node);
+  if (old.fixed.join('\n') !== next.fixed.join('\n')) return undefined;
+  const added: string[] = [];
+  const replaced: string[] = [];
+  for (const [key, m] of next.methods) {
+    const o = old.methods.get(key);
+    if (!o) added.push(key);
+    else if (o.text !== m.text) replaced.push(key);
+  }
+  const removed = [...old.methods.keys()].filter((k) => !next.methods.has(k));
+  return { binding: after.binding, inner: after.node.id?.name ?? after.binding, added, replaced, removed };
+}
+
+/**
+ * What a class change installs, compiled in the module's scope: a function
+ * returning a class that holds the new members, with the class's own name
+ * bound to the live class (the stubs name it for `super` and statics), and
+ * the properties to delete. An accessor whose getter or setter changed is
+ * defined whole from the new version.
+ */
+export function classMembersSource(newSkeleton: string, change: ClassChange): { source: string; properties: string[]; deleted: string[] } {
+  const s = statementsOf(newSkeleton).find((st) => st.cls?.binding === change.binding);
+  if (!s?.cls) throw new Error(`baton: class ${change.binding} is not in the new version`);
+  const { methods, markers } = membersOf(newSkeleton, s.cls.node);
+  const touched = new Set([...change.added, ...change.replaced].map((k) => methods.get(k)!.property));
+  const members = [...methods.values()].filter((m) => touched.has(m.property));
+  const marks = members.flatMap((m) => {
+    const mark = markers.get(m.property);
+    return mark ? [mark] : [];
+  });
+  const remaining = new Set([...methods.values()].map((m) => m.property));
+  const oldProperty = (key: string) => key.replace(/^(static )?(get |set )?/, '$1');
+  const deleted = [...new Set(change.removed.map(oldProperty))].filter((p) => !remaining.has(p));
+  return {
+    source: `((${change.inner}) => class {\n${[...members.map((m) => m.text), ...marks].join('\n')}\n})(${change.binding})`,
+    properties: [...touched],
+    deleted,
+  };
 }
 
 /** Kept bindings with pure initializers, and the pure bindings derived from them (a fixed point, in source order). */
@@ -188,6 +302,11 @@ export function describeLive(plan: LivePlan): string[] {
     ...plan.recomputed.map((n) => `${n} recomputed (a constant)`),
     ...plan.dropped.map((n) => `${n} no longer declared`),
     ...plan.exportsAdded.map((n) => `exports ${n}`),
+    ...plan.classes.flatMap((c) => [
+      ...c.added.map((k) => `${c.name}: new ${k}`),
+      ...c.replaced.map((k) => `${c.name}: ${k} replaced`),
+      ...c.removed.map((k) => `${c.name}: ${k} removed`),
+    ]),
     ...plan.notRun.map((s) => `not run: ${s}`),
   ];
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { compileModule } from '../program/runner/compile.js';
 import { asReload, compareModule, liveAllowed, type ModuleChange } from './compare-module.js';
 import { listModules } from './source-tree.js';
+import { transformedModulesInFile } from './update-file-scan.js';
 
 /**
  * The module-level plan between two version trees, with no running process:
@@ -13,7 +14,7 @@ import { listModules } from './source-tree.js';
 export async function planDirectories(oldRoot: string, newRoot: string): Promise<ModuleChange[]> {
   const [oldIds, newIds] = await Promise.all([listModules(oldRoot), listModules(newRoot)]);
   const all = [...new Set([...oldIds, ...newIds])].sort();
-  const allowLive = liveAllowed('forward', newRoot);
+  const allowLive = liveAllowed(transformedModulesInFile(newRoot));
   return Promise.all(
     all.map(async (id): Promise<ModuleChange> => {
       const oldFile = join(oldRoot, id);

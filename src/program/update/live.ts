@@ -1,5 +1,5 @@
 import type { LivePlan } from '../../compare/live-plan.js';
-import { addedStatements, exportEntries, initializerOf } from '../../compare/live-plan.js';
+import { addedStatements, classMembersSource, exportEntries, initializerOf } from '../../compare/live-plan.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
 import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
@@ -24,6 +24,52 @@ export interface PreparedLive {
   readonly addExports: (() => void) | undefined;
   /** Bindings that take their new initializer's value at commit, with what computes it. */
   readonly recompute: ReadonlyArray<{ readonly name: string; readonly value: () => unknown; readonly why: string }>;
+  /** Members to define on (or delete from) live classes and their prototypes. */
+  readonly members: readonly MemberEdit[];
+}
+
+/** One property of a live class or its prototype: defined from the new version's members, or deleted. */
+interface MemberEdit {
+  readonly target: () => object;
+  readonly key: PropertyKey;
+  /** Undefined: the member was removed. */
+  readonly descriptor: PropertyDescriptor | undefined;
+}
+
+/**
+ * The class changes of a plan as property edits. The new members are
+ * compiled in the module's scope as a class of their own whose stubs name
+ * the live class; their descriptors are moved onto the live class at commit,
+ * so identity, `instanceof` and every existing instance follow.
+ */
+function memberEdits(record: ModuleRecord, compiled: CompiledModule, plan: LivePlan): MemberEdit[] {
+  const instance = record.current;
+  const edits: MemberEdit[] = [];
+  for (const change of plan.classes) {
+    const { source, properties, deleted } = classMembersSource(compiled.skeleton, change);
+    const holder = instance.evaluate(source) as { prototype: object };
+    const live = () => {
+      const cls: unknown = instance.bindings[change.binding]?.[0]();
+      if (typeof cls !== 'function') throw new Error(`baton: ${change.binding} no longer holds a class`);
+      return cls as unknown as { prototype: object };
+    };
+    const place = (property: string) => {
+      const isStatic = property.startsWith('static ');
+      const name = isStatic ? property.slice('static '.length) : property;
+      // A computed key is evaluated in the module's scope (`[Symbol.iterator]`).
+      const key = name.startsWith('[') ? (instance.evaluate(`(${name.slice(1, -1)})`) as PropertyKey) : name;
+      return { key, target: isStatic ? live : () => live().prototype, from: isStatic ? holder : holder.prototype };
+    };
+    for (const property of properties) {
+      const { key, target, from } = place(property);
+      edits.push({ target, key, descriptor: Object.getOwnPropertyDescriptor(from, key) });
+    }
+    for (const property of deleted) {
+      const { key, target } = place(property);
+      edits.push({ target, key, descriptor: undefined });
+    }
+  }
+  return edits;
 }
 
 export function prepareLive(record: ModuleRecord, compiled: CompiledModule, plan: LivePlan): PreparedLive {
@@ -43,7 +89,7 @@ export function prepareLive(record: ModuleRecord, compiled: CompiledModule, plan
     if (init === undefined || !instance.bindings[name]) return [];
     return [{ name, value: instance.evaluate(`(function () { return (${init}); })`) as () => unknown, why: plan.recomputed.includes(name) ? 'a constant' : 'code' }];
   });
-  return { record, compiled, plan, patch, initialize, addExports, recompute };
+  return { record, compiled, plan, patch, initialize, addExports, recompute, members: memberEdits(record, compiled, plan) };
 }
 
 /** A commit step that can fail, with its undo. */
@@ -71,7 +117,12 @@ export function commitLive(live: PreparedLive): LiveCommit {
     setCell(swap.cell, swap.body);
   }
   const overwritten = new Map<string, unknown>();
+  const replacedMembers: Array<{ target: object; key: PropertyKey; old: PropertyDescriptor | undefined }> = [];
   const undo = () => {
+    for (const { target, key, old } of replacedMembers.reverse()) {
+      if (old) Object.defineProperty(target, key, old);
+      else delete (target as Record<PropertyKey, unknown>)[key];
+    }
     for (const [name, old] of overwritten) instance.bindings[name]![1](old);
     for (const [cell, old] of previous) {
       if (old === undefined) clearCell(cell);
@@ -80,6 +131,12 @@ export function commitLive(live: PreparedLive): LiveCommit {
     for (const name of live.plan.added) delete instance.ext[name];
   };
   try {
+    for (const edit of live.members) {
+      const target = edit.target();
+      replacedMembers.push({ target, key: edit.key, old: Object.getOwnPropertyDescriptor(target, edit.key) });
+      if (edit.descriptor) Object.defineProperty(target, edit.key, edit.descriptor);
+      else delete (target as Record<PropertyKey, unknown>)[edit.key];
+    }
     live.initialize?.();
     for (const r of live.recompute) {
       const next = r.value();

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { liveAllowed } from '../../compare/compare-module.js';
+import { transformedModules, transformedModulesInFile } from '../../compare/update-file-scan.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpec } from '../state/load-spec.js';
@@ -35,7 +36,9 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
   let prepared;
   try {
-    prepared = await prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(options.direction, resolve(dir)));
+    // A rollback transforms what the current version's reverse section names; an update, what its own file names.
+    const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : transformedModulesInFile(resolve(dir));
+    prepared = await prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(transformed));
   } catch (error) {
     return refuse(toErrorData(error));
   }

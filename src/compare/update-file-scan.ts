@@ -1,0 +1,64 @@
+import * as acorn from 'acorn';
+import { transformSync } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UPDATE_FILE, type UpdateSpec } from '../program/state/update-spec.js';
+
+/**
+ * The modules whose state an update transforms: the keys of its `bindings`
+ * and `classes` sections. Those modules reload (their transformers were
+ * written for a new instance); every other structural change is made on the
+ * live module. `run` and `reinit` entries do not count: they ask for things
+ * the live model does.
+ */
+export function transformedModules(spec: Omit<UpdateSpec, 'reverse'> | undefined): Set<string> {
+  return new Set([...Object.keys(spec?.bindings ?? {}), ...Object.keys(spec?.classes ?? {})]);
+}
+
+/**
+ * The same set read from a version directory's update file without running
+ * it (`baton diff`, and `baton update` before the new version is linked): the
+ * object literal given to `defineUpdate` (or default-exported). A file of
+ * another shape counts every module it names, as the safe reading.
+ */
+export function transformedModulesInFile(root: string): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(join(root, UPDATE_FILE), 'utf8');
+  } catch {
+    return new Set();
+  }
+  const spec = specLiteral(text);
+  if (spec) return new Set([...keysOf(spec, 'bindings'), ...keysOf(spec, 'classes')]);
+  return new Set([...text.matchAll(/['"]([^'"\n]+\.[cm]?[jt]sx?)['"]/g)].map((m) => m[1]!));
+}
+
+function specLiteral(text: string): acorn.ObjectExpression | undefined {
+  let ast: acorn.Program;
+  try {
+    const js = transformSync(text, { loader: 'ts', format: 'esm' }).code;
+    ast = acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module' });
+  } catch {
+    return undefined;
+  }
+  for (const node of ast.body) {
+    if (node.type !== 'ExportDefaultDeclaration') continue;
+    let d = node.declaration as acorn.Node;
+    if (d.type === 'CallExpression' && (d as acorn.CallExpression).arguments.length === 1) d = (d as acorn.CallExpression).arguments[0]!;
+    if (d.type === 'ObjectExpression') return d as acorn.ObjectExpression;
+  }
+  return undefined;
+}
+
+function keysOf(spec: acorn.ObjectExpression, section: string): string[] {
+  const prop = spec.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === section);
+  if (!prop || prop.value.type !== 'ObjectExpression') return prop ? ['*'] : [];
+  return prop.value.properties.map((p) => (p.type === 'Property' ? (propertyName(p) ?? '*') : '*'));
+}
+
+function propertyName(p: acorn.Property): string | undefined {
+  if (p.computed) return undefined;
+  if (p.key.type === 'Identifier') return p.key.name;
+  if (p.key.type === 'Literal') return String(p.key.value);
+  return undefined;
+}

@@ -1,0 +1,99 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { baton, copyFixture, deriveVersion, get, Program } from './helpers/baton.js';
+
+// Classes change on the live class: methods and accessors are added, replaced
+// and removed on the class and its prototype, so the instances a closure
+// holds (and instanceof) follow, and the module never runs again.
+const FIX = copyFixture('classes');
+const shapes = readFileSync(join(FIX, 'v1', 'shapes.ts'), 'utf8');
+deriveVersion(FIX, 'v1', 'v2', {
+  'shapes.ts': shapes
+    .replace('    return this.#id;', '    return this.#id * 10;')
+    .replace(
+      "  legacy(): string {\n    return `legacy ${this.name}`;\n  }\n",
+      "  describe(): string {\n    return `${this.name}#${this.#id} area ${this.area()}`;\n  }\n\n  async later(): Promise<string> {\n    return `later ${this.name}`;\n  }\n",
+    )
+    .replace(
+      '    return Math.round(Math.PI * this.r * this.r);\n  }\n',
+      '    return Math.round(Math.PI * this.r * this.r);\n  }\n\n  override describe(): string {\n    return `round ${super.describe()}`;\n  }\n',
+    )
+    .replace('  pick(i: number): string {', "  pick(i: number, fallback = 'none'): string {\n    if (i < 0) return fallback;")
+    .replace("?? 'none';\n  }\n}", "?? fallback;\n  }\n\n  get size(): number {\n    return this.colors.length;\n  }\n}"),
+});
+
+interface Outcome {
+  status: string;
+  modules: Array<{ id: string; mechanism: string; reasons: string[] }>;
+}
+
+describe('baton update: methods and accessors change on the live class', () => {
+  let program: Program;
+  let port: number;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const name = `classes-${process.pid}`;
+  const call = async (m: string) => JSON.parse(await get(port, `/?m=${m}`, agent)) as { out: unknown[]; circles: number };
+
+  before(async () => {
+    program = new Program(['--name', name, join(FIX, 'v1', 'main.ts')]);
+    port = Number((await program.waitFor(/port (\d+)/))[1]);
+  });
+  after(async () => {
+    agent.destroy();
+    await program.stop();
+  });
+
+  it('adds, replaces and removes members; existing instances (held by a closure only) and new ones take them', async () => {
+    assert.deepEqual(await call('legacy'), { out: ['legacy circle', 'legacy dot'], circles: 1 });
+    assert.deepEqual(await call('describe'), { out: [null, null], circles: 1 });
+
+    const r = await baton(['update', name, join(FIX, 'v2'), '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outcome = JSON.parse(r.stdout) as Outcome;
+    assert.equal(outcome.status, 'applied');
+    const m = outcome.modules.find((x) => x.id === 'shapes.ts');
+    assert.equal(m?.mechanism, 'live', JSON.stringify(outcome.modules));
+    for (const phrase of ['Shape: new describe', 'Shape: new later', 'Shape: legacy removed', 'Circle: new describe', 'Palette: pick replaced', 'Palette: new get size']) {
+      assert.ok(m!.reasons.includes(phrase), `${phrase} in ${m!.reasons.join('; ')}`);
+    }
+
+    const check = async () => {
+      // The closure's two instances, one created after the update, and instanceof on all of them.
+      await get(port, '/add?m=area', agent);
+      const described = await call('describe');
+      assert.equal(described.out[0], 'round circle#1 area 3');
+      assert.equal(described.out[1], 'dot#2 area 0');
+      assert.match(String(described.out.at(-1)), /^round circle#\d+ area \d+$/);
+      assert.equal(described.circles, described.out.length - 1);
+      const ids = (await call('id')).out as number[];
+      assert.deepEqual(ids.slice(0, 2), [10, 20]);
+      assert.ok((await call('legacy')).out.every((v) => v === null), 'the removed method is gone from every instance');
+      assert.equal(await get(port, '/palette?i=-1', agent), 'none');
+      assert.equal(await get(port, '/palette?i=2', agent), 'red');
+    };
+    await check();
+    await sleep(1000);
+    await check();
+    assert.equal(program.child.exitCode, null, 'the program is alive a second later');
+  });
+
+  it('baton diff names the same member changes', async () => {
+    const r = await baton(['diff', join(FIX, 'v1'), join(FIX, 'v2')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /live\s+shapes\.ts .*Shape: new describe.*Shape: legacy removed.*Circle: new describe/);
+  });
+
+  it('rolls back to v1: the removed method is back and the added ones are gone', async () => {
+    const r = await baton(['rollback', name, '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((JSON.parse(r.stdout) as Outcome).status, 'applied');
+    const legacy = (await call('legacy')).out as string[];
+    assert.deepEqual(legacy.slice(0, 2), ['legacy circle', 'legacy dot']);
+    assert.ok((await call('describe')).out.every((v) => v === null));
+    assert.deepEqual(((await call('id')).out as number[]).slice(0, 2), [1, 2]);
+  });
+});

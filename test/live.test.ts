@@ -19,6 +19,15 @@ deriveVersion(FIX, 'v1', 'v2', {
     .replace('start();', "start();\nsetInterval(() => console.log('a timer v2 added at top level'), 20);"),
 });
 
+// v2 again, with an update file that asks for the added statements to run once and for `servers` to start afresh.
+deriveVersion(FIX, 'v2', 'v2run', {
+  'main.ts': readFileSync(join(FIX, 'v2', 'main.ts'), 'utf8').replace('start();\n', "start();\nconsole.log(`sweeper started at ${servers} server(s)`);\n"),
+  'baton.update.ts': "import { defineUpdate } from 'baton';\n\nexport default defineUpdate({\n  run: { 'main.ts': ['setInterval', 'sweeper started'] },\n  reinit: { 'main.ts': ['servers'] },\n});\n",
+});
+deriveVersion(FIX, 'v2', 'v2badrun', {
+  'baton.update.ts': "import { defineUpdate } from 'baton';\n\nexport default defineUpdate({\n  run: { 'main.ts': ['no such statement'] },\n});\n",
+});
+
 // config.ts imports a new module whose top level awaits for 3 s: the new version is not ready within --timeout 500.
 deriveVersion(FIX, 'v1', 'slow', {
   'slow.ts': "await new Promise((resolve) => setTimeout(resolve, 3000));\nexport const ready = 'slow-ready';\n",
@@ -99,5 +108,27 @@ describe('baton update: a structural change on the live module, which never runs
     assert.equal(await get(port, '/config', agent), 'hello 3 true');
     assert.equal(await get(port, '/', agent), 'v1');
     assert.equal(await get(port, '/servers', agent), '1');
+  });
+
+  it('runs the statements the update file names once, after the commit, and reinitializes the bindings it names', async () => {
+    const bad = await baton(['update', name, join(FIX, 'v2badrun'), '--json', '--no-check']);
+    assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+    assert.equal((JSON.parse(bad.stdout) as { reason: { code: string } }).reason.code, 'E_UPDATE_FILE');
+    assert.doesNotMatch(program.output, /a timer v2 added at top level/);
+    const before = Number(await get(port, '/inc', agent));
+
+    const r = await baton(['update', name, join(FIX, 'v2run'), '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outcome = JSON.parse(r.stdout) as Outcome;
+    assert.equal(outcome.status, 'applied');
+    const reasons = outcome.modules.find((m) => m.id === 'main.ts')!.reasons;
+    assert.ok(reasons.some((s) => s.startsWith('runs once after commit: setInterval(')), reasons.join('; '));
+    assert.ok(reasons.includes("servers takes its new initializer's value (reinit)"), reasons.join('; '));
+    // `servers` took its initializer's value (0) before the statements ran; start() did not run.
+    assert.equal(await get(port, '/servers', agent), '0');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(program.output.match(/sweeper started at 0 server\(s\)/g)?.length, 1, program.output);
+    assert.match(program.output, /a timer v2 added at top level/);
+    assert.equal(await get(port, '/inc', agent), String(before + 1), 'the closure-held store went on');
   });
 });

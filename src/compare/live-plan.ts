@@ -119,7 +119,7 @@ export function planLive(before: CompiledModule, after: CompiledModule): LivePla
       continue;
     }
     if (s.kind === 'statement') {
-      if (!o) notRun.push(firstLine(s.text));
+      if (!o) notRun.push(firstLineOf(s.text));
       continue;
     }
     if (o) {
@@ -311,7 +311,7 @@ export function describeLive(plan: LivePlan): string[] {
   ];
 }
 
-function firstLine(text: string): string {
+export function firstLineOf(text: string): string {
   const line = text.split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
@@ -330,4 +330,15 @@ export function exportEntries(liveSkeleton: string, names: ReadonlySet<string>):
   const target = /^__export\(([\w$]+),/.exec(exp.text)?.[1];
   if (!target) return undefined;
   return { target, entries: [...exp.exports].filter(([n]) => names.has(n)).map(([, text]) => text) };
+}
+
+/**
+ * The new or changed top-level statements of a live-compiled skeleton (what
+ * `notRun` lists), whole, in source order: what a `run` entry may ask for.
+ */
+export function newStatements(oldSkeleton: string, liveSkeleton: string): string[] {
+  const old = new Set(statementsOf(oldSkeleton).map((s) => s.key));
+  return statementsOf(liveSkeleton)
+    .filter((s) => s.kind === 'statement' && !old.has(s.key) && !/^__baton_ext\.[\w$]+ = /.test(s.text))
+    .map((s) => s.text);
 }

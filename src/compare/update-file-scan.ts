@@ -41,13 +41,24 @@ function specLiteral(text: string): acorn.ObjectExpression | undefined {
   } catch {
     return undefined;
   }
+  // esbuild writes `export default e` as `var x_default = e; export { x_default as default }`.
+  const vars = new Map<string, acorn.Node>();
+  let exported: acorn.Node | undefined;
   for (const node of ast.body) {
-    if (node.type !== 'ExportDefaultDeclaration') continue;
-    let d = node.declaration as acorn.Node;
-    if (d.type === 'CallExpression' && (d as acorn.CallExpression).arguments.length === 1) d = (d as acorn.CallExpression).arguments[0]!;
-    if (d.type === 'ObjectExpression') return d as acorn.ObjectExpression;
+    if (node.type === 'VariableDeclaration') {
+      for (const d of node.declarations) if (d.id.type === 'Identifier' && d.init) vars.set(d.id.name, d.init);
+    } else if (node.type === 'ExportDefaultDeclaration') {
+      exported = node.declaration;
+    } else if (node.type === 'ExportNamedDeclaration') {
+      for (const sp of node.specifiers) {
+        if (sp.exported.type === 'Identifier' && sp.exported.name === 'default' && sp.local.type === 'Identifier') exported = vars.get(sp.local.name);
+      }
+    }
   }
-  return undefined;
+  let d = exported;
+  if (d?.type === 'Identifier') d = vars.get((d as acorn.Identifier).name);
+  if (d?.type === 'CallExpression' && (d as acorn.CallExpression).arguments.length === 1) d = (d as acorn.CallExpression).arguments[0]!;
+  return d?.type === 'ObjectExpression' ? (d as acorn.ObjectExpression) : undefined;
 }
 
 function keysOf(spec: acorn.ObjectExpression, section: string): string[] {

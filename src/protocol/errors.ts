@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'E_ASYNC_TRANSFORMER'
   | 'E_TIMEOUT'
   | 'E_PREPARE'
+  | 'E_UPDATE_FILE'
   | 'E_INTERNAL';
 
 export class BatonError extends Error {

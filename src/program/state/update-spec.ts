@@ -11,6 +11,20 @@ export interface UpdateSpec {
   readonly bindings?: { readonly [moduleId: string]: { readonly [binding: string]: BindingTransformer } };
   /** Class instances whose fields change: old instance -> its fields in the new version. */
   readonly classes?: { readonly [moduleId: string]: { readonly [className: string]: ClassTransformer } };
+  /**
+   * Top-level statements of the new version to run once, after the commit.
+   * Module code runs once: a new or changed top-level statement (a
+   * `setInterval`, a `listen`, a call) does not run in an update unless named
+   * here. `true` runs every such statement of the module (`baton diff` lists
+   * them as "not run"); strings pick the statements whose text contains them.
+   */
+  readonly run?: { readonly [moduleId: string]: true | readonly string[] };
+  /**
+   * Top-level bindings that take their new initializer's value at commit
+   * instead of keeping their state (a cache to start afresh, a table whose
+   * entries changed). Constants whose initializer changed need no entry.
+   */
+  readonly reinit?: { readonly [moduleId: string]: readonly string[] };
   /** Whole-program hook, for state that fits neither: runs after the others, before commit. */
   readonly program?: (state: ProgramState) => void;
   /** Transformers from this version back to the previous one, used by `baton rollback`. */

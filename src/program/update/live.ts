@@ -1,5 +1,6 @@
 import type { LivePlan } from '../../compare/live-plan.js';
-import { addedStatements, classMembersSource, exportEntries, initializerOf } from '../../compare/live-plan.js';
+import { addedStatements, classMembersSource, exportEntries, initializerOf, newStatements } from '../../compare/live-plan.js';
+import { BatonError } from '../../protocol/errors.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
 import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
@@ -26,6 +27,14 @@ export interface PreparedLive {
   readonly recompute: ReadonlyArray<{ readonly name: string; readonly value: () => unknown; readonly why: string }>;
   /** Members to define on (or delete from) live classes and their prototypes. */
   readonly members: readonly MemberEdit[];
+  /** New or changed top-level statements the update file's `run` section asks for, compiled in the module's scope: run once, after the commit. */
+  readonly runAfter: ReadonlyArray<{ readonly text: string; readonly run: () => void }>;
+}
+
+/** What the update file asks of one live module. */
+export interface LiveRequests {
+  readonly run?: true | readonly string[] | undefined;
+  readonly reinit?: readonly string[] | undefined;
 }
 
 /** One property of a live class or its prototype: defined from the new version's members, or deleted. */
@@ -72,8 +81,23 @@ function memberEdits(record: ModuleRecord, compiled: CompiledModule, plan: LiveP
   return edits;
 }
 
-export function prepareLive(record: ModuleRecord, compiled: CompiledModule, plan: LivePlan): PreparedLive {
+export function prepareLive(record: ModuleRecord, compiled: CompiledModule, plan: LivePlan, requests: LiveRequests = {}): PreparedLive {
   const instance = record.current;
+  const fresh = newStatements(instance.compiled.skeleton, compiled.skeleton);
+  const wanted = requests.run === true ? fresh : (requests.run ?? []).map((pick) => {
+    const matches = fresh.filter((text) => text.includes(pick));
+    if (matches.length === 1) return matches[0]!;
+    throw new BatonError(
+      'E_UPDATE_FILE',
+      `run: '${record.id}': ${JSON.stringify(pick)} matches ${matches.length === 0 ? 'no' : matches.length} new or changed top-level statement${matches.length === 0 ? '' : 's'}`,
+      'name a piece of text found in exactly one of the statements `baton diff` lists as "not run" (or `true` for all of them)',
+    );
+  });
+  for (const name of requests.reinit ?? []) {
+    if (initializerOf(compiled.skeleton, name) === undefined || !instance.bindings[name]) {
+      throw new BatonError('E_UPDATE_FILE', `reinit: '${record.id}' has no top-level binding ${name} with an initializer in both versions`, 'name a `const`, `let` or `var` the module declares on its own line, as in the new version');
+    }
+  }
   const patch = preparePatch(record.id, instance, compiled);
   const statements = addedStatements(compiled.skeleton, new Set(plan.added));
   const initialize = statements.length > 0 ? (instance.evaluate(`(function () { ${statements.join('\n')} })`) as () => void) : undefined;
@@ -84,12 +108,15 @@ export function prepareLive(record: ModuleRecord, compiled: CompiledModule, plan
     const why = reasonNotToCarry(instance.bindings[name]?.[0]());
     return why === 'code' || why === 'a table of functions';
   });
-  const recompute = [...plan.recomputed, ...code].flatMap((name) => {
+  const reinit = (requests.reinit ?? []).filter((n) => !plan.recomputed.includes(n) && !code.includes(n));
+  const recompute = [...plan.recomputed, ...code, ...reinit].flatMap((name) => {
     const init = initializerOf(compiled.skeleton, name);
     if (init === undefined || !instance.bindings[name]) return [];
-    return [{ name, value: instance.evaluate(`(function () { return (${init}); })`) as () => unknown, why: plan.recomputed.includes(name) ? 'a constant' : 'code' }];
+    const why = plan.recomputed.includes(name) ? 'a constant' : code.includes(name) ? 'code' : 'reinit';
+    return [{ name, value: instance.evaluate(`(function () { return (${init}); })`) as () => unknown, why }];
   });
-  return { record, compiled, plan, patch, initialize, addExports, recompute, members: memberEdits(record, compiled, plan) };
+  const runAfter = wanted.map((text) => ({ text, run: instance.evaluate(`(function () { ${text} })`) as () => void }));
+  return { record, compiled, plan, patch, initialize, addExports, recompute, members: memberEdits(record, compiled, plan), runAfter };
 }
 
 /** A commit step that can fail, with its undo. */

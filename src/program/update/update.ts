@@ -8,7 +8,7 @@ import type { UpdateSpec } from '../state/update-spec.js';
 import type { ModuleReport, UpdateOutcome } from '../../protocol/outcome.js';
 import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } from './patch.js';
 import { commitLive, prepareLive, type LiveCommit, type PreparedLive } from './live.js';
-import { describeLive } from '../../compare/live-plan.js';
+import { describeLive, firstLineOf } from '../../compare/live-plan.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
 import { PauseMeter } from './pause-meter.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
@@ -74,13 +74,6 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   try {
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
-    lives = changed.flatMap((m) => (m.change.kind === 'live' ? [prepareLive(runtime.graph.records.get(m.id)!, m.compiled!, m.change.plan)] : []));
-    for (const live of lives) {
-      // What prepare found the kept bindings to hold (code takes the new value) is part of the report.
-      const code = live.recompute.filter((r) => r.why === 'code').map((r) => r.name);
-      const plan = { ...live.plan, kept: live.plan.kept.filter((n) => !code.includes(n)) };
-      modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: [...describeLive(plan), ...code.map((n) => `${n} takes the new value (it holds code)`)] } : m));
-    }
     if (needsReload) {
       // New instances may await at their top level: past the deadline the update aborts, and
       // whatever the staging still does later is never committed.
@@ -101,7 +94,10 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph);
       inPlace = prepareInPlace(runtime, spec, reloaded);
     }
+    lives = prepareLives(changed, runtime, spec);
+    for (const live of lives) modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: liveReasons(live) } : m));
   } catch (error) {
+    if (error instanceof BatonError && error.code === 'E_UPDATE_FILE') return refuse(toErrorData(error));
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }
 
@@ -143,6 +139,16 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       }
     }
   }
+  // Statements the update file's `run` section asked for: once, after the commit, like accept callbacks.
+  for (const live of lives) {
+    for (const r of live.runAfter) {
+      try {
+        r.run();
+      } catch (error) {
+        warnings.push(`${live.record.id}: a statement the update file asked to run threw after the update was applied: ${(error as Error).message}`);
+      }
+    }
+  }
   const previous = runtime.current;
   const to = runtime.versionInfo(prepared.root);
   if (options.direction === 'forward') {
@@ -177,6 +183,39 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 }
 
 const MAX_ROLLBACK_DEPTH = 32;
+
+/**
+ * The live modules' prepared changes, with what the update file asks of them
+ * (`run`, `reinit`). An entry for a module this update does not change live
+ * is an error in the update file: it would silently do nothing.
+ */
+function prepareLives(changed: readonly PreparedModule[], runtime: Runtime, spec: UpdateSpec | undefined): PreparedLive[] {
+  const byId = new Map(changed.map((m) => [m.id, m]));
+  for (const [section, entries] of [['run', spec?.run], ['reinit', spec?.reinit]] as const) {
+    for (const id of Object.keys(entries ?? {})) {
+      const kind = byId.get(id)?.change.kind;
+      if (kind === 'live' || kind === 'reload' || kind === 'added') continue;
+      throw new BatonError('E_UPDATE_FILE', `${section}: '${id}' ${kind ? `only changes by ${kind} in this update` : 'is not a module of the running program'}, so it has no new statement or binding to ${section}`, `remove the entry, or name a module \`baton diff\` shows as changed live`);
+    }
+  }
+  return changed.flatMap((m) =>
+    m.change.kind === 'live' ? [prepareLive(runtime.graph.records.get(m.id)!, m.compiled!, m.change.plan, { run: spec?.run?.[m.id], reinit: spec?.reinit?.[m.id] })] : [],
+  );
+}
+
+/** A live module's reasons once prepared: what its kept bindings hold (code takes the new value) and what the update file asked for. */
+function liveReasons(live: PreparedLive): string[] {
+  const by = (why: string) => live.recompute.filter((r) => r.why === why).map((r) => r.name);
+  const [code, reinit] = [by('code'), by('reinit')];
+  const plan = { ...live.plan, kept: live.plan.kept.filter((n) => !code.includes(n) && !reinit.includes(n)) };
+  const ran = new Set(live.runAfter.map((r) => firstLineOf(r.text)));
+  return [
+    ...describeLive({ ...plan, notRun: plan.notRun.filter((s) => !ran.has(s)) }),
+    ...code.map((n) => `${n} takes the new value (it holds code)`),
+    ...reinit.map((n) => `${n} takes its new initializer's value (reinit)`),
+    ...[...ran].map((s) => `runs once after commit: ${s}`),
+  ];
+}
 
 function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

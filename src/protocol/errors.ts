@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'E_TIMEOUT'
   | 'E_PREPARE'
   | 'E_UPDATE_FILE'
+  | 'E_FRAMES_IN_FLIGHT'
   | 'E_INTERNAL';
 
 export class BatonError extends Error {

@@ -10,6 +10,7 @@ import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } fro
 import { commitLive, prepareLive, type LiveCommit, type PreparedLive } from './live.js';
 import { describeLive, firstLineOf } from '../../compare/live-plan.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
+import { framesError, framesToSettle, settleFrames } from './frames-gate.js';
 import { PauseMeter } from './pause-meter.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
 import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
@@ -35,9 +36,9 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   let modules: ModuleReport[] = [];
   const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
   let prepared;
+  // A rollback transforms what the current version's reverse section names; an update, what its own file names.
+  const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : transformedModulesInFile(resolve(dir));
   try {
-    // A rollback transforms what the current version's reverse section names; an update, what its own file names.
-    const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : transformedModulesInFile(resolve(dir));
     prepared = await prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(transformed));
   } catch (error) {
     return refuse(toErrorData(error));
@@ -62,6 +63,14 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   }
   const warnings: string[] = [];
   if (options.dryRun) return { status: 'planned', from, modules, warnings };
+
+  // Frames suspended in old code of a module whose state changes shape finish first (or the update aborts).
+  const suspended = framesToSettle(runtime.graph, changed, transformed);
+  try {
+    await settleFrames(suspended, performance.now() + options.timeoutMs);
+  } catch (error) {
+    return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
+  }
 
   const inPlaceKinds = new Set(['patch', 'live']);
   const needsReload = changed.some((m) => !inPlaceKinds.has(m.change.kind));
@@ -107,6 +116,9 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const started = performance.now();
   const liveCommits: Array<[string, LiveCommit]> = [];
   try {
+    // One may have started while the update prepared: it would meet the new shape.
+    const left = suspended();
+    if (left.length > 0) throw framesError(left);
     // Live modules first: their new bindings' initializers may throw, and undo themselves.
     for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
     if (reload) commitReload(runtime, reload);

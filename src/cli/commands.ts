@@ -17,9 +17,9 @@ const timeout: OptionSpec = { type: 'string', description: 'how long the new ver
 export const COMMANDS = {
   run: { usage: 'baton run [--name N] <entry> [-- args]', description: 'run a TypeScript or JavaScript program with live updates enabled', options: { name: { type: 'string', description: 'the name `baton ls` shows and targets use (default: the entry directory name)' } } },
   update: {
-    usage: 'baton update <target> <new-version-dir> [--dry-run] [--timeout ms] [--json] [--no-check]',
+    usage: 'baton update <target> <new-version-dir> [--dry-run] [--timeout ms] [--json] [--no-check] [--allow-dependency-change]',
     description: 'update a running program to the version in a directory, keeping its state',
-    options: { 'dry-run': { type: 'boolean', description: 'plan against the running code, change nothing' }, timeout, json, 'no-check': { type: 'boolean', description: 'skip the type check of the update' } },
+    options: { 'dry-run': { type: 'boolean', description: 'plan against the running code, change nothing' }, timeout, json, 'no-check': { type: 'boolean', description: 'skip the type check of the update' }, 'allow-dependency-change': { type: 'boolean', description: 'apply although a package resolves to another version (objects the old package created keep its code)' } },
   },
   rollback: { usage: 'baton rollback <target> [--timeout ms] [--json]', description: 'return a running program to the version before its last update', options: { timeout, json, 'dry-run': { type: 'boolean', description: 'plan only' } } },
   ls: { usage: 'baton ls [--json]', description: 'list running programs', options: { json } },

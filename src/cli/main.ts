@@ -57,7 +57,7 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
       const [target, dir] = need(2);
       const full = existingDir(dir!);
       const { sendUpdate } = await import('./remote.js');
-      return sendUpdate(target!, { type: 'update', dir: full, dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')) }, flag('json'), !flag('no-check'));
+      return sendUpdate(target!, { type: 'update', dir: full, dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')), allowDependencyChange: flag('allow-dependency-change') }, flag('json'), !flag('no-check'));
     }
     case 'rollback': {
       const [target] = need(1);

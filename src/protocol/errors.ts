@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'E_PREPARE'
   | 'E_UPDATE_FILE'
   | 'E_FRAMES_IN_FLIGHT'
+  | 'E_DEPENDENCY_CHANGED'
   | 'E_INTERNAL';
 
 export class BatonError extends Error {

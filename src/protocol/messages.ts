@@ -7,7 +7,7 @@ export const PROTOCOL_VERSION = 1;
 export type Request =
   | { readonly type: 'hello'; readonly protocol: number }
   | { readonly type: 'info' }
-  | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number }
+  | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly allowDependencyChange?: boolean }
   | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number };
 
 export interface ProgramInfo {
@@ -71,7 +71,7 @@ export function isRequest(value: unknown): value is Request {
     case 'info':
       return true;
     case 'update':
-      return typeof v['dir'] === 'string' && typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number';
+      return typeof v['dir'] === 'string' && typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['allowDependencyChange'] === undefined || typeof v['allowDependencyChange'] === 'boolean');
     case 'rollback':
       return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number';
     default:

@@ -76,11 +76,11 @@ export class Runtime {
       case 'info':
         return { type: 'info', info: this.info() };
       case 'update':
-        return { type: 'outcome', outcome: await this.exclusive('update', () => runUpdate(this, request.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'forward' })) };
+        return { type: 'outcome', outcome: await this.exclusive('update', () => runUpdate(this, request.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'forward', allowDependencyChange: request.allowDependencyChange === true })) };
       case 'rollback': {
         const target = this.previous.at(-1);
         if (!target) throw new BatonError('E_NO_PREVIOUS', 'there is no previous version to return to', 'rollback works after an update was applied');
-        return { type: 'outcome', outcome: await this.exclusive('rollback', () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back' })) };
+        return { type: 'outcome', outcome: await this.exclusive('rollback', () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true })) };
       }
     }
   }

@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { liveAllowed } from '../../compare/compare-module.js';
+import { dependencyChanges, isPackageSpecifier } from '../../compare/dependencies.js';
+import { resolveImport } from '../runner/resolve.js';
 import { transformedModules, transformedModulesInFile } from '../../compare/update-file-scan.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
@@ -20,6 +22,8 @@ export interface UpdateOptions {
   readonly dryRun: boolean;
   /** How long the update may take. */
   readonly timeoutMs: number;
+  /** Apply although a package resolves to another version than the running one. */
+  readonly allowDependencyChange?: boolean;
   /** forward: the new version's transformers; back: the current version's `reverse` (rollback). */
   readonly direction: 'forward' | 'back';
 }
@@ -54,6 +58,16 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     const missing = needsReverse(runtime.current.spec);
     if (missing.length > 0 && !reverse) {
       return refuse({ code: 'E_NO_REVERSE', message: `the current version transformed ${missing.join(', ')} and its baton.update.ts has no reverse transformers`, hint: 'add `reverse: { ... }` to the transformer file of the current version, or update forward to a fixed version instead' });
+    }
+  }
+  if (!options.allowDependencyChange) {
+    const deps = dependencyChanges(packageResolutions(runtime, prepared.modules));
+    if (deps.length > 0) {
+      return refuse({
+        code: 'E_DEPENDENCY_CHANGED',
+        message: `the new version resolves ${deps.map((d) => `${d.name} ${d.from} -> ${d.to}`).join(', ')}: objects the old package created keep its code, and the program would run both`,
+        hint: 'give --allow-dependency-change if the two versions may coexist, or restart the program (a hand-off) for this release',
+      });
     }
   }
   const unslottable = changed.filter((m) => m.compiled?.unslottable && runtime.graph.records.has(m.id));
@@ -195,6 +209,35 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 }
 
 const MAX_ROLLBACK_DEPTH = 32;
+
+/** Every package the new version imports, resolved from its file and from where the running instance came from. */
+function packageResolutions(runtime: Runtime, modules: readonly PreparedModule[]): Array<{ old: string | undefined; next: string | undefined }> {
+  const entry = runtime.graph.records.get(runtime.entryId)?.current.file;
+  // Resolution depends on the importer's directory only: modules side by side share one lookup.
+  const cache = new Map<string, string | undefined>();
+  const where = (specifier: string, from: string | undefined) => {
+    if (!from) return undefined;
+    const key = `${dirname(from)}\0${specifier}`;
+    if (!cache.has(key)) {
+      try {
+        const r = resolveImport(specifier, from);
+        cache.set(key, r.kind === 'native' ? r.url : r.file);
+      } catch {
+        cache.set(key, undefined);
+      }
+    }
+    return cache.get(key);
+  };
+  const pairs: Array<{ old: string | undefined; next: string | undefined }> = [];
+  for (const m of modules) {
+    if (!m.file || !m.compiled) continue;
+    const old = runtime.graph.records.get(m.id)?.current.file ?? entry;
+    for (const specifier of m.compiled.imports) {
+      if (isPackageSpecifier(specifier)) pairs.push({ old: where(specifier, old), next: where(specifier, m.file) });
+    }
+  }
+  return pairs;
+}
 
 /**
  * The live modules' prepared changes, with what the update file asks of them

@@ -26,6 +26,17 @@ deriveVersion(FIX, 'v1', 'v2', {
     .replace("?? 'none';\n  }\n}", "?? fallback;\n  }\n\n  get size(): number {\n    return this.colors.length;\n  }\n}"),
 });
 
+// v3: shapes.ts moves to shapes/index.ts (its importer follows) and Circle gains a method.
+const v2shapes = readFileSync(join(FIX, 'v2', 'shapes.ts'), 'utf8');
+deriveVersion(FIX, 'v2', 'v3', {
+  'shapes.ts': null,
+  'shapes/index.ts': v2shapes.replace(
+    '  override describe(): string {',
+    '  perimeter(): number {\n    return Math.round(2 * Math.PI * this.r);\n  }\n\n  override describe(): string {',
+  ),
+  'main.ts': readFileSync(join(FIX, 'v2', 'main.ts'), 'utf8').replace("from './shapes.js'", "from './shapes/index.js'"),
+});
+
 interface Outcome {
   status: string;
   modules: Array<{ id: string; mechanism: string; reasons: string[] }>;
@@ -87,7 +98,41 @@ describe('baton update: methods and accessors change on the live class', () => {
     assert.match(r.stdout, /live\s+shapes\.ts .*Shape: new describe.*Shape: legacy removed.*Circle: new describe/);
   });
 
-  it('rolls back to v1: the removed method is back and the added ones are gone', async () => {
+  it('a module moved to a folder index keeps its live instance: the new method works on existing and new instances', async () => {
+    const plan = await baton(['diff', join(FIX, 'v2'), join(FIX, 'v3')]);
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /live\s+shapes\/index\.ts \(moved from shapes\.ts\).*Circle: new perimeter/);
+    assert.doesNotMatch(plan.stdout, /added|removed/);
+
+    const before = (await call('area')).out.length;
+    const r = await baton(['update', name, join(FIX, 'v3'), '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outcome = JSON.parse(r.stdout) as Outcome;
+    assert.equal(outcome.status, 'applied');
+    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]).sort(), [['main.ts', 'live'], ['shapes/index.ts', 'live']]);
+    assert.ok(outcome.modules.find((m) => m.id === 'shapes/index.ts')!.reasons.includes('moved from shapes.ts'));
+    const check = async () => {
+      const perimeters = (await call('perimeter')).out;
+      assert.equal(perimeters[0], 6, 'the closure-held circle created by v1');
+      assert.equal(perimeters[1], null, 'a plain Shape has no perimeter');
+      assert.equal(perimeters.length, before, 'start() did not run again: the same shapes');
+    };
+    await check();
+    await get(port, '/add?m=area', agent);
+    assert.equal(typeof (await call('perimeter')).out.at(-1), 'number', 'a circle created after the move');
+    await sleep(1000);
+    assert.equal((await call('perimeter')).out[0], 6);
+  });
+
+  it('rolls back twice: the module moves back, then the removed method returns and the added ones are gone', async () => {
+    const back = await baton(['rollback', name, '--json']);
+    assert.equal(back.code, 0, back.stdout + back.stderr);
+    const outcome = JSON.parse(back.stdout) as Outcome;
+    assert.equal(outcome.status, 'applied');
+    assert.ok(outcome.modules.some((m) => m.id === 'shapes.ts' && m.reasons.includes('moved from shapes/index.ts')), JSON.stringify(outcome.modules));
+    assert.ok((await call('perimeter')).out.every((v) => v === null));
+    assert.equal((await call('describe')).out[0], 'round circle#1 area 3');
+
     const r = await baton(['rollback', name, '--json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal((JSON.parse(r.stdout) as Outcome).status, 'applied');
@@ -95,5 +140,6 @@ describe('baton update: methods and accessors change on the live class', () => {
     assert.deepEqual(legacy.slice(0, 2), ['legacy circle', 'legacy dot']);
     assert.ok((await call('describe')).out.every((v) => v === null));
     assert.deepEqual(((await call('id')).out as number[]).slice(0, 2), [1, 2]);
+    assert.equal(program.child.exitCode, null);
   });
 });

@@ -3,7 +3,7 @@ import type { SlotBody } from '../program/runner/slots.js';
 import { planLive, type LivePlan } from './live-plan.js';
 
 /** What one module's change needs, as the planner sees it. */
-export type ModuleChange =
+export type ModuleChange = (
   | { readonly kind: 'unchanged'; readonly id: string }
   | { readonly kind: 'patch'; readonly id: string; readonly functions: readonly ChangedFunction[] }
   | {
@@ -22,7 +22,15 @@ export type ModuleChange =
       readonly plan: LivePlan;
     }
   | { readonly kind: 'added'; readonly id: string }
-  | { readonly kind: 'removed'; readonly id: string };
+  | { readonly kind: 'removed'; readonly id: string })
+  & {
+    /**
+     * The module's id in the old version when it moved (`shapes.ts` for
+     * `shapes/index.ts`, found through its importers: compare/module-moves.ts).
+     * The change compares it with its old self; its live instance goes on.
+     */
+    readonly movedFrom?: string;
+  };
 
 export interface ChangedFunction {
   readonly name: string;
@@ -43,13 +51,13 @@ export interface ChangedFunction {
  * inside function bodies (the skeletons, with stubs and without bodies, are
  * equal), a patch replaces slots; anything else reloads.
  */
-export function compareModule(id: string, before: CompiledModule, after: CompiledModule): ModuleChange {
+export function compareModule(id: string, before: CompiledModule, after: CompiledModule, renamed: ReadonlyMap<string, string> = new Map()): ModuleChange {
   if (before.comparable === after.comparable) return { kind: 'unchanged', id };
   const functions = diffFunctions(before.slots, after.slots);
   if (before.skeleton === after.skeleton && !after.unslottable && !before.unslottable) {
     return { kind: 'patch', id, functions };
   }
-  const plan = planLive(before, after);
+  const plan = planLive(before, after, renamed);
   if (plan) return { kind: 'live', id, functions, plan };
   const oldInits = new Map(before.bindings.map((b) => [b.name, b.init]));
   const initChanged = after.bindings.filter((b) => b.kind === 'const' && oldInits.has(b.name) && oldInits.get(b.name) !== b.init).map((b) => b.name);
@@ -68,7 +76,7 @@ export function liveAllowed(transformed: ReadonlySet<string>): (id: string) => b
 }
 
 /** A live change taken as a reload instead (see liveAllowed). */
-export function asReload(change: ModuleChange): ModuleChange {
+export function asReload<C extends ModuleChange>(change: C): C | Extract<ModuleChange, { kind: 'reload' }> {
   if (change.kind !== 'live') return change;
   return { kind: 'reload', id: change.id, reasons: ['structural; reloads because this update transforms its state'], functions: change.functions, initChanged: [] };
 }

@@ -28,6 +28,8 @@ export interface LivePlan {
   readonly exportsAdded: readonly string[];
   /** Classes whose methods, accessors or static members changed: made on the live class (identity and instanceof kept). */
   readonly classes: readonly ClassChange[];
+  /** Imports of a moved module under its new path: [new specifier, old specifier]; they lead to the same live module. */
+  readonly renamedImports: ReadonlyArray<readonly [string, string]>;
 }
 
 /**
@@ -92,10 +94,11 @@ function statementsOf(skeleton: string): Statement[] {
  * bodies). Undefined when the change needs a new instance: a changed class or
  * function stub, a new import, a new binding declared through a pattern.
  */
-export function planLive(before: CompiledModule, after: CompiledModule): LivePlan | undefined {
+export function planLive(before: CompiledModule, after: CompiledModule, renamed: ReadonlyMap<string, string> = new Map()): LivePlan | undefined {
   if (before.unslottable || after.unslottable) return undefined;
   const oldImports = new Set(before.imports);
-  if (after.imports.some((s) => !oldImports.has(s))) return undefined;
+  if (after.imports.some((s) => !oldImports.has(s) && !oldImports.has(renamed.get(s) ?? ''))) return undefined;
+  const renamedImports = after.imports.filter((s) => !oldImports.has(s)).map((s) => [s, renamed.get(s)!] as const);
   let old: Statement[];
   let next: Statement[];
   try {
@@ -147,7 +150,7 @@ export function planLive(before: CompiledModule, after: CompiledModule): LivePla
   }
   const dropped = [...oldByKey.values()].filter((s) => s.kind !== 'statement' && s.kind !== 'export').flatMap((s) => s.names);
   const recomputed = pureRecomputation(next, new Set(kept));
-  return { added, kept: kept.filter((n) => !recomputed.includes(n)), recomputed, dropped, notRun, exportsAdded, classes };
+  return { added, kept: kept.filter((n) => !recomputed.includes(n)), recomputed, dropped, notRun, exportsAdded, classes, renamedImports };
 }
 
 interface Member {

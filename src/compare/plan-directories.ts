@@ -1,32 +1,57 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileModule } from '../program/runner/compile.js';
+import { compileModule, type CompiledModule } from '../program/runner/compile.js';
 import { asReload, compareModule, liveAllowed, type ModuleChange } from './compare-module.js';
+import { appTargets, findMoves, type ImporterEdges } from './module-moves.js';
 import { listModules } from './source-tree.js';
 import { transformedModulesInFile } from './update-file-scan.js';
 
 /**
  * The module-level plan between two version trees, with no running process:
  * what `baton diff` shows. `baton update` makes the same comparison against
- * the code the process actually runs (apply/prepare.ts).
+ * the code the process actually runs (program/update/prepare.ts), with the
+ * same move matcher and the same live rule.
  */
 export async function planDirectories(oldRoot: string, newRoot: string): Promise<ModuleChange[]> {
   const [oldIds, newIds] = await Promise.all([listModules(oldRoot), listModules(newRoot)]);
-  const all = [...new Set([...oldIds, ...newIds])].sort();
+  const [oldSet, newSet] = [new Set(oldIds), new Set(newIds)];
   const allowLive = liveAllowed(transformedModulesInFile(newRoot));
-  return Promise.all(
-    all.map(async (id): Promise<ModuleChange> => {
-      const oldFile = join(oldRoot, id);
-      const newFile = join(newRoot, id);
-      if (!existsSync(newFile)) return { kind: 'removed', id };
-      if (!existsSync(oldFile)) return { kind: 'added', id };
-      const [oldText, newText] = await Promise.all([readFile(oldFile, 'utf8'), readFile(newFile, 'utf8')]);
-      // Most modules of a release are byte-for-byte the same: no need to compile them.
-      if (oldText === newText) return { kind: 'unchanged', id };
-      const [before, after] = await Promise.all([compileModule(oldText, oldFile, `${id}@plan`), compileModule(newText, newFile, `${id}@plan`)]);
-      const change = compareModule(id, before, after);
-      return allowLive(id) ? change : asReload(change);
+  const both = oldIds.filter((id) => newSet.has(id));
+  // Most modules of a release are byte-for-byte the same: no need to compile them.
+  const pairs = new Map<string, { before: CompiledModule; after: CompiledModule }>();
+  await Promise.all(
+    both.map(async (id) => {
+      const [oldText, newText] = await Promise.all([readFile(join(oldRoot, id), 'utf8'), readFile(join(newRoot, id), 'utf8')]);
+      if (oldText === newText) return;
+      const [before, after] = await Promise.all([compileModule(oldText, join(oldRoot, id), `${id}@plan`), compileModule(newText, join(newRoot, id), `${id}@plan`)]);
+      pairs.set(id, { before, after });
     }),
   );
+  const edges = new Map<string, ImporterEdges>();
+  for (const [id, p] of pairs) edges.set(id, { old: appTargets(p.before, join(oldRoot, id), oldRoot), next: appTargets(p.after, join(newRoot, id), newRoot) });
+  const { moved, renamedImports } = findMoves(edges, (id) => !newSet.has(id), (id) => !oldSet.has(id));
+
+  const changes: ModuleChange[] = both.map((id) => {
+    const p = pairs.get(id);
+    if (!p) return { kind: 'unchanged', id };
+    const change = compareModule(id, p.before, p.after, renamedImports.get(id));
+    return allowLive(id) ? change : asReload(change);
+  });
+  await Promise.all(
+    [...moved].map(async ([from, to]) => {
+      // Compiled for one scope, as the update compiles the new file for the running instance's cells.
+      const scope = `${from}@plan`;
+      const [before, after] = await Promise.all([compileFile(join(oldRoot, from), scope), compileFile(join(newRoot, to), scope)]);
+      const change = compareModule(to, before, after, renamedImports.get(to));
+      changes.push({ ...(allowLive(to) ? change : asReload(change)), movedFrom: from });
+    }),
+  );
+  const targets = new Set(moved.values());
+  for (const id of oldIds) if (!newSet.has(id) && !moved.has(id)) changes.push({ kind: 'removed', id });
+  for (const id of newIds) if (!oldSet.has(id) && !targets.has(id)) changes.push({ kind: 'added', id });
+  return changes.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function compileFile(file: string, scope: string): Promise<CompiledModule> {
+  return compileModule(await readFile(file, 'utf8'), file, scope);
 }

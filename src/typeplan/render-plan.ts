@@ -10,7 +10,7 @@ export function renderPlan(plan: UpdatePlan): string {
   const unchanged = plan.modules.filter((m) => m.kind === 'unchanged' && !hasStateChange(m));
   for (const m of plan.modules) {
     if (unchanged.includes(m)) continue;
-    out.push(`${m.kind.padEnd(9)} ${m.id}${moduleDetail(m)}`);
+    out.push(`${m.kind.padEnd(9)} ${m.id}${m.movedFrom ? ` (moved from ${m.movedFrom})` : ''}${moduleDetail(m)}`);
     for (const c of m.classes) if (c.kind !== 'same') out.push(`            ${classLine(c)}`);
     for (const b of m.bindings) if (b.kind !== 'carried' || m.kind === 'reload') out.push(`            ${bindingLine(b)}`);
   }

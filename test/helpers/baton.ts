@@ -137,7 +137,10 @@ export function deriveVersion(root: string, from: string, to: string, changes: R
   cpSync(join(root, from), dir, { recursive: true });
   for (const [path, text] of Object.entries(changes)) {
     if (text === null) rmSync(join(dir, path));
-    else writeFileSync(join(dir, path), text);
+    else {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
   }
   return dir;
 }

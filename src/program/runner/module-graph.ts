@@ -8,7 +8,8 @@ import { resolveImport, type Resolved } from './resolve.js';
 
 /** One app module across its versions: a stable namespace and the instance behind it. */
 export interface ModuleRecord {
-  readonly id: string;
+  /** Its path under the app root; changed only by an update's commit, when the module moved. */
+  id: string;
   /** The instance the program runs now. */
   current: ModuleInstance;
   /** The namespace every importer holds. */
@@ -50,6 +51,15 @@ export class ModuleGraph implements Linker {
 
   fileOf(id: string, root = this.root): string {
     return resolvePath(root, id);
+  }
+
+  /** A moved module takes its new id (written by the update's commit). */
+  rename(from: string, to: string): void {
+    const record = this.records.get(from);
+    if (!record) return;
+    this.records.delete(from);
+    record.id = to;
+    this.records.set(to, record);
   }
 
   async loadEntry(file: string): Promise<void> {

@@ -83,6 +83,11 @@ function memberEdits(record: ModuleRecord, compiled: CompiledModule, plan: LiveP
 
 export function prepareLive(record: ModuleRecord, compiled: CompiledModule, plan: LivePlan, requests: LiveRequests = {}): PreparedLive {
   const instance = record.current;
+  // A moved module's new path leads to the same live module: invisible to the old code, which never asks for it.
+  for (const [next, old] of plan.renamedImports) {
+    const dep = instance.deps.get(old);
+    if (dep && !instance.deps.has(next)) instance.deps.set(next, dep);
+  }
   const fresh = newStatements(instance.compiled.skeleton, compiled.skeleton);
   const wanted = requests.run === true ? fresh : (requests.run ?? []).map((pick) => {
     const matches = fresh.filter((text) => text.includes(pick));

@@ -5,7 +5,8 @@ import { asReload, compareModule, type ModuleChange } from '../../compare/compar
 import { hashSource } from '../runner/compile.js';
 import { readFile } from 'node:fs/promises';
 import type { CompiledModule } from '../runner/compile.js';
-import { ModuleGraph } from '../runner/module-graph.js';
+import { ModuleGraph, type ModuleRecord } from '../runner/module-graph.js';
+import { appTargets, findMoves, type ImporterEdges } from '../../compare/module-moves.js';
 import { resolveImport } from '../runner/resolve.js';
 import { yieldToLoop } from '../runner/yield-to-loop.js';
 
@@ -18,6 +19,8 @@ export interface PreparedModule {
   readonly compiled?: CompiledModule;
   /** The slot scope `compiled` was compiled for: the running instance's for a patch, a fresh one for a new instance. */
   readonly scope?: string;
+  /** The module's id in the new version when it moved (`id` stays the running record's until commit). */
+  readonly movedTo?: string;
 }
 
 export interface PreparedVersion {
@@ -42,11 +45,13 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
     throw new BatonError('E_BAD_DIR', `${dir} has no ${entryId}, the entry module of the running program`, 'give the directory that holds the new version of the whole program, laid out like the running one');
   }
   const modules = new Map<string, PreparedModule>();
+  const gone = new Set<string>();
+  const pending = new Map<string, { record: ModuleRecord; file: string; compiled: CompiledModule }>();
   await Promise.all(
     [...graph.records.values()].map(async (record) => {
       const file = join(root, record.id);
       if (!existsSync(file)) {
-        modules.set(record.id, { id: record.id, change: { kind: 'removed', id: record.id } });
+        gone.add(record.id);
         return;
       }
       // The same text as the running instance's: nothing to compile (most modules of a release).
@@ -56,22 +61,41 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
         return;
       }
       // Compiled as the running instance is: its slot scope, and the bindings live updates added on `__baton_ext`.
+      pending.set(record.id, { record, file, compiled: await readCompiled(file, record.current.scope, record.current.compiled.external) });
+    }),
+  );
+  // A module the new version no longer has may have moved: its importers say where (one matcher with `baton diff`).
+  const edges = new Map<string, ImporterEdges>();
+  if (gone.size > 0) {
+    for (const [id, p] of pending) edges.set(id, { old: appTargets(p.record.current.compiled, graph.fileOf(id), graph.root), next: appTargets(p.compiled, p.file, root) });
+  }
+  const { moved, renamedImports } = findMoves(edges, (id) => gone.has(id), (id) => !graph.records.has(id) && existsSync(join(root, id)));
+  for (const [from, to] of moved) {
+    const record = graph.records.get(from)!;
+    const file = join(root, to);
+    pending.set(from, { record, file, compiled: await readCompiled(file, record.current.scope, record.current.compiled.external) });
+  }
+  for (const id of gone) if (!moved.has(id)) modules.set(id, { id, change: { kind: 'removed', id } });
+  await Promise.all(
+    [...pending.entries()].map(async ([id, { record, file, compiled }]) => {
+      const to = moved.get(id);
+      const newId = to ?? id;
       const external = record.current.compiled.external;
-      const compiled = await readCompiled(file, record.current.scope, external);
-      const compared = compareModule(record.id, record.current.compiled, compiled);
-      const change = allowLive(record.id) ? compared : asReload(compared);
+      const compared = { ...compareModule(newId, record.current.compiled, compiled, renamedImports.get(newId)), ...(to ? { movedFrom: id } : {}) };
+      const change = allowLive(newId) ? compared : asReload(compared);
+      const movedTo = to ? { movedTo: to } : {};
       if (change.kind === 'live') {
         // Again, with the new bindings on `__baton_ext` too: what the live module will run.
         await yieldToLoop();
         const live = await readCompiled(file, record.current.scope, [...external, ...change.plan.added]);
-        modules.set(record.id, { id: record.id, change, file, compiled: live, scope: record.current.scope });
+        modules.set(id, { id, change, file, compiled: live, scope: record.current.scope, ...movedTo });
       } else if (change.kind === 'reload') {
         // A new instance: compiled again for cells of its own.
         await yieldToLoop();
-        const scope = ModuleGraph.newScope(record.id);
-        modules.set(record.id, { id: record.id, change, file, compiled: await readCompiled(file, scope), scope });
+        const scope = ModuleGraph.newScope(id);
+        modules.set(id, { id, change, file, compiled: await readCompiled(file, scope), scope, ...movedTo });
       } else {
-        modules.set(record.id, { id: record.id, change, file, compiled, scope: record.current.scope });
+        modules.set(id, { id, change, file, compiled, scope: record.current.scope, ...movedTo });
       }
     }),
   );
@@ -83,7 +107,7 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
       const target = resolveImport(specifier, m.file!);
       if (target.kind !== 'app') continue;
       const id = graph.idOf(target.file, root);
-      if (modules.has(id) || graph.records.has(id)) continue;
+      if (modules.has(id) || graph.records.has(id) || [...moved.values()].includes(id)) continue;
       const scope = ModuleGraph.newScope(id);
       const added: PreparedModule = { id, change: { kind: 'added', id }, file: target.file, compiled: await readCompiled(target.file, scope), scope };
       modules.set(id, added);

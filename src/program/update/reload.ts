@@ -41,7 +41,8 @@ export async function prepareReload(
 ): Promise<{ reload: PreparedReload; spec: UpdateSpec | undefined }> {
   const graph = runtime.graph;
   const staged = new Map(modules.filter((m) => m.change.kind === 'reload' || m.change.kind === 'added').map((m) => [m.id, m]));
-  const stage = new Stage(graph, root, staged);
+  const moved = new Map(modules.flatMap((m) => (m.movedTo ? [[m.movedTo, m.id] as const] : [])));
+  const stage = new Stage(graph, root, staged, moved);
   const takeover = new ListenerTakeover();
   takeover.intercept();
   try {

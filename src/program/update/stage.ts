@@ -23,6 +23,8 @@ export class Stage implements Linker {
     readonly root: string,
     /** Modules that get a new instance in this update. */
     private readonly staged: ReadonlyMap<string, PreparedModule>,
+    /** Moved modules: new id -> the running record's id. */
+    private readonly moved: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   async evaluateAll(): Promise<void> {
@@ -35,7 +37,8 @@ export class Stage implements Linker {
 
   async link(resolved: Resolved, from: ModuleInstance): Promise<object> {
     if (resolved.kind !== 'app') return this.graph.link(resolved, from);
-    const id = this.graph.idOf(resolved.file, this.root);
+    const path = this.graph.idOf(resolved.file, this.root);
+    const id = this.moved.get(path) ?? path;
     if (this.staged.has(id)) {
       const instance = this.instances.get(id);
       // Inside a cycle: hand out the namespace before evaluation ends, as ESM does.

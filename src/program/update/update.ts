@@ -175,6 +175,12 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       }
     }
   }
+  // Moved modules take their new ids: the new version's importers and update files name them so.
+  for (const m of changed) {
+    if (!m.movedTo) continue;
+    runtime.graph.rename(m.id, m.movedTo);
+    modules = modules.map((r) => (r.id === m.id ? { ...r, id: m.movedTo!, reasons: [`moved from ${m.id}`, ...r.reasons] } : r));
+  }
   const previous = runtime.current;
   const to = runtime.versionInfo(prepared.root);
   if (options.direction === 'forward') {

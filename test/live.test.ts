@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { baton, copyFixture, deriveVersion, get, Program } from './helpers/baton.js';
@@ -30,7 +31,18 @@ deriveVersion(FIX, 'v2', 'v2badrun', {
 
 // config.ts imports a new module whose top level awaits for 3 s: the new version is not ready within --timeout 500.
 deriveVersion(FIX, 'v1', 'slow', {
-  'slow.ts': "await new Promise((resolve) => setTimeout(resolve, 3000));\nexport const ready = 'slow-ready';\n",
+  'slow.ts': [
+    "import { createServer } from 'node:net';",
+    "import type { AddressInfo } from 'node:net';",
+    // What a new module starts before it is ready: an interval, a server, a process listener. The abort stops them all.
+    "setInterval(() => console.log('slow tick'), 20);",
+    "const metrics = createServer((socket) => socket.end('metrics'));",
+    "metrics.listen(0, '127.0.0.1', () => console.log(`slow metrics port ${(metrics.address() as AddressInfo).port}`));",
+    "process.on('SIGWINCH', () => console.log('slow dump'));",
+    'await new Promise((resolve) => setTimeout(resolve, 3000));',
+    "export const ready = 'slow-ready';",
+    '',
+  ].join('\n'),
   'config.ts': `import { ready } from './slow.js';\n${readFileSync(join(FIX, 'v1', 'config.ts'), 'utf8').replace("greeting: 'hello'", 'greeting: ready')}`,
 });
 
@@ -91,9 +103,25 @@ describe('baton update: a structural change on the live module, which never runs
     assert.equal(outcome.status, 'aborted');
     assert.equal(outcome.reason?.code, 'E_TIMEOUT');
     assert.equal(await get(port, '/config', agent), before);
-    // After the slow module settles, its staged version must still not be committed.
+    // After the slow module settles, its staged version must still not be committed,
+    // and nothing it started runs: no interval, no server, no process listener.
+    const metricsPort = Number((await program.waitFor(/slow metrics port (\d+)/))[1]);
     await new Promise((resolve) => setTimeout(resolve, 3500));
     assert.equal(await get(port, '/config', agent), before);
+    const ticks = program.output.match(/slow tick/g)?.length ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(program.output.match(/slow tick/g)?.length ?? 0, ticks, 'the interval of the aborted version was stopped');
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(metricsPort, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.on('error', () => resolve(true));
+    });
+    assert.ok(refused, 'the server of the aborted version was closed');
+    program.child.kill('SIGWINCH');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.doesNotMatch(program.output, /slow dump/, 'the process listener of the aborted version was removed');
     const n = Number(await get(port, '/inc', agent));
     assert.equal(await get(port, '/inc', agent), String(n + 1));
   });

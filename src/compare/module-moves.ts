@@ -37,7 +37,13 @@ export interface Moves {
  * imports pair up in import order; an old module claimed by two different
  * new ones (or the reverse) is not a move.
  */
-export function findMoves(importers: ReadonlyMap<string, ImporterEdges>, gone: (id: string) => boolean, isNew: (id: string) => boolean): Moves {
+export function findMoves(
+  importers: ReadonlyMap<string, ImporterEdges>,
+  gone: (id: string) => boolean,
+  isNew: (id: string) => boolean,
+  /** Whether the two are plausibly one module (sharesBindings): a module replaced by a different one is no move. */
+  similar: (from: string, to: string) => boolean,
+): Moves {
   const claims = new Map<string, Set<string>>();
   const pairs: Array<{ importer: string; from: ImportTarget; to: ImportTarget }> = [];
   for (const [importer, edges] of importers) {
@@ -53,10 +59,10 @@ export function findMoves(importers: ReadonlyMap<string, ImporterEdges>, gone: (
   }
   const moved = new Map<string, string>();
   const taken = new Map<string, number>();
-  for (const [from, tos] of claims) if (tos.size === 1) taken.set([...tos][0]!, (taken.get([...tos][0]!) ?? 0) + 1);
+  for (const tos of claims.values()) if (tos.size === 1) taken.set([...tos][0]!, (taken.get([...tos][0]!) ?? 0) + 1);
   for (const [from, tos] of claims) {
     const to = [...tos][0]!;
-    if (tos.size === 1 && taken.get(to) === 1) moved.set(from, to);
+    if (tos.size === 1 && taken.get(to) === 1 && similar(from, to)) moved.set(from, to);
   }
   const renamedImports = new Map<string, Map<string, string>>();
   for (const p of pairs) {
@@ -78,4 +84,22 @@ export function appTargets(compiled: CompiledModule, file: string, root: string)
       return { specifier, target: undefined };
     }
   });
+}
+
+/** Two versions of one module share most of their top-level names (at least half of the smaller set). */
+export function sharesBindings(a: CompiledModule, b: CompiledModule): boolean {
+  const names = new Set(a.bindings.map((x) => x.name));
+  const shared = b.bindings.filter((x) => names.has(x.name)).length;
+  return shared > 0 && shared * 2 >= Math.min(names.size, b.bindings.length);
+}
+
+/** The new modules importers start to import and the old ones they stop importing: what findMoves may pair. */
+export function moveCandidates(importers: ReadonlyMap<string, ImporterEdges>, gone: (id: string) => boolean, isNew: (id: string) => boolean): { from: Set<string>; to: Set<string> } {
+  const from = new Set<string>();
+  const to = new Set<string>();
+  for (const e of importers.values()) {
+    for (const t of e.old) if (t.target !== undefined && gone(t.target)) from.add(t.target);
+    for (const t of e.next) if (t.target !== undefined && isNew(t.target)) to.add(t.target);
+  }
+  return { from, to };
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileModule, type CompiledModule } from '../program/runner/compile.js';
 import { asReload, compareModule, liveAllowed, type ModuleChange } from './compare-module.js';
-import { appTargets, findMoves, type ImporterEdges } from './module-moves.js';
+import { appTargets, findMoves, moveCandidates, sharesBindings, type ImporterEdges } from './module-moves.js';
 import { listModules } from './source-tree.js';
 import { transformedModulesInFile } from './update-file-scan.js';
 
@@ -29,7 +29,10 @@ export async function planDirectories(oldRoot: string, newRoot: string): Promise
   );
   const edges = new Map<string, ImporterEdges>();
   for (const [id, p] of pairs) edges.set(id, { old: appTargets(p.before, join(oldRoot, id), oldRoot), next: appTargets(p.after, join(newRoot, id), newRoot) });
-  const { moved, renamedImports } = findMoves(edges, (id) => !newSet.has(id), (id) => !oldSet.has(id));
+  const [gone, isNew] = [(id: string) => !newSet.has(id), (id: string) => !oldSet.has(id)];
+  const candidates = moveCandidates(edges, gone, isNew);
+  const [oldCompiled, newCompiled] = await Promise.all([compileAll(oldRoot, candidates.from), compileAll(newRoot, candidates.to)]);
+  const { moved, renamedImports } = findMoves(edges, gone, isNew, (from, to) => sharesBindings(oldCompiled.get(from)!, newCompiled.get(to)!));
 
   const changes: ModuleChange[] = both.map((id) => {
     const p = pairs.get(id);
@@ -50,6 +53,10 @@ export async function planDirectories(oldRoot: string, newRoot: string): Promise
   for (const id of oldIds) if (!newSet.has(id) && !moved.has(id)) changes.push({ kind: 'removed', id });
   for (const id of newIds) if (!oldSet.has(id) && !targets.has(id)) changes.push({ kind: 'added', id });
   return changes.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function compileAll(root: string, ids: Iterable<string>): Promise<Map<string, CompiledModule>> {
+  return new Map(await Promise.all([...ids].map(async (id) => [id, await compileFile(join(root, id), `${id}@plan`)] as const)));
 }
 
 async function compileFile(file: string, scope: string): Promise<CompiledModule> {

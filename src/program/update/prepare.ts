@@ -6,7 +6,7 @@ import { hashSource } from '../runner/compile.js';
 import { readFile } from 'node:fs/promises';
 import type { CompiledModule } from '../runner/compile.js';
 import { ModuleGraph, type ModuleRecord } from '../runner/module-graph.js';
-import { appTargets, findMoves, type ImporterEdges } from '../../compare/module-moves.js';
+import { appTargets, findMoves, moveCandidates, sharesBindings, type ImporterEdges } from '../../compare/module-moves.js';
 import { resolveImport } from '../runner/resolve.js';
 import { yieldToLoop } from '../runner/yield-to-loop.js';
 
@@ -69,7 +69,11 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
   if (gone.size > 0) {
     for (const [id, p] of pending) edges.set(id, { old: appTargets(p.record.current.compiled, graph.fileOf(id), graph.root), next: appTargets(p.compiled, p.file, root) });
   }
-  const { moved, renamedImports } = findMoves(edges, (id) => gone.has(id), (id) => !graph.records.has(id) && existsSync(join(root, id)));
+  const isNew = (id: string) => !graph.records.has(id) && existsSync(join(root, id));
+  const candidates = moveCandidates(edges, (id) => gone.has(id), isNew);
+  const candidate = new Map<string, CompiledModule>();
+  for (const to of candidates.to) candidate.set(to, await readCompiled(join(root, to), ModuleGraph.newScope(to)));
+  const { moved, renamedImports } = findMoves(edges, (id) => gone.has(id), isNew, (from, to) => sharesBindings(graph.records.get(from)!.current.compiled, candidate.get(to)!));
   for (const [from, to] of moved) {
     const record = graph.records.get(from)!;
     const file = join(root, to);

@@ -14,6 +14,7 @@ import { describeLive, firstLineOf } from '../../compare/live-plan.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
 import { framesError, framesToSettle, settleFrames } from './frames-gate.js';
 import { PauseMeter } from './pause-meter.js';
+import { StagedEffects } from './staged-effects.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
 import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
 import type { Runtime } from './runtime.js';
@@ -94,12 +95,14 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   let spec: UpdateSpec | undefined;
   let inPlace: InPlaceState | undefined;
   const reloaded = new Set(changed.filter((m) => !inPlaceKinds.has(m.change.kind)).map((m) => m.id));
+  const effects = new StagedEffects(changed.filter((m) => reloaded.has(m.id) && m.file).map((m) => m.file!));
   try {
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
     if (needsReload) {
       // New instances may await at their top level: past the deadline the update aborts, and
-      // whatever the staging still does later is never committed.
+      // whatever the staging still does later is never committed; what it started is stopped.
+      effects.start();
       const result = await withinDeadline(
         prepareReload(
           runtime,
@@ -112,6 +115,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       );
       reload = result.reload;
       spec = result.spec;
+      effects.stop();
       warnings.push(...reload.warnings);
     } else {
       spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph);
@@ -120,6 +124,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     lives = prepareLives(changed, runtime, spec);
     for (const live of lives) modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: liveReasons(live) } : m));
   } catch (error) {
+    effects.discard();
     if (error instanceof BatonError && error.code === 'E_UPDATE_FILE') return refuse(toErrorData(error));
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }
@@ -140,6 +145,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   } catch (error) {
     for (const [, c] of liveCommits.reverse()) c.undo();
     meter.stretch(performance.now() - started, true);
+    effects.discard();
     await reload?.stage.discard();
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }

@@ -100,3 +100,14 @@ function systemErrorData(error: unknown): ErrorData | undefined {
   const path = e.path === undefined ? '' : ` ${e.path}`;
   return { code: known.code, message: `cannot ${e.syscall}${path}: ${known.what} (${e.code})`, hint: known.hint };
 }
+
+/**
+ * Names the file a failed write was for: Node reports a failed write(2)
+ * (ENOSPC, EIO) without a path, and "cannot write: no space left" does not
+ * say where.
+ */
+export function withPath(error: unknown, path: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof Error && typeof e.syscall === 'string' && e.path === undefined) e.path = path;
+  return error;
+}

@@ -222,7 +222,8 @@ await main(process.argv.slice(2));
 `,
     );
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [launcher, 'run', join(FIX, 'v1', 'main.ts')], { env: { ...ENV, BATON_SOCKET_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Killed after 30 s: a program that started anyway would run forever.
+      const child = spawn(process.execPath, [launcher, 'run', join(FIX, 'v1', 'main.ts')], { env: { ...ENV, BATON_SOCKET_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000, killSignal: 'SIGKILL' });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -38,7 +38,7 @@ export class ControlClient {
       }
     });
     // Every pending request fails with a reason when the channel closes.
-    socket.on('close', () => this.failAll(new BatonError('E_TARGET_GONE', 'the program closed the control channel (did it exit?)', 'check it with `baton ls`')));
+    socket.on('close', () => this.failAll(new BatonError('E_TARGET_GONE', 'the program closed the control channel (did it exit, or has it as many control connections open as it takes?)', 'check it with `baton ls`, then try again')));
     socket.on('error', () => {});
   }
 

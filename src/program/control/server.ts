@@ -1,6 +1,6 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { BatonError, toErrorData } from '../../protocol/errors.js';
+import { BatonError, toErrorData, withPath } from '../../protocol/errors.js';
 import { encodeFrame, FrameDecoder, MAX_REQUEST_FRAME, MAX_RESPONSE_FRAME } from '../../protocol/frames.js';
 import { isRequest, PROTOCOL_VERSION, type Frame, type Request, type ResponseBody } from '../../protocol/messages.js';
 import { socketProblem } from '../../protocol/socket-dir.js';
@@ -36,9 +36,12 @@ export async function startControlServer(path: string, handler: RequestHandler):
   const server = createServer((socket) => serveConnection(socket, handler));
   server.maxConnections = LIMITS.connections;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    // Node reports a failed listen (EROFS, EACCES) without the path: name it.
+    server.once('error', (error) => reject(withPath(error, path)));
     server.listen(path, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
+      // Once listening, a failed accept (EMFILE) must not take the program down with it.
+      server.on('error', () => {});
       resolve();
     });
   });

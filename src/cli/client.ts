@@ -78,8 +78,12 @@ export class ControlClient {
     return client;
   }
 
-  /** Sends one request; rejects with E_NO_ANSWER when no answer comes within `timeoutMs`. */
-  request(request: Request, timeoutMs = ANSWER_TIMEOUT_MS): Promise<ResponseBody> {
+  /**
+   * Sends one request; rejects with E_NO_ANSWER when no answer comes within
+   * `timeoutMs`: by default an update's own deadline plus a grace, else
+   * ANSWER_TIMEOUT_MS.
+   */
+  request(request: Request, timeoutMs = defaultTimeout(request)): Promise<ResponseBody> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -109,6 +113,10 @@ export class ControlClient {
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
+}
+
+function defaultTimeout(request: Request): number {
+  return request.type === 'update' || request.type === 'rollback' ? request.timeoutMs + UPDATE_GRACE_MS : ANSWER_TIMEOUT_MS;
 }
 
 /** Refuses, before connecting, a path that is not a socket this user owns. */

@@ -1,6 +1,6 @@
 import type { UpdateOutcome } from '../protocol/outcome.js';
 import { BatonError, toErrorData, type ErrorData } from '../protocol/errors.js';
-import { ControlClient, UPDATE_GRACE_MS } from './client.js';
+import { ControlClient } from './client.js';
 import type { ProgramInfo, Request } from '../protocol/messages.js';
 import { listPrograms, resolveTarget } from './targets.js';
 import { renderOutcome, renderPrograms, renderStatus } from './render.js';
@@ -21,8 +21,8 @@ export async function sendUpdate(target: string, request: Extract<Request, { typ
       const refused = await checkFirst(c, request.dir, json);
       if (refused !== undefined) return refused;
     }
-    // The program answers an update when it is done: its own deadline, and then some.
-    return c.request(request, request.timeoutMs + UPDATE_GRACE_MS);
+    // The program answers an update when it is done: the request waits its deadline, and then some.
+    return c.request(request);
   });
   if (typeof body === 'number') return body;
   if (body.type !== 'outcome') throw new Error('unexpected answer to an update');

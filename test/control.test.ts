@@ -87,6 +87,12 @@ describe('item 7: the CLI never hangs on a program that does not answer', () => 
     }
     const json = await batonWithin(['status', String(blocked.pid), '--json'], 30_000);
     assert.equal((JSON.parse(json.stdout) as { error: { code: string } }).error.code, 'E_NO_ANSWER');
+    for (const args of [['update', String(blocked.pid), join(FIX, 'v2'), '--no-check'], ['rollback', String(blocked.pid)]]) {
+      const r = await batonWithin(args, 30_000);
+      assert.equal(r.hung, false, `${args[0]} hung`);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /\[E_NO_ANSWER\]/);
+    }
 
     // The healthy program's state is untouched by all this, now and a while later.
     assert.equal(await get(healthyPort, '/get?k=key:42'), 'value:42');

@@ -1,6 +1,9 @@
 import { planWithTypes } from '../typeplan/plan-update.js';
 import { renderPlan } from '../typeplan/render-plan.js';
 import { writeStubs } from '../typeplan/stubs.js';
+import { join } from 'node:path';
+import { withPath } from '../protocol/errors.js';
+import { UPDATE_FILE } from '../program/state/update-spec.js';
 
 export const usage = `baton diff <old-dir> <new-dir> [--json] [--stubs]
 
@@ -20,7 +23,7 @@ export const usage = `baton diff <old-dir> <new-dir> [--json] [--stubs]
  */
 export async function diffCommand(args: { oldDir: string; newDir: string; json: boolean; stubs: boolean }): Promise<number> {
   const ctx = await planWithTypes(args.oldDir, args.newDir);
-  const stubs = args.stubs ? await writeStubs(ctx) : undefined;
+  const stubs = args.stubs ? await writeStubs(ctx).catch((error: unknown) => Promise.reject(withPath(error, join(args.newDir, UPDATE_FILE)))) : undefined;
   if (args.json) {
     const out = stubs ? { ...ctx.plan, stubs: { file: stubs.file, added: stubs.added.length, todos: stubs.todos, notes: stubs.notes } } : ctx.plan;
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');

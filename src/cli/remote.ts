@@ -1,5 +1,5 @@
 import type { UpdateOutcome } from '../protocol/outcome.js';
-import { BatonError, toErrorData } from '../protocol/errors.js';
+import { BatonError, toErrorData, type ErrorData } from '../protocol/errors.js';
 import { ControlClient } from './client.js';
 import type { ProgramInfo, Request } from '../protocol/messages.js';
 import { listPrograms, resolveTarget } from './targets.js';
@@ -21,6 +21,7 @@ export async function sendUpdate(target: string, request: Extract<Request, { typ
       const refused = await checkFirst(c, request.dir, json);
       if (refused !== undefined) return refused;
     }
+    // The program answers an update when it is done: the request waits its deadline, and then some.
     return c.request(request);
   });
   if (typeof body === 'number') return body;
@@ -45,6 +46,7 @@ async function checkFirst(client: ControlClient, newDir: string, json: boolean):
     // A version that does not even compile is refused here, as the program would refuse it.
     if (!(error instanceof BatonError) || error.code !== 'E_COMPILE') throw error;
     const outcome: UpdateOutcome = { status: 'refused', from: info.info.version, reason: toErrorData(error), modules: [] };
+    await recordRefusal(client, newDir, outcome.reason);
     process.stdout.write(`${json ? JSON.stringify(outcome, null, 2) : renderOutcome(outcome)}\n`);
     return exitCodeOf(outcome);
   }
@@ -55,9 +57,23 @@ async function checkFirst(client: ControlClient, newDir: string, json: boolean):
     reason: { code: 'E_CHECK_FAILED', message: `the update does not pass \`baton check ${info.info.version.dir} ${newDir}\`: ${result.problems.length} problem(s)`, hint: 'fix them (or give --no-check to update anyway)' },
     modules: [],
   };
+  await recordRefusal(client, newDir, outcome.reason);
   if (json) process.stdout.write(`${JSON.stringify({ ...outcome, problems: result.problems }, null, 2)}\n`);
   else process.stdout.write(`${renderCheck(result)}${renderOutcome(outcome)}\n`);
   return exitCodeOf(outcome);
+}
+
+/**
+ * The program's history shows refusals by the check too, though nothing
+ * reached the program. Best effort: a program of an older baton does not
+ * know the message, and the refusal stands either way.
+ */
+async function recordRefusal(client: ControlClient, dir: string, reason: ErrorData): Promise<void> {
+  try {
+    await client.request({ type: 'record-refusal', dir, reason });
+  } catch {
+    // The refusal is printed below whether or not the program could record it.
+  }
 }
 
 export function exitCodeOf(outcome: UpdateOutcome): number {
@@ -65,7 +81,11 @@ export function exitCodeOf(outcome: UpdateOutcome): number {
 }
 
 export async function lsCommand(json: boolean): Promise<number> {
-  print(await listPrograms(), json, renderPrograms);
+  const listed = await listPrograms();
+  // JSON: each program's info as before, marked; one that did not answer has its pid, socket and the error.
+  const flat = listed.map((p) => (p.answering ? { ...p.info, answering: true } : p));
+  if (json) process.stdout.write(`${JSON.stringify(flat, null, 2)}\n`);
+  else process.stdout.write(`${renderPrograms(listed)}\n`);
   return 0;
 }
 

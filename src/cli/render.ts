@@ -1,6 +1,7 @@
 import type { ErrorData } from '../protocol/errors.js';
 import type { UpdateOutcome, ModuleReport } from '../protocol/outcome.js';
 import type { ProgramInfo } from '../protocol/messages.js';
+import type { ListedProgram } from './targets.js';
 
 /** The one place outcomes and errors are turned into text for people. */
 export function renderError(error: ErrorData): string {
@@ -51,10 +52,18 @@ function renderModule(m: ModuleReport): string[] {
   return lines;
 }
 
-export function renderPrograms(programs: readonly ProgramInfo[]): string {
+export function renderPrograms(programs: readonly ListedProgram[]): string {
   if (programs.length === 0) return 'no running programs';
   const rows = [['NAME', 'PID', 'VERSION', 'UPTIME', 'ENTRY']];
-  for (const p of programs) rows.push([p.name, String(p.pid), `${p.version.label} ${p.version.hash}`, duration(p.uptimeMs), p.entry]);
+  for (const listed of programs) {
+    if (!listed.answering) {
+      // The name and version are the program's answer, which did not come.
+      rows.push(['?', String(listed.pid), '?', '?', `not answering: ${listed.error.message.replace(/^the program at \S+ /, '')} [${listed.error.code}]`]);
+      continue;
+    }
+    const p = listed.info;
+    rows.push([p.name, String(p.pid), `${p.version.label} ${p.version.hash}`, duration(p.uptimeMs), p.entry]);
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { BatonError } from '../protocol/errors.js';
 import { Runtime } from './update/runtime.js';
 import { startControlServer } from './control/server.js';
 import { socketPathFor } from '../protocol/socket-dir.js';
 import { installStackTraces } from './runner/stack-traces.js';
+import { failAsNodeWould } from './uncaught.js';
 
 /**
  * `baton run`: the program runs in this very process, so exit codes, stdio
@@ -13,6 +14,7 @@ import { installStackTraces } from './runner/stack-traces.js';
 export async function runCommand(entry: string, name: string | undefined, args: readonly string[]): Promise<void> {
   const file = resolve(entry);
   if (!existsSync(file)) throw new BatonError('E_USAGE', `cannot find ${entry}`, 'give the path of the program entry, e.g. `baton run src/server.ts`');
+  if (statSync(file).isDirectory()) throw new BatonError('E_USAGE', `${entry} is a directory`, 'give the program\'s entry file in it, e.g. `baton run src/server.ts`');
   // App code's traces are mapped by baton (one frame per call, patched bodies too); other code's by Node.
   process.setSourceMapsEnabled(true);
   installStackTraces();
@@ -20,5 +22,12 @@ export async function runCommand(entry: string, name: string | undefined, args: 
   const socket = socketPathFor(process.pid);
   const runtime = new Runtime(name ?? basename(dirname(file)), file, socket);
   await startControlServer(socket, (request) => runtime.handle(request));
-  await runtime.start();
+  try {
+    await runtime.start();
+  } catch (error) {
+    // baton's own refusals (a syntax error, a missing import) are rendered as baton errors.
+    if (error instanceof BatonError) throw error;
+    // Anything else was thrown by the program's own top level: the program's error, not baton's.
+    failAsNodeWould(error);
+  }
 }

@@ -8,7 +8,12 @@ export type Request =
   | { readonly type: 'hello'; readonly protocol: number }
   | { readonly type: 'info' }
   | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly allowDependencyChange?: boolean }
-  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number };
+  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number }
+  /**
+   * The CLI's check (run before an update is sent) refused the update:
+   * recorded in the program's history like a refusal of its own.
+   */
+  | { readonly type: 'record-refusal'; readonly dir: string; readonly reason: ErrorData };
 
 export interface ProgramInfo {
   readonly name: string;
@@ -54,7 +59,8 @@ export interface HistoryEntry {
 export type ResponseBody =
   | { readonly type: 'hello'; readonly protocol: number; readonly pid: number }
   | { readonly type: 'info'; readonly info: ProgramInfo }
-  | { readonly type: 'outcome'; readonly outcome: UpdateOutcome };
+  | { readonly type: 'outcome'; readonly outcome: UpdateOutcome }
+  | { readonly type: 'recorded' };
 
 /** A frame on the wire: a request or its answer, matched by id. Handler errors travel as data. */
 export type Frame =
@@ -74,7 +80,15 @@ export function isRequest(value: unknown): value is Request {
       return typeof v['dir'] === 'string' && typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['allowDependencyChange'] === undefined || typeof v['allowDependencyChange'] === 'boolean');
     case 'rollback':
       return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number';
+    case 'record-refusal':
+      return typeof v['dir'] === 'string' && isErrorData(v['reason']);
     default:
       return false;
   }
+}
+
+function isErrorData(value: unknown): value is ErrorData {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['code'] === 'string' && typeof v['message'] === 'string' && (v['hint'] === undefined || typeof v['hint'] === 'string');
 }

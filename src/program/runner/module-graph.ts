@@ -5,6 +5,7 @@ import { compileOffThread } from './compile-pool.js';
 import { createInstance, evaluateInstance, type ModuleInstance } from './instance.js';
 import { createNamespace, jsonNamespace, pointNamespace, type Namespace } from './namespace.js';
 import { resolveImport, type Resolved } from './resolve.js';
+import { readSourceText } from './read-source.js';
 
 /** One app module across its versions: a stable namespace and the instance behind it. */
 export interface ModuleRecord {
@@ -87,7 +88,7 @@ export class ModuleGraph implements Linker {
 
   private async load(id: string, file: string): Promise<object> {
     const scope = ModuleGraph.newScope(id);
-    const compiled = await compileModule(await readFile(file, 'utf8'), file, scope);
+    const compiled = await compileModule(await readSourceText(file), file, scope);
     const instance = createInstance(id, file, scope, compiled);
     const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve(), views: new Set() };
     this.records.set(id, record);
@@ -129,7 +130,7 @@ export class ModuleGraph implements Linker {
 
   /** Reads and compiles one module of another version tree (for updates, off the program's thread), for the instance `scope` names. */
   static async compileFrom(file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
-    return compileOffThread(await readFile(file, 'utf8'), file, scope, external);
+    return compileOffThread(await readSourceText(file), file, scope, external);
   }
 
   /**

@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import { BatonError } from '../../protocol/errors.js';
 import { asReload, compareModule, type ModuleChange } from '../../compare/compare-module.js';
 import { hashSource } from '../runner/compile.js';
-import { readFile } from 'node:fs/promises';
 import type { CompiledModule } from '../runner/compile.js';
 import { ModuleGraph, type ModuleRecord } from '../runner/module-graph.js';
 import { appTargets, findMoves, moveCandidates, sharesBindings, type ImporterEdges } from '../../compare/module-moves.js';
 import { resolveImport } from '../runner/resolve.js';
+import { assertInsideVersion, readSourceText } from '../runner/read-source.js';
 import { yieldToLoop } from '../runner/yield-to-loop.js';
 
 /** One module of the new version, compiled and compared with what runs now. */
@@ -54,6 +54,7 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
         gone.add(record.id);
         return;
       }
+      assertInsideVersion(file, root);
       // The same text as the running instance's: nothing to compile (most modules of a release).
       const text = await readSource(file);
       if (hashSource(text) === record.current.compiled.sourceHash) {
@@ -112,6 +113,7 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
       if (target.kind !== 'app') continue;
       const id = graph.idOf(target.file, root);
       if (modules.has(id) || graph.records.has(id) || [...moved.values()].includes(id)) continue;
+      assertInsideVersion(target.file, root);
       const scope = ModuleGraph.newScope(id);
       const added: PreparedModule = { id, change: { kind: 'added', id }, file: target.file, compiled: await readCompiled(target.file, scope), scope };
       modules.set(id, added);
@@ -123,8 +125,9 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
 
 async function readSource(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readSourceText(file);
   } catch (error) {
+    if (error instanceof BatonError) throw error;
     throw new BatonError('E_BAD_DIR', `cannot read ${file}: ${(error as Error).message}`, 'check the file permissions');
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
-import { BatonError } from '../../protocol/errors.js';
+import { BatonError, type ErrorData } from '../../protocol/errors.js';
 import type { HistoryEntry, ProgramInfo, Request, ResponseBody, VersionInfo } from '../../protocol/messages.js';
 import { ModuleGraph } from '../runner/module-graph.js';
 import type { UpdateSpec } from '../state/update-spec.js';
@@ -82,7 +82,19 @@ export class Runtime {
         if (!target) throw new BatonError('E_NO_PREVIOUS', 'there is no previous version to return to', 'rollback works after an update was applied');
         return { type: 'outcome', outcome: await this.exclusive('rollback', () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true })) };
       }
+      case 'record-refusal':
+        this.recordRefusal(request.dir, request.reason);
+        return { type: 'recorded' };
     }
+  }
+
+  /** A refusal by the CLI's check: nothing ran here, but the history shows the attempt. */
+  private recordRefusal(dir: string, reason: ErrorData): void {
+    const from = this.info().version;
+    // Whoever sends it, an entry stays small: the history is kept in the program's memory.
+    const summary = `${reason.message} [${reason.code}] (refused by the check of ${dir})`.slice(0, 2000);
+    this.history.push({ at: Date.now(), kind: 'update', status: 'refused', from: `${from.label} ${from.hash}`, to: `${from.label} ${from.hash}`, summary });
+    if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
   }
 
   private async exclusive(kind: HistoryEntry['kind'], run: () => Promise<UpdateOutcome>): Promise<UpdateOutcome> {

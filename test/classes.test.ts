@@ -37,6 +37,19 @@ deriveVersion(FIX, 'v2', 'v3', {
   'main.ts': readFileSync(join(FIX, 'v2', 'main.ts'), 'utf8').replace("from './shapes.js'", "from './shapes/index.js'"),
 });
 
+// v4 (from v1): a Palette's colors become a Set, eagerly. The program's only
+// Palette is held by the request handler's closure, out of reach of module state.
+const paletteV4 = shapes
+  .replace("  readonly colors: string[] = ['red'];", "  readonly colors = new Set<string>(['red']);")
+  .replace("    return this.colors[i % this.colors.length] ?? 'none';", "    return [...this.colors][i % this.colors.size] ?? 'none';");
+const transformer = (body: string) =>
+  `import { defineUpdate } from 'baton';\n\nexport default defineUpdate({\n  classes: {\n    'shapes.ts': {\n      Palette: { mode: 'eager', fields: (old: { colors: string[] }) => ${body} },\n    },\n  },\n});\n`;
+deriveVersion(FIX, 'v1', 'v4-bad', {
+  'shapes.ts': paletteV4,
+  'baton.update.ts': transformer("{\n        if (old.colors.length < 5) throw new Error('palette too small to convert');\n        return { colors: new Set(old.colors) };\n      }"),
+});
+deriveVersion(FIX, 'v1', 'v4', { 'shapes.ts': paletteV4, 'baton.update.ts': transformer('({ colors: new Set([...old.colors, "blue"]) })') });
+
 interface Outcome {
   status: string;
   modules: Array<{ id: string; mechanism: string; reasons: string[] }>;
@@ -140,6 +153,29 @@ describe('baton update: methods and accessors change on the live class', () => {
     assert.deepEqual(legacy.slice(0, 2), ['legacy circle', 'legacy dot']);
     assert.ok((await call('describe')).out.every((v) => v === null));
     assert.deepEqual(((await call('id')).out as number[]).slice(0, 2), [1, 2]);
+    assert.equal(program.child.exitCode, null);
+  });
+
+  it('an eager class transformer meets the instance only a closure holds before commit: a throw aborts, a success converts it', async () => {
+    assert.equal(await get(port, '/palette?i=0', agent), 'red');
+    const bad = await baton(['update', name, join(FIX, 'v4-bad'), '--json', '--no-check']);
+    assert.equal(bad.code, 3, bad.stdout + bad.stderr);
+    const outcome = JSON.parse(bad.stdout) as Outcome & { reason: { message: string } };
+    assert.equal(outcome.status, 'aborted');
+    assert.match(outcome.reason.message, /palette too small to convert/);
+    await sleep(500);
+    assert.equal(program.child.exitCode, null, 'the program lives');
+    assert.equal(await get(port, '/palette?i=0', agent), 'red');
+
+    const good = await baton(['update', name, join(FIX, 'v4'), '--json', '--no-check']);
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    const applied = JSON.parse(good.stdout) as { status: string; modules: Array<{ id: string; classes: Array<{ name: string; instances: number }> }> };
+    assert.equal(applied.status, 'applied');
+    const palette = applied.modules.find((m) => m.id === 'shapes.ts')!.classes.find((c) => c.name === 'Palette');
+    assert.equal(palette?.instances, 1, 'the closure-held instance was converted at commit');
+    assert.equal(await get(port, '/palette?i=1', agent), 'blue');
+    await sleep(1000);
+    assert.equal(await get(port, '/palette?i=0', agent), 'red');
     assert.equal(program.child.exitCode, null);
   });
 });

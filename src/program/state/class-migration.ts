@@ -48,6 +48,8 @@ const lineages = new Map<string, Set<WeakRef<object>>>();
 export class ClassMigration {
   /** Eager: the instances and their new fields, computed at commit from the values they hold then. */
   private readonly pending: Array<[object, object]> = [];
+  /** Eager: every old instance V8 found in prepare (closure-held ones too), collected again at commit. */
+  heldElsewhere: readonly object[] = [];
   /** Lazy: one old instance, to check lazy safety and to learn which fields are new. */
   sample: object | undefined;
   migrated = 0;

@@ -4,6 +4,7 @@ import { pointNamespace } from '../runner/namespace.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
 import { ClassMigration } from '../state/class-migration.js';
 import { stateWalk, type ReachableWalk } from '../state/reachable.js';
+import { instancesOf } from '../state/instances.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
 import { synchronousResult } from '../state/synchronous.js';
 import type { UpdateSpec } from '../state/update-spec.js';
@@ -181,6 +182,15 @@ async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: Cla
   }
   const eager = active.filter((m) => m.mode === 'eager');
   if (eager.length === 0) return;
+  // Instances only a closure holds, which the walk below cannot reach: every one meets its transformer before commit.
+  for (const m of eager) {
+    const found = instancesOf(m.oldClass.prototype as object);
+    m.heldElsewhere = found;
+    for (let i = 0; i < found.length; i += 2000) {
+      for (const value of found.slice(i, i + 2000)) m.check(value);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
   const walk = newStateWalk(runtime, stage);
   for (;;) {
     const until = performance.now() + 4;
@@ -211,12 +221,18 @@ export function commitReload(runtime: Runtime, reload: PreparedReload): void {
   const graph = runtime.graph;
   const eager = reload.migrations.filter((m) => m.mode === 'eager' && m.transformer);
   if (eager.length > 0) {
-    newStateWalk(runtime, reload.stage).step((value) => {
+    const seen = new Set<object>();
+    const visit = (value: object) => {
+      if (seen.has(value)) return;
+      seen.add(value);
       for (const m of eager) {
         if (m.isStraggler(value)) m.catchUp(value);
         if (m.isOldInstance(value)) m.collect(value);
       }
-    });
+    };
+    newStateWalk(runtime, reload.stage).step(visit);
+    for (const m of eager) for (const value of m.heldElsewhere) visit(value);
+    for (const m of eager) m.heldElsewhere = [];
   }
   for (const [id, instance] of reload.stage.instances) {
     const record = graph.records.get(id);

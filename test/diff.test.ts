@@ -89,12 +89,15 @@ test('a reloaded module with a top-level setInterval and no dispose hook is a ri
   assert.deepEqual(p.risks, [{ kind: 'no-dispose', module: 'ticker.ts', line: 3, call: 'setInterval(...)' }]);
 });
 
-test('widening a binding type needs no transformer; containers of changed types do', async () => {
+test('widening a binding type or adding an optional property needs no transformer; containers of changed types do', async () => {
   const p = await plan('stubs');
   const m = mod(p, 'store.ts');
   const limit = m.bindings.find((b) => b.name === 'limit');
   assert.ok(limit?.kind === 'changed' && limit.widening);
-  assert.deepEqual(p.transformers.map((t) => `${t.section}:${t.name}`).sort(), ['bindings:cache', 'bindings:history', 'bindings:profiles', 'classes:Session']);
+  // Profile gained `nick?: string`: every old record is a new one.
+  const profiles = m.bindings.find((b) => b.name === 'profiles');
+  assert.ok(profiles?.kind === 'changed' && profiles.widening, JSON.stringify(profiles));
+  assert.deepEqual(p.transformers.map((t) => `${t.section}:${t.name}`).sort(), ['bindings:cache', 'bindings:history', 'classes:Session']);
 });
 
 test('diff --json prints the plan; the text form names what is missing', async () => {
@@ -118,13 +121,16 @@ test('stubs walk containers, fill the obvious, leave typed TODO leaves, and exte
     );
     const ctx = await planWithTypes(join(dir, 'v1'), join(dir, 'v2'));
     const result = await writeStubs(ctx);
-    assert.deepEqual(result.added.map((t) => t.name).sort(), ['Session', 'cache', 'profiles']);
-    assert.equal(result.todos, 2);
+    assert.deepEqual(result.added.map((t) => t.name).sort(), ['Session', 'cache']);
+    // Two forward leaves (Entry.value, Session.visits) and one reverse (Entry.value back to a string).
+    assert.equal(result.todos, 3);
+    assert.equal(result.reverse, 2);
     const text = await readFile(join(dir, 'v2/baton.update.ts'), 'utf8');
     assert.match(text, /history: \(old: Old\.Entry\[\]\): Entry\[\]/, 'the hand-written transformer is kept');
     assert.match(text, /cache: \(old: Map<string, Old_store\.Entry>\): Map<string, New_store\.Entry> =>\n\s*new Map\(Array\.from\(old, \(\[k0, v0\]\) => \[k0, convertEntry\(v0\)\] as const\)\)/);
     assert.match(text, /userName: old\.user, \/\/ renamed from user \(a guess\)/);
-    assert.match(text, /\/\/ nick: new optional field, left unset/);
+    assert.match(text, /reverse: \{\n\s*bindings: \{\n\s*'store\.ts': \{\n[^\n]*\n\s*cache: \(old: Map<string, New_store\.Entry>\): Map<string, Old_store\.Entry>/);
+    assert.match(text, /function convertEntryValue2\(old: number\): string \{/);
     assert.match(text, /function convertEntryValue\(old: string\): number \{\n\s*throw new Error\('TODO: convert Entry\.value: string -> number'\);/);
     const again = await writeStubs(await planWithTypes(join(dir, 'v1'), join(dir, 'v2')));
     assert.equal(again.added.length, 0, 'a second run finds nothing missing');

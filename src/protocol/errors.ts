@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'E_ASYNC_TRANSFORMER'
   | 'E_TIMEOUT'
   | 'E_PREPARE'
-  | 'E_INTERNAL';
+  | 'E_INTERNAL'
+  /** A file baton writes (a stub file) could not be written; the one there is left as it was. */
+  | 'E_WRITE';
 
 export class BatonError extends Error {
   constructor(

@@ -126,7 +126,7 @@ export function describeField(f: ClassDiff['fields'][number]): string {
     case 'renamed':
       return `field ${f.from} renamed to ${f.to} (a guess: same type ${f.type})`;
     case 'changed':
-      return `field ${f.name}: ${f.oldType} -> ${f.newType}${f.widening ? ' (widened: carried as is)' : ''}`;
+      return `field ${f.name}: ${f.oldType} -> ${f.newType}${f.widening ? ' (widened: carried as is)' : f.viaClasses ? ' (its instances are transformed by their class)' : ''}`;
   }
 }
 

@@ -88,12 +88,17 @@ function externalName(side: TypeSide, symbol: ts.Symbol): string | undefined {
  */
 function withoutDefaults(checker: ts.TypeChecker, symbol: ts.Symbol, args: readonly ts.Type[]): readonly ts.Type[] {
   const params = symbol.declarations?.flatMap((d) => [...ts.getEffectiveTypeParameterDeclarations(d as ts.DeclarationWithTypeParameters)]) ?? [];
+  // A default may name an earlier parameter (`EmitEvents = ListenEvents`): it then stands for that argument.
+  const paramTypes = params.map((p) => checker.getTypeAtLocation(p));
+  const defaultOf = (i: number): ts.Type | undefined => {
+    const d = params[i]!.default;
+    if (!d) return undefined;
+    const t = checker.getTypeAtLocation(d);
+    const earlier = paramTypes.indexOf(t);
+    return earlier >= 0 && earlier < i ? args[earlier] : t;
+  };
   let n = Math.min(args.length, params.length);
-  while (n > 0) {
-    const param = params[n - 1]!;
-    if (!param.default || checker.getTypeAtLocation(param.default) !== args[n - 1]) break;
-    n--;
-  }
+  while (n > 0 && defaultOf(n - 1) === args[n - 1]) n--;
   return params.length ? args.slice(0, n) : args;
 }
 

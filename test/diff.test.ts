@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffCommand } from '../src/cli/diff.js';
 import { planUpdate, planWithTypes, type ModulePlan, type UpdatePlan } from '../src/typeplan/plan-update.js';
 import { writeStubs } from '../src/typeplan/stubs.js';
 import { planDirectories } from '../src/compare/plan-directories.js';
+import { BatonError } from '../src/protocol/errors.js';
 
 // Runs from dist/test/: the fixtures stay in the source tree.
 const CASES = fileURLToPath(new URL('../../test/fixtures/diff/.cases/', import.meta.url));
@@ -180,4 +181,30 @@ test('diff and update agree on what changes live: a module the update file trans
   // The same mechanisms test/reload.test.ts sees `baton update` apply.
   assert.equal(kind['heart.ts'], 'live');
   assert.equal(kind['store.ts'], 'reload', 'baton.update.ts of v2 transforms store.ts');
+});
+
+test('a stub write that fails leaves the hand-written baton.update.ts as it was, with E_WRITE', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-stubs-'));
+  try {
+    await cp(join(CASES, 'stubs'), dir, { recursive: true });
+    const file = join(dir, 'v2/baton.update.ts');
+    const handWritten = `import { defineUpdate } from 'baton';\n\nexport default defineUpdate({\n  // the developer's notes\n});\n`;
+    await writeFile(file, handWritten);
+    // A directory where the temporary file goes: the write fails as a full disk would, after the text is ready.
+    await mkdir(join(dir, 'v2/.baton.update.ts.tmp'));
+    await assert.rejects(writeStubs(await planWithTypes(join(dir, 'v1'), join(dir, 'v2'))), (error: unknown) => {
+      assert.ok(error instanceof BatonError, String(error));
+      assert.equal(error.code, 'E_WRITE');
+      assert.match(error.message, /could not write .*baton\.update\.ts .*left as it was/);
+      return true;
+    });
+    assert.equal(await readFile(file, 'utf8'), handWritten);
+    // With the obstacle gone the same run writes the stubs beside what was there.
+    await rm(join(dir, 'v2/.baton.update.ts.tmp'), { recursive: true });
+    const written = await writeStubs(await planWithTypes(join(dir, 'v1'), join(dir, 'v2')));
+    assert.ok(written.added.length > 0);
+    assert.match(await readFile(file, 'utf8'), /\/\/ the developer's notes/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -1,5 +1,5 @@
 import { createRequire, register } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -35,6 +35,12 @@ export function useProjectTypeScript(...dirs: readonly string[]): CompilerChoice
       chosen = { version: bundled(), source: 'baton', path: undefined, note: `the project's typescript ${found.version} is older than ${MIN_MAJOR}.0` };
       return chosen;
     }
+    // The project resolves to the very compiler baton ships (a fixture inside baton's tree, a
+    // workspace that hoists one copy): no redirection, and no hooks thread to pay for.
+    if (realpathSync(found.path) === ownPath()) {
+      chosen = { version: found.version, source: 'project', path: found.path };
+      return chosen;
+    }
     const here = new URL('.', import.meta.url).href;
     register(new URL('./typescript-hook.js', import.meta.url), { data: { url: pathToFileURL(found.path).href, folder: here } });
     chosen = { version: found.version, source: 'project', path: found.path };
@@ -50,6 +56,14 @@ function findTypeScript(dir: string): { path: string; version: string } | undefi
     const path = require.resolve('typescript');
     const pkg = JSON.parse(readFileSync(join(dirname(path), '..', 'package.json'), 'utf8')) as { version?: string };
     return pkg.version ? { path, version: pkg.version } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function ownPath(): string | undefined {
+  try {
+    return realpathSync(createRequire(import.meta.url).resolve('typescript'));
   } catch {
     return undefined;
   }

@@ -56,7 +56,7 @@ export async function checkUpdate(oldDir: string, newDir: string): Promise<Check
   const cache = new Map<string, ts.SourceFile>();
   const ctx = await planWithTypes(oldDir, newDir, cache);
   const plan = ctx.plan;
-  const { introduced, preExisting } = compareErrors(ctx.before, ctx.after);
+  const { introduced, preExisting } = compareErrors(ctx.before, ctx.after, ctx.affected);
   const problems: CheckProblem[] = [...introduced];
   for (const t of plan.transformers) {
     if (t.provided) continue;
@@ -152,11 +152,13 @@ function todos(sf: ts.SourceFile): CheckProblem[] {
  * version), has the same code and the same message (version paths removed):
  * lines move when code is added above it.
  */
-function compareErrors(before: VersionProgram, after: VersionProgram): { introduced: CheckProblem[]; preExisting: CheckProblem[] } {
-  const now = versionErrors(after);
+function compareErrors(before: VersionProgram, after: VersionProgram, affected: ReadonlySet<string> | undefined): { introduced: CheckProblem[]; preExisting: CheckProblem[] } {
+  // Files the update does not affect check as they did in the old version: not checked again.
+  const now = versionErrors(after, affected && ((f) => affected.has(f)));
   if (!now.length) return { introduced: [], preExisting: [] };
   const counts = new Map<string, number>();
-  for (const e of versionErrors(before)) counts.set(e.key, (counts.get(e.key) ?? 0) + 1);
+  const counterpart = affected && new Set([...affected].map((f) => join(before.root, relative(after.root, f))));
+  for (const e of versionErrors(before, counterpart && ((f) => counterpart.has(f)))) counts.set(e.key, (counts.get(e.key) ?? 0) + 1);
   const introduced: CheckProblem[] = [];
   const preExisting: CheckProblem[] = [];
   for (const e of now) {
@@ -170,9 +172,9 @@ function compareErrors(before: VersionProgram, after: VersionProgram): { introdu
 }
 
 /** What `tsc -p` reports for one version: the tsconfig's problems, then each of its own files' errors. */
-function versionErrors(v: VersionProgram): { key: string; problem: CheckProblem }[] {
+function versionErrors(v: VersionProgram, only?: (file: string) => boolean): { key: string; problem: CheckProblem }[] {
   const program = v.program;
-  const own = program.getSourceFiles().filter((sf) => !program.isSourceFileFromExternalLibrary(sf) && !program.isSourceFileDefaultLibrary(sf) && sf.fileName.startsWith(v.root + '/'));
+  const own = program.getSourceFiles().filter((sf) => !program.isSourceFileFromExternalLibrary(sf) && !program.isSourceFileDefaultLibrary(sf) && sf.fileName.startsWith(v.root + '/') && (!only || only(sf.fileName)));
   const diagnostics = [
     ...v.configDiagnostics,
     ...program.getOptionsDiagnostics(),

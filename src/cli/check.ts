@@ -33,7 +33,7 @@ export async function checkCommand(args: { oldDir: string; newDir: string; json:
   const result = await checkUpdate(args.oldDir, args.newDir);
   if (args.json) {
     const { plan, ...rest } = result;
-    process.stdout.write(JSON.stringify({ ...rest, transformers: plan.transformers }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...rest, transformers: plan.transformers, timings: plan.timings }, null, 2) + '\n');
   } else {
     process.stdout.write(renderCheck(result));
   }

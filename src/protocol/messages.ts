@@ -8,7 +8,8 @@ export type Request =
   | { readonly type: 'hello'; readonly protocol: number }
   | { readonly type: 'info' }
   | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number }
-  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number };
+  /** `updateFile`: a transformer file whose `reverse` section is used instead of the current version's. */
+  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number; readonly updateFile?: string };
 
 export interface ProgramInfo {
   readonly name: string;
@@ -73,7 +74,7 @@ export function isRequest(value: unknown): value is Request {
     case 'update':
       return typeof v['dir'] === 'string' && typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number';
     case 'rollback':
-      return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number';
+      return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['updateFile'] === undefined || typeof v['updateFile'] === 'string');
     default:
       return false;
   }

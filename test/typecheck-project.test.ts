@@ -133,6 +133,12 @@ describe('a project with its own TypeScript 5 and tsconfig', { timeout: 15 * 60_
     assert.equal(code, 1);
     assert.deepEqual(json.problems?.map((p) => p.kind), ['missing-transformer']);
     assert.match(json.problems![0]!.message, /class Inbox needs a transformer \(field #items: Message\[\] -> Set<Message>\)/);
+    // A transformer cannot reach a #private field: the stub compiles and says so in a TODO the check reports.
+    const diff = await baton(['diff', join(root, 'v1'), join(root, 'private'), '--stubs']);
+    assert.equal(diff.code, 0, diff.stderr);
+    const stubbed = await check('v1', 'private');
+    assert.deepEqual(stubbed.json.problems?.map((p) => p.kind), ['todo', 'todo'], JSON.stringify(stubbed.json.problems));
+    assert.match(stubbed.json.problems![0]!.message, /#items: #private fields are out of reach of a transformer/);
   });
 
   it('stubs for express and socket.io types compile as written, and pass once their TODO leaves are filled', async () => {

@@ -139,7 +139,8 @@ function isThenable(checker: ts.TypeChecker, type: ts.Type): boolean {
 /** Leaf conversions `baton diff --stubs` left to write. */
 function todos(sf: ts.SourceFile): CheckProblem[] {
   const out: CheckProblem[] = [];
-  for (const m of sf.text.matchAll(/throw new Error\((["'`])(TODO: [^"'`]*)\1\)/g)) {
+  // The message may hold escaped quotes (`\'`).
+  for (const m of sf.text.matchAll(/throw new Error\((["'`])(TODO: (?:\\.|(?!\1)[^\\])*)\1\)/g)) {
     const line = sf.getLineAndCharacterOfPosition(m.index ?? 0).line + 1;
     out.push({ kind: 'todo', file: sf.fileName, line, message: `${m[2]} (write this conversion)` });
   }

@@ -44,7 +44,7 @@ export class Converter {
   privateLeaf(from: ts.Type, label: string, names: readonly string[]): string {
     this.todos++;
     const name = this.unique(`convert${pascal(label)}Private`);
-    const message = `TODO: ${label} ${names.join(', ')}: #private fields are out of a transformer's reach`;
+    const message = `TODO: ${label} ${names.join(', ')}: #private fields are out of reach of a transformer`;
     this.functions.push(
       `/** A transformer cannot read or write #private fields; decide what the new version does with them. */\nfunction ${name}(old: ${printType(this.before, from)}): {} {\n  throw new Error('${message.replace(/'/g, "\\'")}');\n}`,
     );

@@ -9,6 +9,7 @@ import { planUpdate, planWithTypes, type ModulePlan, type UpdatePlan } from '../
 import { writeStubs } from '../src/typeplan/stubs.js';
 import { planDirectories } from '../src/compare/plan-directories.js';
 import { BatonError } from '../src/protocol/errors.js';
+import { writeVersions } from './helpers/baton.js';
 
 // Runs from dist/test/: the fixtures stay in the source tree.
 const CASES = fileURLToPath(new URL('../../test/fixtures/diff/.cases/', import.meta.url));
@@ -206,5 +207,33 @@ test('a stub write that fails leaves the hand-written baton.update.ts as it was,
     assert.match(await readFile(file, 'utf8'), /\/\/ the developer's notes/);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a changed method signature, and a field holding instances of a class with its own transformer, need no transformer', async () => {
+  const room = (conn: string, player: string) => ({
+    'room.ts': [
+      `export interface Conn { id: string; ${conn} }`,
+      `export class Player { name = ''; ${player} }`,
+      `export class Room {`,
+      `  conn: Conn | undefined = undefined;`,
+      `  players: Player[] = [];`,
+      `}`,
+      `export const rooms = new Map<string, Room>();`,
+      ``,
+    ].join('\n'),
+  });
+  const root = writeVersions({ v1: room('send(m: string): void;', ''), v2: room('send(m: string, urgent?: boolean): boolean;', 'score: number = 0;') });
+  try {
+    const p = await planUpdate(join(root, 'v1'), join(root, 'v2'));
+    const classes = mod(p, 'room.ts').classes;
+    // Player gained a required field: its instances need one. Room holds Players and a Conn whose method changed: nothing.
+    assert.deepEqual(classes.filter((c) => c.needsTransformer).map((c) => c.name), ['Player']);
+    const players = classes.find((c) => c.name === 'Room')?.fields.find((f) => f.kind === 'changed' && f.name === 'players');
+    assert.ok(players?.kind === 'changed' && players.viaClasses, JSON.stringify(classes));
+    assert.equal(classes.find((c) => c.name === 'Room')?.fields.some((f) => f.kind === 'changed' && f.name === 'conn'), false);
+    assert.deepEqual(p.transformers.map((t) => `${t.section}:${t.name}`), ['classes:Player']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
 });

@@ -151,18 +151,25 @@ function todos(sf: ts.SourceFile): CheckProblem[] {
  * The new version's errors that the old version does not have. An error
  * counts as the same in both when it is in the same file (relative to its
  * version), has the same code and the same message (version paths removed):
- * lines move when code is added above it.
+ * lines move when code is added above it. Every file of the new version is
+ * checked, as `tsc -p` would; an error in a file the update does not affect
+ * (affected.ts) is pre-existing by construction, so the old version is
+ * checked only where the update reaches, and only when there are errors.
  */
 function compareErrors(before: VersionProgram, after: VersionProgram, affected: ReadonlySet<string> | undefined): { introduced: CheckProblem[]; preExisting: CheckProblem[] } {
-  // Files the update does not affect check as they did in the old version: not checked again.
-  const now = versionErrors(after, affected && ((f) => affected.has(f)));
-  if (!now.length) return { introduced: [], preExisting: [] };
+  const now = versionErrors(after);
+  const preExisting: CheckProblem[] = [];
+  const toCompare = now.filter((e) => {
+    const untouched = !!affected && e.ownFile !== undefined && !affected.has(e.ownFile);
+    if (untouched) preExisting.push(e.problem);
+    return !untouched;
+  });
+  if (!toCompare.length) return { introduced: [], preExisting };
   const counts = new Map<string, number>();
   const counterpart = affected && new Set([...affected].map((f) => join(before.root, relative(after.root, f))));
   for (const e of versionErrors(before, counterpart && ((f) => counterpart.has(f)))) counts.set(e.key, (counts.get(e.key) ?? 0) + 1);
   const introduced: CheckProblem[] = [];
-  const preExisting: CheckProblem[] = [];
-  for (const e of now) {
+  for (const e of toCompare) {
     const left = counts.get(e.key) ?? 0;
     if (left > 0) {
       counts.set(e.key, left - 1);
@@ -173,7 +180,7 @@ function compareErrors(before: VersionProgram, after: VersionProgram, affected: 
 }
 
 /** What `tsc -p` reports for one version: the tsconfig's problems, then each of its own files' errors. */
-function versionErrors(v: VersionProgram, only?: (file: string) => boolean): { key: string; problem: CheckProblem }[] {
+function versionErrors(v: VersionProgram, only?: (file: string) => boolean): { key: string; problem: CheckProblem; ownFile: string | undefined }[] {
   const program = v.program;
   const own = program.getSourceFiles().filter((sf) => !program.isSourceFileFromExternalLibrary(sf) && !program.isSourceFileDefaultLibrary(sf) && sf.fileName.startsWith(v.root + '/') && (!only || only(sf.fileName)));
   const diagnostics = [
@@ -182,14 +189,15 @@ function versionErrors(v: VersionProgram, only?: (file: string) => boolean): { k
     ...program.getGlobalDiagnostics(),
     ...own.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]),
   ];
-  const out: { key: string; problem: CheckProblem }[] = [];
+  const out: { key: string; problem: CheckProblem; ownFile: string | undefined }[] = [];
+  const ownNames = new Set(own.map((sf) => sf.fileName));
   for (const d of diagnostics) {
     if (d.category !== ts.DiagnosticCategory.Error) continue;
     const file = d.file?.fileName ?? v.configFile ?? v.root;
     const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
     const message = `TS${d.code}: ${flatten(d.messageText)}`;
     const key = `${relative(v.root, file)}\0${message.split(v.root).join('<version>')}`;
-    out.push({ key, problem: { kind: 'type-error', file, line, message } });
+    out.push({ key, problem: { kind: 'type-error', file, line, message }, ownFile: d.file && ownNames.has(d.file.fileName) ? d.file.fileName : undefined });
   }
   return out;
 }

@@ -170,6 +170,31 @@ describe('a project with its own TypeScript 5 and tsconfig', { timeout: 15 * 60_
     assert.equal(done.json.transformersChecked, 2);
   });
 
+  it("stubs import a workspace sibling's types by its package name", async () => {
+    const dir = variant('workspace', {
+      'src/server.ts': (t) =>
+        t
+          .replace("import { send } from './store.js';", "import { send } from './store.js';\nimport type { Presence } from '@fixture/common';")
+          .replace('new Map<string, Socket>()', 'new Map<string, { socket: Socket; presence: Presence }>()')
+          .replace('clients.set(socket.id, socket);', 'clients.set(socket.id, { socket, presence: { online: true, since: Date.now() } });'),
+    });
+    await tsc('workspace');
+    const diff = await baton(['diff', join(root, 'v1'), dir, '--stubs']);
+    assert.equal(diff.code, 0, diff.stderr);
+    const file = join(dir, 'baton.update.ts');
+    const stub = readFileSync(file, 'utf8');
+    assert.match(stub, /^import type \* as Ext__fixture_common from '@fixture\/common';$/m);
+    assert.match(stub, /presence: Ext__fixture_common\.Presence/);
+    writeFileSync(
+      file,
+      stub
+        .replace(/throw new Error\('TODO: convert clients value: Socket<[^']*> -> \{[^']*'\);/, 'return { socket: old, presence: { online: true, since: 0 } };')
+        .replace(/throw new Error\('TODO: convert clients value: \{[^']*\} -> Socket<[^']*'\);/, 'return old.socket;'),
+    );
+    const done = await check('v1', 'workspace');
+    assert.equal(done.json.kind, 'passed', JSON.stringify(done.json.problems));
+  });
+
   it('a transformer that mutates the old value, and an async transformer or hook, fail the check', async () => {
     const dir = variant('history', {
       'src/store.ts': (t) =>

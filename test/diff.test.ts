@@ -1,13 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffCommand } from '../src/cli/diff.js';
 import { planUpdate, planWithTypes, type ModulePlan, type UpdatePlan } from '../src/typeplan/plan-update.js';
 import { writeStubs } from '../src/typeplan/stubs.js';
 import { planDirectories } from '../src/compare/plan-directories.js';
+import { BatonError } from '../src/protocol/errors.js';
+import { writeVersions } from './helpers/baton.js';
 
 // Runs from dist/test/: the fixtures stay in the source tree.
 const CASES = fileURLToPath(new URL('../../test/fixtures/diff/.cases/', import.meta.url));
@@ -89,12 +91,15 @@ test('a reloaded module with a top-level setInterval and no dispose hook is a ri
   assert.deepEqual(p.risks, [{ kind: 'no-dispose', module: 'ticker.ts', line: 3, call: 'setInterval(...)' }]);
 });
 
-test('widening a binding type needs no transformer; containers of changed types do', async () => {
+test('widening a binding type or adding an optional property needs no transformer; containers of changed types do', async () => {
   const p = await plan('stubs');
   const m = mod(p, 'store.ts');
   const limit = m.bindings.find((b) => b.name === 'limit');
   assert.ok(limit?.kind === 'changed' && limit.widening);
-  assert.deepEqual(p.transformers.map((t) => `${t.section}:${t.name}`).sort(), ['bindings:cache', 'bindings:history', 'bindings:profiles', 'classes:Session']);
+  // Profile gained `nick?: string`: every old record is a new one.
+  const profiles = m.bindings.find((b) => b.name === 'profiles');
+  assert.ok(profiles?.kind === 'changed' && profiles.widening, JSON.stringify(profiles));
+  assert.deepEqual(p.transformers.map((t) => `${t.section}:${t.name}`).sort(), ['bindings:cache', 'bindings:history', 'classes:Session']);
 });
 
 test('diff --json prints the plan; the text form names what is missing', async () => {
@@ -118,13 +123,16 @@ test('stubs walk containers, fill the obvious, leave typed TODO leaves, and exte
     );
     const ctx = await planWithTypes(join(dir, 'v1'), join(dir, 'v2'));
     const result = await writeStubs(ctx);
-    assert.deepEqual(result.added.map((t) => t.name).sort(), ['Session', 'cache', 'profiles']);
-    assert.equal(result.todos, 2);
+    assert.deepEqual(result.added.map((t) => t.name).sort(), ['Session', 'cache']);
+    // Two forward leaves (Entry.value, Session.visits) and one reverse (Entry.value back to a string).
+    assert.equal(result.todos, 3);
+    assert.equal(result.reverse, 2);
     const text = await readFile(join(dir, 'v2/baton.update.ts'), 'utf8');
     assert.match(text, /history: \(old: Old\.Entry\[\]\): Entry\[\]/, 'the hand-written transformer is kept');
     assert.match(text, /cache: \(old: Map<string, Old_store\.Entry>\): Map<string, New_store\.Entry> =>\n\s*new Map\(Array\.from\(old, \(\[k0, v0\]\) => \[k0, convertEntry\(v0\)\] as const\)\)/);
     assert.match(text, /userName: old\.user, \/\/ renamed from user \(a guess\)/);
-    assert.match(text, /\/\/ nick: new optional field, left unset/);
+    assert.match(text, /reverse: \{\n\s*bindings: \{\n\s*'store\.ts': \{\n[^\n]*\n\s*cache: \(old: Map<string, New_store\.Entry>\): Map<string, Old_store\.Entry>/);
+    assert.match(text, /function convertEntryValue2\(old: number\): string \{/);
     assert.match(text, /function convertEntryValue\(old: string\): number \{\n\s*throw new Error\('TODO: convert Entry\.value: string -> number'\);/);
     const again = await writeStubs(await planWithTypes(join(dir, 'v1'), join(dir, 'v2')));
     assert.equal(again.added.length, 0, 'a second run finds nothing missing');
@@ -174,4 +182,58 @@ test('diff and update agree on what changes live: a module the update file trans
   // The same mechanisms test/reload.test.ts sees `baton update` apply.
   assert.equal(kind['heart.ts'], 'live');
   assert.equal(kind['store.ts'], 'reload', 'baton.update.ts of v2 transforms store.ts');
+});
+
+test('a stub write that fails leaves the hand-written baton.update.ts as it was, with E_WRITE', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-stubs-'));
+  try {
+    await cp(join(CASES, 'stubs'), dir, { recursive: true });
+    const file = join(dir, 'v2/baton.update.ts');
+    const handWritten = `import { defineUpdate } from 'baton';\n\nexport default defineUpdate({\n  // the developer's notes\n});\n`;
+    await writeFile(file, handWritten);
+    // A directory where the temporary file goes: the write fails as a full disk would, after the text is ready.
+    await mkdir(join(dir, 'v2/.baton.update.ts.tmp'));
+    await assert.rejects(writeStubs(await planWithTypes(join(dir, 'v1'), join(dir, 'v2'))), (error: unknown) => {
+      assert.ok(error instanceof BatonError, String(error));
+      assert.equal(error.code, 'E_WRITE');
+      assert.match(error.message, /could not write .*baton\.update\.ts .*left as it was/);
+      return true;
+    });
+    assert.equal(await readFile(file, 'utf8'), handWritten);
+    // With the obstacle gone the same run writes the stubs beside what was there.
+    await rm(join(dir, 'v2/.baton.update.ts.tmp'), { recursive: true });
+    const written = await writeStubs(await planWithTypes(join(dir, 'v1'), join(dir, 'v2')));
+    assert.ok(written.added.length > 0);
+    assert.match(await readFile(file, 'utf8'), /\/\/ the developer's notes/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a changed method signature, and a field holding instances of a class with its own transformer, need no transformer', async () => {
+  const room = (conn: string, player: string) => ({
+    'room.ts': [
+      `export interface Conn { id: string; ${conn} }`,
+      `export class Player { name = ''; ${player} }`,
+      `export class Room {`,
+      `  conn: Conn | undefined = undefined;`,
+      `  players: Player[] = [];`,
+      `}`,
+      `export const rooms = new Map<string, Room>();`,
+      ``,
+    ].join('\n'),
+  });
+  const root = writeVersions({ v1: room('send(m: string): void;', ''), v2: room('send(m: string, urgent?: boolean): boolean;', 'score: number = 0;') });
+  try {
+    const p = await planUpdate(join(root, 'v1'), join(root, 'v2'));
+    const classes = mod(p, 'room.ts').classes;
+    // Player gained a required field: its instances need one. Room holds Players and a Conn whose method changed: nothing.
+    assert.deepEqual(classes.filter((c) => c.needsTransformer).map((c) => c.name), ['Player']);
+    const players = classes.find((c) => c.name === 'Room')?.fields.find((f) => f.kind === 'changed' && f.name === 'players');
+    assert.ok(players?.kind === 'changed' && players.viaClasses, JSON.stringify(classes));
+    assert.equal(classes.find((c) => c.name === 'Room')?.fields.some((f) => f.kind === 'changed' && f.name === 'conn'), false);
+    assert.deepEqual(p.transformers.map((t) => `${t.section}:${t.name}`), ['classes:Player']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

@@ -21,7 +21,7 @@ export const COMMANDS = {
     description: 'update a running program to the version in a directory, keeping its state',
     options: { 'dry-run': { type: 'boolean', description: 'plan against the running code, change nothing' }, timeout, json, 'no-check': { type: 'boolean', description: 'skip the type check of the update' }, 'allow-dependency-change': { type: 'boolean', description: 'apply although a package resolves to another version (objects the old package created keep its code)' } },
   },
-  rollback: { usage: 'baton rollback <target> [--timeout ms] [--json]', description: 'return a running program to the version before its last update', options: { timeout, json, 'dry-run': { type: 'boolean', description: 'plan only' } } },
+  rollback: { usage: 'baton rollback <target> [--update-file F] [--timeout ms] [--json]', description: 'return a running program to the version before its last update', options: { timeout, json, 'dry-run': { type: 'boolean', description: 'plan only' }, 'update-file': { type: 'string', description: 'a transformer file whose `reverse: { ... }` takes the current state back (when the running version has none)' } } },
   ls: { usage: 'baton ls [--json]', description: 'list running programs', options: { json } },
   status: { usage: 'baton status <target> [--json]', description: 'show one running program and its update history', options: { json } },
   diff: { usage: 'baton diff <old-dir> <new-dir> [--json] [--stubs]', description: 'show what an update would do, without a running program', options: { json, stubs: { type: 'boolean', description: 'write typed transformer stubs into <new-dir>/baton.update.ts' } } },

@@ -62,7 +62,12 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
     case 'rollback': {
       const [target] = need(1);
       const { sendUpdate } = await import('./remote.js');
-      return sendUpdate(target!, { type: 'rollback', dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')) }, flag('json'), false);
+      const file = text('update-file');
+      if (file !== undefined && !(existsSync(file) && statSync(file).isFile())) {
+        throw new BatonError('E_USAGE', `--update-file ${file} is not a file`, 'Pass the transformer file whose `reverse: { ... }` section takes the current state back.');
+      }
+      const updateFile = file === undefined ? {} : { updateFile: resolve(file) };
+      return sendUpdate(target!, { type: 'rollback', dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')), ...updateFile }, flag('json'), false);
     }
     case 'ls':
       need(0);

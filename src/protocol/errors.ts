@@ -39,7 +39,9 @@ export type ErrorCode =
   | 'E_ENCODING'
   /** A symbolic link in a version directory that leads outside it. */
   | 'E_LINK_OUTSIDE'
-  | 'E_INTERNAL';
+  | 'E_INTERNAL'
+  /** A file baton writes (a stub file) could not be written; the one there is left as it was. */
+  | 'E_WRITE';
 
 export class BatonError extends Error {
   constructor(

@@ -8,7 +8,8 @@ export type Request =
   | { readonly type: 'hello'; readonly protocol: number }
   | { readonly type: 'info' }
   | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly allowDependencyChange?: boolean }
-  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number }
+  /** `updateFile`: a transformer file whose `reverse` section is used instead of the current version's. */
+  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number; readonly updateFile?: string }
   /**
    * The CLI's check (run before an update is sent) refused the update:
    * recorded in the program's history like a refusal of its own.
@@ -79,7 +80,7 @@ export function isRequest(value: unknown): value is Request {
     case 'update':
       return typeof v['dir'] === 'string' && typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['allowDependencyChange'] === undefined || typeof v['allowDependencyChange'] === 'boolean');
     case 'rollback':
-      return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number';
+      return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['updateFile'] === undefined || typeof v['updateFile'] === 'string');
     case 'record-refusal':
       return typeof v['dir'] === 'string' && isErrorData(v['reason']);
     default:

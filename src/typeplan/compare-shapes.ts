@@ -1,5 +1,6 @@
 import type { ChangedFunction } from '../compare/compare-module.js';
 import { fingerprint } from './fingerprint.js';
+import { accepts } from './accepts.js';
 import { isWidening } from './type-facts.js';
 import type { ClassShape, FieldShape, ModuleShape } from './module-shape.js';
 
@@ -33,7 +34,16 @@ export type FieldDiff =
   | { readonly kind: 'removed'; readonly name: string; readonly type: string }
   /** One field removed and one of the same type added: probably a rename, but only a guess. */
   | { readonly kind: 'renamed'; readonly from: string; readonly to: string; readonly type: string; readonly guess: true }
-  | { readonly kind: 'changed'; readonly name: string; readonly oldType: string; readonly newType: string; readonly widening: boolean };
+  | {
+      readonly kind: 'changed';
+      readonly name: string;
+      readonly oldType: string;
+      readonly newType: string;
+      /** Every old value is a new value (a widened union, added optional properties): carried as is. */
+      readonly widening: boolean;
+      /** The change lies inside instances of classes the field holds, which their own class transformers take care of. */
+      readonly viaClasses?: true;
+    };
 
 export interface ClassDiff {
   readonly name: string;
@@ -71,7 +81,7 @@ export function compareShapes(before: ModuleShape | undefined, after: ModuleShap
     } else if (o.full === b.full) bindings.push({ kind: 'carried', name, type: b.typeText, line: b.line });
     else {
       const notState = b.notState ?? o.notState;
-      const base = { kind: 'changed', name, oldType: o.typeText, newType: b.typeText, line: b.line, viaClassesOnly: o.nominal === b.nominal, widening: isWidening(o, b, fingerprint) } as const;
+      const base = { kind: 'changed', name, oldType: o.typeText, newType: b.typeText, line: b.line, viaClassesOnly: o.nominal === b.nominal, widening: isWidening(o, b, fingerprint) || accepts(o, b) } as const;
       bindings.push(notState === undefined ? base : { ...base, notState });
     }
   }
@@ -90,7 +100,7 @@ function compareClass(before: ClassShape | undefined, after: ClassShape, functio
   if (!before) return { name: after.name, kind: 'new', line: after.line, fields: [], methods: [], needsTransformer: false };
   const fields = compareFields(before.fields, after.fields);
   const methods = compareMethods(before, after, functions);
-  const needsTransformer = fields.some((f) => f.kind === 'renamed' || (f.kind === 'changed' && !f.widening) || (f.kind === 'added' && !f.optional));
+  const needsTransformer = fields.some((f) => f.kind === 'renamed' || (f.kind === 'changed' && !f.widening && !f.viaClasses) || (f.kind === 'added' && !f.optional));
   const kind = fields.length || methods.length ? 'changed' : 'same';
   return { name: after.name, kind, line: after.line, fields, methods, needsTransformer };
 }
@@ -116,7 +126,10 @@ export function compareFields(before: readonly FieldShape[], after: readonly Fie
   for (const f of after) {
     const o = oldByName.get(f.name);
     if (!o && !renamed.has(f.name)) out.push({ kind: 'added', name: f.name, type: f.typeText, optional: f.optional });
-    else if (o && o.full !== f.full) out.push({ kind: 'changed', name: f.name, oldType: o.typeText, newType: f.typeText, widening: isWidening(o, f, fingerprint) });
+    else if (o && o.full !== f.full) {
+      const base = { kind: 'changed', name: f.name, oldType: o.typeText, newType: f.typeText, widening: isWidening(o, f, fingerprint) || accepts(o, f) } as const;
+      out.push(!base.widening && o.nominal === f.nominal ? { ...base, viaClasses: true } : base);
+    }
   }
   for (const r of removed) if (!renamed.has(r.name)) out.push({ kind: 'removed', name: r.name, type: r.typeText });
   return out;

@@ -30,9 +30,33 @@ export class Converter {
     this.used.add(name);
   }
 
+  /** Takes over the names another converter of the same file generated. */
+  reserveFrom(other: Converter): void {
+    for (const name of other.used) this.used.add(name);
+  }
+
+  /**
+   * `#private` fields cannot be read or set from outside their class, so a
+   * class transformer cannot carry them: a TODO that says so, for the
+   * developer to decide (usually: keep the field's type, or convert inside
+   * the class on first use).
+   */
+  privateLeaf(from: ts.Type, label: string, names: readonly string[]): string {
+    this.todos++;
+    const name = this.unique(`convert${pascal(label)}Private`);
+    const message = `TODO: ${label} ${names.join(', ')}: #private fields are out of reach of a transformer`;
+    this.functions.push(
+      `/** A transformer cannot read or write #private fields; decide what the new version does with them. */\nfunction ${name}(old: ${printType(this.before, from)}): {} {\n  throw new Error('${message.replace(/'/g, "\\'")}');\n}`,
+    );
+    return `${name}(old)`;
+  }
+
   /** `expr` (of the old type) converted to the new type. `label` names the value in TODOs. */
   value(expr: string, from: ts.Type, to: ts.Type, label: string, depth = 0): string {
-    if (fingerprint(this.before.program, from) === fingerprint(this.after.program, to)) return expr;
+    if (fingerprint(this.before.program, from) === fingerprint(this.after.program, to)) {
+      // Same shape, but a class with private members is nominal: the old class is not the new one to the compiler.
+      return this.hasNominalClass(this.before, from, 0) ? `(${expr} as unknown as ${printType(this.after, to)})` : expr;
+    }
     if (this.widened(from, to)) {
       this.notes.push(`${label}: ${this.show(from, to)} is a widening: carried as is`);
       return expr;
@@ -152,6 +176,24 @@ export class Converter {
       `/** Write this conversion; the walk around it is generated. */\nfunction ${name}(old: ${printType(this.before, from)}): ${printType(this.after, to)} {\n  throw new Error('${message.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}');\n}`,
     );
     return `${name}(${expr})`;
+  }
+
+  private hasNominalClass(side: TypeSide, t: ts.Type, depth: number): boolean {
+    if (depth > 4) return false;
+    if (t.isUnionOrIntersection()) return t.types.some((m) => this.hasNominalClass(side, m, depth + 1));
+    if (!(t.flags & ts.TypeFlags.Object)) return false;
+    const symbol = t.getSymbol();
+    if (isClassSymbol(symbol) && userDeclarationOf(side.program, symbol)) {
+      const hidden = side.checker.getPropertiesOfType(t).some((p) => {
+        const decl = p.valueDeclaration;
+        return !!decl && ((ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0 || (ts.isPropertyDeclaration(decl) && ts.isPrivateIdentifier(decl.name)));
+      });
+      if (hidden) return true;
+    }
+    const args = (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? side.checker.getTypeArguments(t as ts.TypeReference) : [];
+    if (args.some((a) => this.hasNominalClass(side, a, depth + 1))) return true;
+    if (isClassSymbol(symbol) || libReference(side.program, side.checker, t)) return false;
+    return side.checker.getPropertiesOfType(t).some((p) => this.hasNominalClass(side, side.checker.getTypeOfSymbol(p), depth + 1));
   }
 
   private widened(from: ts.Type, to: ts.Type): boolean {

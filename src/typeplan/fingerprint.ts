@@ -90,6 +90,12 @@ class Fingerprinter {
     const parts: string[] = [];
     for (const prop of checker.getPropertiesOfType(type)) {
       const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0 ? '?' : '';
+      // A method is code, not state: a changed signature needs no transformer.
+      const decl = prop.valueDeclaration;
+      if (decl && (ts.isMethodSignature(decl) || ts.isMethodDeclaration(decl))) {
+        parts.push(`${prop.getName()}${optional}()`);
+        continue;
+      }
       parts.push(`${prop.getName()}${optional}:${this.of(checker.getTypeOfSymbol(prop), depth + 1)}`);
     }
     parts.sort();

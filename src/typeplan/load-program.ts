@@ -1,20 +1,24 @@
 import ts from 'typescript';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError } from '../protocol/errors.js';
 import { UPDATE_FILE } from '../program/state/update-spec.js';
 import { listModules } from '../compare/source-tree.js';
 
-/** One version tree seen through the TypeScript compiler. */
+/** One version tree seen through the TypeScript compiler, as `tsc -p` sees it. */
 export interface VersionProgram {
   readonly root: string;
   readonly program: ts.Program;
   readonly checker: ts.TypeChecker;
-  /** Module id (`'store.ts'`) -> its source file, for the version's own modules. */
+  /** Module id (`'store.ts'`) -> its source file, for the version's own modules the program holds. */
   readonly modules: ReadonlyMap<string, ts.SourceFile>;
   /** The tsconfig.json whose options were used, if one was found above the root. */
   readonly configFile: string | undefined;
+  /** The options the program was built with (the tsconfig's, with emit turned off). */
+  readonly options: ts.CompilerOptions;
+  /** Problems reading the tsconfig (unknown or deprecated options), reported like `tsc -p` reports them. */
+  readonly configDiagnostics: readonly ts.Diagnostic[];
 }
 
 /**
@@ -25,31 +29,39 @@ export interface VersionProgram {
 export type SourceFileCache = Map<string, ts.SourceFile>;
 
 // Used when no tsconfig.json is found above the version directory: what a
-// strict Node.js 20 project would configure, with the module semantics baton
-// runs code with (ESM, `./x.js` naming `./x.ts`), and Node's types from the
-// baton installation when the program has none of its own.
+// strict Node.js 20 project would configure, accepting what `baton run` runs
+// (ESM; `./x.js` and `./x.ts` both naming `./x.ts`, as Node's own type
+// stripping requires; plain .js modules), with Node's types from the baton
+// installation when the program has none of its own.
 const BATON_TYPE_ROOT = fileURLToPath(new URL('../../../node_modules/@types', import.meta.url));
 const DEFAULT_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
+  allowImportingTsExtensions: true,
+  allowJs: true,
   lib: ['lib.es2023.d.ts'],
   types: ['node'],
   strict: true,
   skipLibCheck: true,
   resolveJsonModule: true,
+  noEmit: true,
 };
 
 function defaultOptions(root: string): ts.CompilerOptions {
-  const own = ts.sys.directoryExists(join(root, 'node_modules', '@types', 'node'));
+  const own = ts.sys.directoryExists(join(root, 'node_modules', '@types', 'node')) || hasOwnNodeTypes(root);
   return own || !ts.sys.directoryExists(join(BATON_TYPE_ROOT, 'node')) ? { ...DEFAULT_OPTIONS } : { ...DEFAULT_OPTIONS, typeRoots: [BATON_TYPE_ROOT] };
 }
 
+/** `@types/node` in a node_modules above the version directory (a workspace root). */
+function hasOwnNodeTypes(root: string): boolean {
+  for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
+    if (ts.sys.directoryExists(join(dir, 'node_modules', '@types', 'node'))) return true;
+  }
+  return false;
+}
+
 export interface LoadOptions {
-  /** Also load `baton.update.ts` from the root of this version. */
-  readonly withUpdateFile?: boolean;
-  /** Other version roots whose modules join the program (the old version, for `baton check`). */
-  readonly alsoRoots?: readonly string[];
   readonly cache?: SourceFileCache;
 }
 
@@ -60,44 +72,81 @@ export function assertVersionDir(root: string): void {
   }
 }
 
+/**
+ * The version's own program: the files its tsconfig names (files, include,
+ * exclude, extends, references) when that tsconfig covers the directory, else
+ * the modules `baton run` would load, with the tsconfig's options.
+ */
 export async function loadVersion(root: string, opts: LoadOptions = {}): Promise<VersionProgram> {
   const absRoot = resolve(root);
   assertVersionDir(absRoot);
-  const { options, ambient, configFile } = readOptions(absRoot);
-  const modules = new Map<string, string>();
-  for (const id of await listModules(absRoot)) modules.set(id, join(absRoot, id));
+  const config = readOptions(absRoot);
+  const ids = await listModules(absRoot);
+  const covered = config.fileNames.filter((f) => isUnder(absRoot, f) && !f.endsWith(UPDATE_FILE));
   // baton's own types come along, for the `import.meta.hot` declaration.
-  const rootNames = [...modules.values(), ...ambient, ...(BATON_TYPES ? [BATON_TYPES] : [])];
-  for (const other of opts.alsoRoots ?? []) {
-    for (const id of await listModules(resolve(other))) rootNames.push(join(resolve(other), id));
-  }
-  const updateFile = join(absRoot, UPDATE_FILE);
-  if (opts.withUpdateFile && existsSync(updateFile)) rootNames.push(updateFile);
-  const host = createHost(options, opts.cache ?? new Map());
-  const program = ts.createProgram({ rootNames: [...new Set(rootNames)], options, host });
+  const rootNames = covered.length ? covered : [...ids.map((id) => join(absRoot, id)), ...config.fileNames.filter((f) => f.endsWith('.d.ts'))];
+  if (BATON_TYPES) rootNames.push(BATON_TYPES);
+  const host = createHost(config.options, opts.cache ?? new Map());
+  const program = ts.createProgram({
+    rootNames: [...new Set(rootNames)],
+    options: config.options,
+    host,
+    ...(config.projectReferences ? { projectReferences: config.projectReferences } : {}),
+  });
   const files = new Map<string, ts.SourceFile>();
-  for (const [id, file] of modules) {
-    const sf = program.getSourceFile(file);
+  for (const id of ids) {
+    const sf = program.getSourceFile(join(absRoot, id));
     if (sf) files.set(id, sf);
   }
-  return { root: absRoot, program, checker: program.getTypeChecker(), modules: files, configFile };
+  return { root: absRoot, program, checker: program.getTypeChecker(), modules: files, configFile: config.configFile, options: config.options, configDiagnostics: config.diagnostics };
 }
 
-/** The nearest tsconfig.json at or above `root`, its options, and the ambient `.d.ts` files it includes. */
-function readOptions(root: string): { options: ts.CompilerOptions; ambient: string[]; configFile: string | undefined } {
+/**
+ * The program `baton.update.ts` is checked in: the new version's options
+ * without the ones that bound the version's own tree (`rootDir`, `outDir`),
+ * since the file reaches into the old version too. It holds the transformer
+ * file and the modules of both versions its transformers name; the versions'
+ * own errors are the version programs' business, not this one's.
+ */
+export function loadUpdateProgram(after: VersionProgram, updateFile: string, modules: readonly string[], cache: SourceFileCache): ts.Program {
+  const options: ts.CompilerOptions = { ...after.options, noEmit: true };
+  for (const key of ['rootDir', 'outDir', 'rootDirs', 'composite', 'tsBuildInfoFile'] as const) delete options[key];
+  const ambient = after.program.getRootFileNames().filter((f) => f.endsWith('.d.ts'));
+  const rootNames = [updateFile, ...modules, ...ambient, ...(BATON_TYPES ? [BATON_TYPES] : [])];
+  return ts.createProgram({ rootNames: [...new Set(rootNames)], options, host: createHost(options, cache) });
+}
+
+interface ConfigRead {
+  readonly options: ts.CompilerOptions;
+  readonly fileNames: readonly string[];
+  readonly projectReferences: readonly ts.ProjectReference[] | undefined;
+  readonly configFile: string | undefined;
+  readonly diagnostics: readonly ts.Diagnostic[];
+}
+
+// Emit is never wanted here; these options also conflict with noEmit.
+const EMIT_ONLY = ['declaration', 'declarationMap', 'sourceMap', 'inlineSourceMap', 'composite', 'incremental', 'tsBuildInfoFile', 'emitDeclarationOnly'] as const;
+
+/** The nearest tsconfig.json at or above `root`, read as `tsc -p` reads it (extends followed). */
+function readOptions(root: string): ConfigRead {
   const configFile = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');
-  if (!configFile) return { options: { ...defaultOptions(root), noEmit: true }, ambient: [], configFile: undefined };
+  if (!configFile) return { options: defaultOptions(root), fileNames: [], projectReferences: undefined, configFile: undefined, diagnostics: [] };
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   if (read.error) throw new BatonError('E_COMPILE', `${configFile}: ${flatten(read.error.messageText)}`, 'Fix the tsconfig.json, or move the version directory out from under it.');
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile), undefined, configFile);
-  // Type declarations the project includes beside its sources (an
-  // `import.meta.hot` augmentation, say) are part of every version.
-  const ambient = parsed.fileNames.filter((f) => f.endsWith('.d.ts'));
   const options: ts.CompilerOptions = { ...parsed.options, noEmit: true };
-  for (const key of ['declaration', 'declarationMap', 'sourceMap', 'inlineSourceMap', 'composite', 'incremental', 'tsBuildInfoFile', 'emitDeclarationOnly'] as const) {
-    delete options[key];
-  }
-  return { options, ambient, configFile };
+  for (const key of EMIT_ONLY) delete options[key];
+  // baton's own compiler (used when the project has none) may be newer than the
+  // one the tsconfig was written for: its deprecations are not the update's problem.
+  if (Number(ts.versionMajorMinor.split('.')[0]) >= 6 && options.ignoreDeprecations === undefined) options.ignoreDeprecations = '6.0';
+  // "No inputs were found" only says the tsconfig does not cover this directory.
+  const diagnostics = parsed.errors.filter((d) => d.code !== 18003);
+  return { options, fileNames: parsed.fileNames, projectReferences: parsed.projectReferences, configFile, diagnostics };
+}
+
+function isUnder(root: string, file: string): boolean {
+  const rel = relative(root, file);
+  return !!rel && !rel.startsWith('..') && !rel.split(sep).includes('node_modules');
 }
 
 function createHost(options: ts.CompilerOptions, cache: SourceFileCache): ts.CompilerHost {

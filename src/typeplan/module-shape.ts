@@ -40,6 +40,8 @@ export interface FieldShape extends FieldInfo {
   readonly program: ts.Program;
   readonly typeText: string;
   readonly full: string;
+  /** With class instances counted by class name: their changes are their class transformer's. */
+  readonly nominal: string;
 }
 
 export function moduleShape(program: ts.Program, sf: ts.SourceFile): ModuleShape {
@@ -80,7 +82,7 @@ export function moduleShape(program: ts.Program, sf: ts.SourceFile): ModuleShape
         line: lineOf(sf, stmt.name),
         decl: stmt,
         instanceType,
-        fields: classFields(checker, instanceType).map((f) => ({ ...f, program, typeText: text(f.optional ? checker.getNonNullableType(f.type) : f.type), full: fingerprint(program, f.type) })),
+        fields: classFields(checker, instanceType).map((f) => ({ ...f, program, typeText: text(f.optional ? checker.getNonNullableType(f.type) : f.type), full: fingerprint(program, f.type), nominal: fingerprint(program, f.type, true) })),
         methods: classMethods(stmt),
       });
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { UPDATE_FILE } from '../program/state/update-spec.js';
 import type { ModuleChange } from '../compare/compare-module.js';
 import { planDirectories } from '../compare/plan-directories.js';
+import { affectedFiles } from './affected.js';
 import { compareShapes, type BindingDiff, type ClassDiff } from './compare-shapes.js';
 import { assertVersionDir, loadVersion, type SourceFileCache, type VersionProgram } from './load-program.js';
 import { moduleShape, type ModuleShape } from './module-shape.js';
@@ -53,6 +54,8 @@ export interface PlanContext {
   /** The transformer file's declarations, forward only, if the file exists. */
   readonly declared: readonly DeclaredTransformer[];
   readonly updateFile: ts.SourceFile | undefined;
+  /** The new version's files whose types may have changed (all when undefined); see affected.ts. */
+  readonly affected: ReadonlySet<string> | undefined;
 }
 
 export async function planUpdate(oldDir: string, newDir: string): Promise<UpdatePlan> {
@@ -72,10 +75,16 @@ export async function planWithTypes(oldDir: string, newDir: string, cache: Sourc
   const t1 = performance.now();
   const oldShapes = new Map<string, ModuleShape>();
   const newShapes = new Map<string, ModuleShape>();
-  for (const [id, sf] of before.modules) oldShapes.set(id, moduleShape(before.program, sf));
-  for (const [id, sf] of after.modules) newShapes.set(id, moduleShape(after.program, sf));
+  // A module that neither changed nor imports one that did holds what it held: its
+  // shapes (the bulk of the type work in a large program) are not computed.
+  const affected = affectedFiles(before, after);
+  const unchanged = new Set(changes.filter((c) => c.kind === 'unchanged').map((c) => c.id));
+  const skip = (id: string) => !!affected && unchanged.has(id) && after.modules.has(id) && !affected.has(after.modules.get(id)!.fileName);
+  for (const [id, sf] of before.modules) if (!skip(id)) oldShapes.set(id, moduleShape(before.program, sf));
+  for (const [id, sf] of after.modules) if (!skip(id)) newShapes.set(id, moduleShape(after.program, sf));
   const modules: ModulePlan[] = changes.map((change) => {
     const functions = change.kind === 'patch' || change.kind === 'reload' || change.kind === 'live' ? change.functions : [];
+    if (skip(change.id)) return { ...change, bindings: [], classes: [] };
     return { ...change, ...compareShapes(oldShapes.get(change.id), newShapes.get(change.id), functions, change.kind === 'reload' ? change.initChanged : change.kind === 'live' ? change.plan.recomputed : [], change.kind === 'reload' || change.kind === 'live') };
   });
   const updateFile = readUpdateSource(after.root);
@@ -95,7 +104,7 @@ export async function planWithTypes(oldDir: string, newDir: string, cache: Sourc
     risks,
     timings: { modulesMs: Math.round(modulesMs), programsMs: Math.round(programsMs), typesMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) },
   };
-  return { plan, before, after, oldShapes, newShapes, declared, updateFile };
+  return { plan, before, after, oldShapes, newShapes, declared, updateFile, affected };
 }
 
 function neededTransformers(modules: readonly ModulePlan[], declared: readonly DeclaredTransformer[]): NeededTransformer[] {
@@ -126,7 +135,7 @@ export function describeField(f: ClassDiff['fields'][number]): string {
     case 'renamed':
       return `field ${f.from} renamed to ${f.to} (a guess: same type ${f.type})`;
     case 'changed':
-      return `field ${f.name}: ${f.oldType} -> ${f.newType}${f.widening ? ' (widened: carried as is)' : ''}`;
+      return `field ${f.name}: ${f.oldType} -> ${f.newType}${f.widening ? ' (widened: carried as is)' : f.viaClasses ? ' (its instances are transformed by their class)' : ''}`;
   }
 }
 

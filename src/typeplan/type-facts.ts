@@ -33,8 +33,9 @@ export interface FieldInfo {
 /**
  * The own data fields an instance of a class type carries (inherited ones
  * included), in declaration order. Methods and accessors live on the
- * prototype and are not state. `#private` fields are left out: baton lowers
- * them to module-level WeakMaps, which are carried by name.
+ * prototype and are not state. `#private` fields are state like any other
+ * (named `#name`): the instance holds them, and a change of their type breaks
+ * the new code as surely as a public field's.
  */
 export function classFields(checker: ts.TypeChecker, type: ts.Type): FieldInfo[] {
   const out: FieldInfo[] = [];
@@ -43,13 +44,13 @@ export function classFields(checker: ts.TypeChecker, type: ts.Type): FieldInfo[]
     if (!decl) continue;
     const isField = ts.isPropertyDeclaration(decl) || (ts.isParameter(decl) && ts.isConstructorDeclaration(decl.parent));
     if (!isField) continue;
-    if (decl.name && ts.isPrivateIdentifier(decl.name)) continue;
     const flags = ts.getCombinedModifierFlags(decl);
     if (flags & ts.ModifierFlags.Static) continue;
+    const isPrivateName = !!decl.name && ts.isPrivateIdentifier(decl.name);
     out.push({
-      name: prop.getName(),
+      name: isPrivateName ? (decl.name as ts.PrivateIdentifier).text : prop.getName(),
       optional: (prop.flags & ts.SymbolFlags.Optional) !== 0,
-      hidden: (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0,
+      hidden: isPrivateName || (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0,
       type: checker.getTypeOfSymbol(prop),
       decl,
     });

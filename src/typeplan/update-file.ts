@@ -13,11 +13,23 @@ export interface DeclaredTransformer {
   readonly fn: ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration | undefined;
 }
 
+/** A whole-program hook (`program: (state) => { ... }`), forward or under `reverse`. */
+export interface DeclaredHook {
+  readonly name: 'program';
+  readonly reverse: boolean;
+  readonly node: ts.Node;
+  readonly fn: ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration | undefined;
+}
+
 /** Where each section's object literal sits, for tools that add entries to the file. */
 export interface UpdateFileLayout {
   readonly spec: ts.ObjectLiteralExpression | undefined;
   readonly sections: ReadonlyMap<'bindings' | 'classes', ts.ObjectLiteralExpression>;
   readonly modules: ReadonlyMap<string, ts.ObjectLiteralExpression>;
+  /** The same under `reverse: { ... }`, and that object itself. */
+  readonly reverse: ts.ObjectLiteralExpression | undefined;
+  readonly reverseSections: ReadonlyMap<'bindings' | 'classes', ts.ObjectLiteralExpression>;
+  readonly reverseModules: ReadonlyMap<string, ts.ObjectLiteralExpression>;
 }
 
 /**
@@ -25,19 +37,30 @@ export interface UpdateFileLayout {
  * `export default defineUpdate({ bindings: {...}, classes: {...}, reverse: {...} })`
  * (or a plain object). Computed keys and spreads are not followed.
  */
-export function readUpdateFile(sf: ts.SourceFile): { transformers: DeclaredTransformer[]; layout: UpdateFileLayout } {
+export function readUpdateFile(sf: ts.SourceFile): { transformers: DeclaredTransformer[]; hooks: DeclaredHook[]; layout: UpdateFileLayout } {
   const transformers: DeclaredTransformer[] = [];
+  const hooks: DeclaredHook[] = [];
   const spec = specObject(sf);
   const sections = new Map<'bindings' | 'classes', ts.ObjectLiteralExpression>();
   const modules = new Map<string, ts.ObjectLiteralExpression>();
+  const reverseSections = new Map<'bindings' | 'classes', ts.ObjectLiteralExpression>();
+  const reverseModules = new Map<string, ts.ObjectLiteralExpression>();
+  let reverseSpec: ts.ObjectLiteralExpression | undefined;
   const visit = (obj: ts.ObjectLiteralExpression, reverse: boolean): void => {
     for (const [key, value] of entries(obj)) {
-      if (key === 'reverse' && !reverse && ts.isObjectLiteralExpression(value)) visit(value, true);
+      if (key === 'reverse' && !reverse && ts.isObjectLiteralExpression(value)) {
+        reverseSpec = value;
+        visit(value, true);
+      }
+      if (key === 'program') {
+        const fn = ts.isMethodDeclaration(value) ? value : ts.isExpression(value) ? asFunction(value) : undefined;
+        hooks.push({ name: 'program', reverse, node: value, fn });
+      }
       if ((key !== 'bindings' && key !== 'classes') || !ts.isObjectLiteralExpression(value)) continue;
-      if (!reverse) sections.set(key, value);
+      (reverse ? reverseSections : sections).set(key, value);
       for (const [module, perModule] of entries(value)) {
         if (!ts.isObjectLiteralExpression(perModule)) continue;
-        if (!reverse) modules.set(`${key}\0${module}`, perModule);
+        (reverse ? reverseModules : modules).set(`${key}\0${module}`, perModule);
         for (const prop of perModule.properties) {
           const name = keyOf(prop);
           if (name === undefined) continue;
@@ -47,7 +70,7 @@ export function readUpdateFile(sf: ts.SourceFile): { transformers: DeclaredTrans
     }
   };
   if (spec) visit(spec, false);
-  return { transformers, layout: { spec, sections, modules } };
+  return { transformers, hooks, layout: { spec, sections, modules, reverse: reverseSpec, reverseSections, reverseModules } };
 }
 
 function specObject(sf: ts.SourceFile): ts.ObjectLiteralExpression | undefined {

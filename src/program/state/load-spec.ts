@@ -13,6 +13,11 @@ import { UPDATE_FILE, type UpdateSpec } from './update-spec.js';
 export async function loadUpdateSpec(graph: ModuleGraph, root: string, linker: Linker): Promise<UpdateSpec | undefined> {
   const file = join(root, UPDATE_FILE);
   if (!existsSync(file)) return undefined;
+  return loadUpdateSpecFile(graph, file, linker);
+}
+
+/** A transformer file anywhere (`baton rollback --update-file`), evaluated like baton.update.ts. */
+export async function loadUpdateSpecFile(graph: ModuleGraph, file: string, linker: Linker): Promise<UpdateSpec | undefined> {
   const scope = ModuleGraph.newScope(UPDATE_FILE);
   const compiled = await ModuleGraph.compileFrom(file, scope);
   const instance = createInstance(UPDATE_FILE, file, scope, compiled);

@@ -5,7 +5,7 @@ import { resolveImport } from '../runner/resolve.js';
 import { transformedModules, transformedModulesInFile } from '../../compare/update-file-scan.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
-import { loadUpdateSpec } from '../state/load-spec.js';
+import { loadUpdateSpec, loadUpdateSpecFile } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ModuleReport, UpdateOutcome } from '../../protocol/outcome.js';
 import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } from './patch.js';
@@ -27,6 +27,8 @@ export interface UpdateOptions {
   readonly allowDependencyChange?: boolean;
   /** forward: the new version's transformers; back: the current version's `reverse` (rollback). */
   readonly direction: 'forward' | 'back';
+  /** back only: a transformer file whose `reverse` replaces the current version's (`rollback --update-file`). */
+  readonly updateFile?: string;
 }
 
 /**
@@ -54,11 +56,20 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   if (declined.length > 0) {
     return refuse({ code: 'E_DECLINED', message: `${declined.map((m) => m.id).join(', ')} called import.meta.hot.decline() and this update would reload it`, hint: 'restart the program for this release, or remove the decline() call in a release that can be patched' });
   }
-  const reverse = options.direction === 'back' ? runtime.current.spec?.reverse : undefined;
+  let reverse = options.direction === 'back' ? runtime.current.spec?.reverse : undefined;
+  if (options.direction === 'back' && options.updateFile) {
+    // Reverse transformers written after the update was applied, given at rollback time.
+    try {
+      reverse = (await loadUpdateSpecFile(runtime.graph, options.updateFile, runtime.graph))?.reverse;
+    } catch (error) {
+      return refuse(toErrorData(error));
+    }
+    if (!reverse) return refuse({ code: 'E_NO_REVERSE', message: `${options.updateFile} has no \`reverse: { ... }\` section`, hint: 'add one (`baton diff --stubs` writes reverse stubs beside the forward ones), then run the rollback again' });
+  }
   if (options.direction === 'back') {
     const missing = needsReverse(runtime.current.spec);
     if (missing.length > 0 && !reverse) {
-      return refuse({ code: 'E_NO_REVERSE', message: `the current version transformed ${missing.join(', ')} and its baton.update.ts has no reverse transformers`, hint: 'add `reverse: { ... }` to the transformer file of the current version, or update forward to a fixed version instead' });
+      return refuse({ code: 'E_NO_REVERSE', message: `the current version transformed ${missing.join(', ')} and its baton.update.ts has no reverse transformers`, hint: 'write a file with `reverse: { ... }` transformers for them (`baton diff --stubs <old> <new>` writes stubs) and pass it: `baton rollback <target> --update-file <file>`; or update forward to a fixed version instead' });
     }
   }
   if (!options.allowDependencyChange) {

@@ -20,5 +20,15 @@ export async function runCommand(entry: string, name: string | undefined, args: 
   const socket = socketPathFor(process.pid);
   const runtime = new Runtime(name ?? basename(dirname(file)), file, socket);
   await startControlServer(socket, (request) => runtime.handle(request));
-  await runtime.start();
+  try {
+    await runtime.start();
+  } catch (error) {
+    // baton's own failures (a module it cannot find or compile) are rendered as baton errors.
+    if (error instanceof BatonError) throw error;
+    // The program's own uncaught error: reported as Node reports one (its
+    // stack, in the program's source lines, exit code 1), not as baton's.
+    process.nextTick(() => {
+      throw error;
+    });
+  }
 }

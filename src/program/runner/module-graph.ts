@@ -1,10 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { relative, resolve as resolvePath, sep } from 'node:path';
-import { compileModule, type CompiledModule } from './compile.js';
+import { fileURLToPath } from 'node:url';
+import { BatonError } from '../../protocol/errors.js';
+import { compileModule, compileModuleSync, type CompiledModule } from './compile.js';
 import { compileOffThread } from './compile-pool.js';
-import { createInstance, evaluateInstance, type ModuleInstance } from './instance.js';
+import { addCommonJsName, createInstance, evaluateCommonJs, evaluateInstance, type CommonJsModule, type EvaluateHooks, type ModuleInstance } from './instance.js';
+import { formatOf } from './module-format.js';
 import { createNamespace, jsonNamespace, pointNamespace, type Namespace } from './namespace.js';
-import { resolveImport, type Resolved } from './resolve.js';
+import { resolveImport, whereImported, type Resolved } from './resolve.js';
 
 /** One app module across its versions: a stable namespace and the instance behind it. */
 export interface ModuleRecord {
@@ -39,6 +44,10 @@ export class ModuleGraph implements Linker {
   private readonly natives = new Map<string, Promise<object>>();
   /** Modules being compiled for the first time: concurrent importers share one load. */
   private readonly loading = new Map<string, Promise<object>>();
+  /** JSON files `require`d, by path: Node hands every requirer the same object. */
+  private readonly requiredJson = new Map<string, unknown>();
+  /** The entry module's file: a CommonJS entry is `require.main`. */
+  private entryFile: string | undefined;
 
   constructor(root: string) {
     this.root = resolvePath(root);
@@ -53,7 +62,8 @@ export class ModuleGraph implements Linker {
   }
 
   async loadEntry(file: string): Promise<void> {
-    await this.link({ kind: 'app', file: resolvePath(file) }, undefined);
+    this.entryFile = resolvePath(file);
+    await this.link({ kind: 'app', file: this.entryFile }, undefined);
   }
 
   async link(resolved: Resolved, _from: ModuleInstance | undefined): Promise<object> {
@@ -76,6 +86,11 @@ export class ModuleGraph implements Linker {
   }
 
   private async load(id: string, file: string): Promise<object> {
+    // CommonJS loads synchronously from the first look-up on: a `require` of it meanwhile must find the record.
+    if (formatOf(file) === 'cjs') {
+      this.requireApp(file, id);
+      return this.records.get(id)!.namespace;
+    }
     const scope = ModuleGraph.newScope(id);
     const compiled = await compileModule(await readFile(file, 'utf8'), file, scope);
     const instance = createInstance(id, file, scope, compiled);
@@ -94,18 +109,106 @@ export class ModuleGraph implements Linker {
 
   /** Links an instance's static imports through `linker`, then evaluates it. */
   async run(instance: ModuleInstance, linker: Linker, onExports: (i: ModuleInstance) => void): Promise<void> {
-    await evaluateInstance(instance, {
+    if (instance.compiled.format === 'cjs' && linker !== this) {
+      // A new version's CommonJS module, evaluated while an update is staged:
+      // the app modules it requires by name are linked first, through the
+      // staging linker, so it reaches the new instances rather than the live ones.
+      for (const specifier of instance.compiled.imports) {
+        const resolved = resolveImport(specifier, instance.file);
+        if (resolved.kind === 'app' && !instance.deps.has(specifier)) instance.deps.set(specifier, await linker.link(resolved, instance));
+      }
+    }
+    await evaluateInstance(instance, this.hooks(instance, linker, onExports));
+  }
+
+  private hooks(instance: ModuleInstance, linker: Linker, onExports: (i: ModuleInstance) => void): EvaluateHooks {
+    return {
       onExports,
       linkImports: async () => {
         for (const specifier of instance.compiled.imports) {
           if (instance.deps.has(specifier)) continue;
-          instance.deps.set(specifier, await linker.link(resolveImport(specifier, instance.file), instance));
+          instance.deps.set(specifier, await linker.link(this.resolveFrom(specifier, instance.file), instance));
         }
       },
       // Resolved from where the module lives in the version running now: a
       // patched or unchanged instance was compiled from an older version's tree.
-      importDynamic: (specifier, from) => this.link(resolveImport(specifier, this.fileOf(from.id)), from),
-    });
+      importDynamic: (specifier, from) => this.link(this.resolveFrom(specifier, this.fileOf(from.id)), from),
+      // A live instance resolves from where its module lives in the version running now (as importDynamic);
+      // one staged by an update, from the new version's tree it was compiled from.
+      require: (specifier, from) => this.require(specifier, from, linker === this ? this.fileOf(from.id) : from.file),
+      resolve: (specifier, from) => {
+        const resolved = this.resolveFrom(specifier, linker === this ? this.fileOf(from.id) : from.file);
+        return resolved.kind === 'native' ? (resolved.file ?? specifier) : resolved.file;
+      },
+      main: () => this.mainModule(),
+    };
+  }
+
+  private mainModule(): CommonJsModule | undefined {
+    return this.entryFile === undefined ? undefined : this.records.get(this.idOf(this.entryFile))?.current.cjsModule;
+  }
+
+  private resolveFrom(specifier: string, file: string): Resolved {
+    return resolveImport(specifier, file);
+  }
+
+  /** CommonJS `require` from an app module: Node's own for packages, the graph's (synchronous) for app modules. */
+  private require(specifier: string, from: ModuleInstance, fromFile: string): unknown {
+    const resolved = this.resolveFrom(specifier, fromFile);
+    if (resolved.kind === 'native') {
+      return createRequire(fromFile)(resolved.file ?? (resolved.url.startsWith('file:') ? fileURLToPath(resolved.url) : resolved.url));
+    }
+    if (resolved.kind === 'json') {
+      if (!this.requiredJson.has(resolved.file)) this.requiredJson.set(resolved.file, JSON.parse(readFileSync(resolved.file, 'utf8')));
+      return this.requiredJson.get(resolved.file);
+    }
+    const linked = from.deps.get(specifier);
+    if (linked) return formatOf(resolved.file) === 'cjs' ? (linked as { default: unknown }).default : linked;
+    const id = this.idOf(resolved.file);
+    const record = this.records.get(id);
+    if (record) return record.current.cjsModule ? record.current.cjsModule.exports : record.namespace;
+    if (formatOf(resolved.file) === 'esm') {
+      throw new BatonError(
+        'E_RESOLVE',
+        `cannot require the ES module '${specifier}' (${resolved.file}) from ${whereImported(specifier, fromFile)}: baton loads app ES modules asynchronously`,
+        'import it (`import` or `await import()`) instead, or make it CommonJS (a .cts file, or a package.json without "type": "module")',
+      );
+    }
+    return this.requireApp(resolved.file, id);
+  }
+
+  /** Compiles and evaluates a CommonJS app module now (Node's `require`): its `module.exports`. */
+  private requireApp(file: string, id: string): unknown {
+    const scope = ModuleGraph.newScope(id);
+    const compiled = compileModuleSync(readFileSync(file, 'utf8'), file, scope);
+    const instance = createInstance(id, file, scope, compiled);
+    const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve(), views: new Set() };
+    this.records.set(id, record);
+    try {
+      evaluateCommonJs(instance, this.hooks(instance, this, (i) => pointNamespace(record.namespace, i.exports)), file === this.entryFile);
+    } catch (error) {
+      this.records.delete(id);
+      throw error;
+    }
+    this.addReexports(instance);
+    pointNamespace(record.namespace, instance.exports);
+    return instance.cjsModule!.exports;
+  }
+
+  /** Names a CommonJS module re-exports (`module.exports = require('./x')`), found as Node finds them: in the re-exported module. */
+  private addReexports(instance: ModuleInstance): void {
+    const module = instance.cjsModule!;
+    for (const specifier of instance.compiled.cjs?.reexports ?? []) {
+      let names: string[] = [];
+      try {
+        const resolved = this.resolveFrom(specifier, instance.file);
+        if (resolved.kind === 'app') names = Object.keys(this.records.get(this.idOf(resolved.file))?.current.exports ?? {});
+        else if (resolved.kind === 'native' && resolved.file) names = Object.keys(createRequire(instance.file)(resolved.file) as object);
+      } catch {
+        continue;
+      }
+      for (const name of names) addCommonJsName(instance.exports, module, name);
+    }
   }
 
   native(url: string): Promise<object> {

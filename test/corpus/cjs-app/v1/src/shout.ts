@@ -1,0 +1,5 @@
+// TypeScript with import syntax in a CommonJS package: tsx runs it as CommonJS.
+import { format } from 'node:util';
+export function shout(word: string): string {
+  return format('%s!', word.toUpperCase());
+}

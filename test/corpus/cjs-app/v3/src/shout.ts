@@ -1,0 +1,12 @@
+// TypeScript with import syntax in a CommonJS package: tsx runs it as CommonJS.
+import { format } from 'node:util';
+
+const TIMES = 2;
+
+export function shout(word: string): string {
+  return format('%s!', repeat(word.toUpperCase(), TIMES));
+}
+
+function repeat(word: string, times: number): string {
+  return Array.from({ length: times }, () => word).join(' ');
+}

@@ -22,6 +22,8 @@ interface Project {
   readonly root: string;
   /** Symlinks to make in each version (a workspace's node_modules): link path to target, both relative to the version. */
   readonly links?: Record<string, string>;
+  /** Where tsx is started, relative to a version folder (tsx reads the tsconfig of its working directory). */
+  readonly cwd?: string;
   /** How the program is asked: plain HTTP GETs or socket.io events. */
   readonly probe: 'http' | 'socket.io';
 }
@@ -72,7 +74,7 @@ async function probe(kind: Project['probe'], port: number, hit: boolean): Promis
 /** Runs one version under tsx: its startup output and its answers after one hit. */
 async function underTsx(project: Project, dir: string): Promise<{ startup: string; answers: Answers }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', TSX, join(dir, project.entry)], { cwd: dir, env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, join(dir, project.entry)], { cwd: join(dir, project.cwd ?? '.'), env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

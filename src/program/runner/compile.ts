@@ -136,7 +136,7 @@ async function transform(run: typeof esbuild.transform, step: TransformStep): Pr
   try {
     return (await run(step.text, step.options)).code;
   } catch (error) {
-    throw new BatonError('E_COMPILE', `cannot compile ${step.file}: ${firstLine(error)}`, 'fix the syntax error and try again');
+    throw compileError(step.file, error);
   }
 }
 
@@ -144,8 +144,16 @@ function transformSync(step: TransformStep): string {
   try {
     return esbuild.transformSync(step.text, step.options).code;
   } catch (error) {
-    throw new BatonError('E_COMPILE', `cannot compile ${step.file}: ${firstLine(error)}`, 'fix the syntax error and try again');
+    throw compileError(step.file, error);
   }
+}
+
+/** esbuild's first error, as `file:line:column: text` (the place the user edits), not its "Transform failed" summary. */
+function compileError(file: string, error: unknown): BatonError {
+  const first = (error as { errors?: esbuild.Message[] }).errors?.[0];
+  const where = first?.location ? `${file}:${first.location.line}:${first.location.column + 1}` : file;
+  const text = first ? first.text : firstLine(error);
+  return new BatonError('E_COMPILE', `cannot compile ${where}: ${text}`, 'fix the syntax error and try again');
 }
 
 // Private fields are lowered to WeakMaps held in top-level bindings, so a

@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Program, writeVersions } from './helpers/baton.js';
+
+/**
+ * A program that cannot load fails naming the user's file, the line and the
+ * specifier, says what to do, and shows no frame of baton's own code; a
+ * program's own uncaught error is reported as Node reports it.
+ */
+async function runToEnd(files: Record<string, string>, entry: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const root = writeVersions({ app: files });
+  const p = new Program([join(root, 'app', entry)]);
+  const { code } = await p.exited;
+  return { code, stderr: p.errors, stdout: p.output };
+}
+
+/** No trace of baton's internals: its files, its internal error code. */
+function assertNoBatonTrace(stderr: string): void {
+  assert.doesNotMatch(stderr, /dist\/src\//, stderr);
+  assert.doesNotMatch(stderr, /E_INTERNAL/, stderr);
+  assert.doesNotMatch(stderr, /^\s+at /m, stderr);
+}
+
+const ESM = JSON.stringify({ name: 'app', type: 'module' });
+const CJS = JSON.stringify({ name: 'app' });
+
+describe('baton run: a failure to load names the user file', () => {
+  it('a tsconfig paths alias that matches no file: the importing file and line, the specifier, what to do', async () => {
+    const r = await runToEnd(
+      {
+        'package.json': ESM,
+        'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@app/*': ['src/*'] } } }),
+        'src/main.ts': "import { a } from '@app/present';\n\nimport { b } from '@app/missing';\nconsole.log(a, b);\n",
+        'src/present.ts': 'export const a = 1;\n',
+      },
+      'src/main.ts',
+    );
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot find module '@app\/missing' imported from \S+\/app\/src\/main\.ts:3 \[E_RESOLVE\]/);
+    assert.match(r.stderr, /"paths"/, 'the hint names the tsconfig paths');
+    assertNoBatonTrace(r.stderr);
+  });
+
+  it('a missing relative import in a module the entry imports: that module and its line', async () => {
+    const r = await runToEnd({ 'package.json': ESM, 'main.ts': "import './lib/a.js';\n", 'lib/a.ts': "// a\nimport { x } from './gone.js';\nconsole.log(x);\n" }, 'main.ts');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot find module '\.\/gone\.js' imported from \S+\/app\/lib\/a\.ts:2 \[E_RESOLVE\]/);
+    assert.match(r.stderr, /check the path/);
+    assertNoBatonTrace(r.stderr);
+  });
+
+  it('a require of a package that is not installed, in CommonJS: the requiring file and line, and the install command', async () => {
+    const r = await runToEnd({ 'package.json': CJS, 'main.js': "'use strict';\nconst got = require('no-such-package/deep');\nconsole.log(got);\n" }, 'main.js');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot find module 'no-such-package\/deep' imported from \S+\/app\/main\.js:2 \[E_RESOLVE\]/);
+    assert.match(r.stderr, /npm install no-such-package\b/);
+    assertNoBatonTrace(r.stderr);
+  });
+
+  it('a missing import in CommonJS TypeScript (a .ts file in a package without "type"): the file and line', async () => {
+    const r = await runToEnd({ 'package.json': CJS, 'main.ts': "import { ok } from './ok';\nimport { nope } from './nope';\nconsole.log(ok, nope);\n", 'ok.ts': 'export const ok = 1;\n' }, 'main.ts');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot find module '\.\/nope' imported from \S+\/app\/main\.ts:2 \[E_RESOLVE\]/);
+    assertNoBatonTrace(r.stderr);
+  });
+
+  it('a require of an app ES module from CommonJS: the requiring file and line, and to import it instead', async () => {
+    const r = await runToEnd({ 'package.json': CJS, 'main.cjs': "\nconst esm = require('./esm.mjs');\nconsole.log(esm);\n", 'esm.mjs': 'export const x = 1;\n' }, 'main.cjs');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot require the ES module '\.\/esm\.mjs' \(\S+esm\.mjs\) from \S+\/app\/main\.cjs:2/);
+    assert.match(r.stderr, /import it/);
+    assertNoBatonTrace(r.stderr);
+  });
+
+  it('a syntax error: the file, line and column', async () => {
+    const r = await runToEnd({ 'package.json': ESM, 'main.ts': "import './broken.js';\n", 'broken.ts': 'const a = 1;\nconst = 2;\n' }, 'main.ts');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot compile \S+\/app\/broken\.ts:2:7: Expected identifier but found "=" \[E_COMPILE\]/);
+    assertNoBatonTrace(r.stderr);
+  });
+});
+
+describe("baton run: the program's own uncaught error is the program's", () => {
+  it('a throw at the top level of an ES module: Node-style report with the user line, exit 1, no baton code', async () => {
+    const r = await runToEnd({ 'package.json': ESM, 'main.ts': "import './boot.js';\n", 'boot.ts': "console.log('booting');\n\nthrow new TypeError('config missing');\n" }, 'main.ts');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /booting/);
+    assert.match(r.stderr, /TypeError: config missing/);
+    assert.match(r.stderr, /boot\.ts:3:7/);
+    assert.doesNotMatch(r.stderr, /\[E_[A-Z_]+\]/);
+    assert.doesNotMatch(r.stderr, /^baton:/m);
+  });
+
+  it('a throw in a CommonJS module required at start-up: the same', async () => {
+    const r = await runToEnd({ 'package.json': CJS, 'main.js': "require('./db');\n", 'db.js': "'use strict';\nfunction connect() {\n  throw new Error('db down');\n}\nconnect();\n" }, 'main.js');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Error: db down/);
+    assert.match(r.stderr, /db\.js:3:9/);
+    assert.doesNotMatch(r.stderr, /\[E_[A-Z_]+\]/);
+  });
+});

@@ -9,7 +9,8 @@ import { toSlotForm, type PlainFunction, type SlotBody } from './slots.js';
 import { yieldToLoop } from './yield-to-loop.js';
 import { initSync as initLexer, parse as lexCjs } from 'cjs-module-lexer';
 import { formatOf, type ModuleFormat } from './module-format.js';
-import { esbuildCompilerOptions } from './project-config.js';
+import { esbuildCompilerOptions, projectConfigOf } from './project-config.js';
+import { wantsDecoratorMetadata, withDecoratorMetadata } from './decorator-metadata.js';
 
 /**
  * A module compiled into baton's runnable form: the body of an async function
@@ -174,6 +175,8 @@ function* compileSteps(source: string, file: string, scope: string, external: re
   // A `#!` line (an executable entry) would land inside the wrapper function: it becomes a comment, lines unchanged.
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
   const tsconfigRaw = { compilerOptions: esbuildCompilerOptions(file) } as esbuild.TransformOptions['tsconfigRaw'];
+  const options = projectConfigOf(file).options;
+  if (wantsDecoratorMetadata(options, file, source)) source = withDecoratorMetadata(source, file, format, options?.useDefineForClassFields);
   if (format === 'cjs') return yield* compileCommonJs(source, file, scope, external, loader, tsconfigRaw, sourceHash);
   // An ESM file is a module even with no import or export: without one, esbuild reads it as a sloppy script.
   source = `${source}\nexport {};\n`;

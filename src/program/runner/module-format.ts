@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
+import { UPDATE_FILE } from '../state/update-spec.js';
 
 /** How a source file is run: as an ES module or as CommonJS. */
 export type ModuleFormat = 'esm' | 'cjs';
@@ -14,6 +15,8 @@ export type ModuleFormat = 'esm' | 'cjs';
  * would pick CommonJS (a documented difference).
  */
 export function formatOf(file: string): ModuleFormat {
+  // The transformer file is baton's own format (`export default defineUpdate(...)`), read as ESM in any package.
+  if (basename(file) === UPDATE_FILE) return 'esm';
   const ext = extname(file);
   if (ext === '.mts' || ext === '.mjs') return 'esm';
   if (ext === '.cts' || ext === '.cjs') return 'cjs';

@@ -100,10 +100,11 @@ function viaPaths(specifier: string, fromFile: string): string | undefined {
 }
 
 function classify(file: string): Resolved {
+  // JSON is read by baton wherever it lives: the import attributes Node's loader would want do not survive compilation.
+  if (extname(file) === '.json') return { kind: 'json', file };
   const inPackages = file.includes('/node_modules/');
   // A package shipping TypeScript sources runs compiled, as under tsx; other package code runs as Node loads it.
   if (inPackages && !/\.[mc]?tsx?$/.test(file)) return { kind: 'native', url: pathToFileURL(file).href, file };
-  if (extname(file) === '.json') return { kind: 'json', file };
   if (isCompilable(file)) return { kind: 'app', file };
   return { kind: 'native', url: pathToFileURL(file).href, file };
 }

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Program, writeVersions } from './helpers/baton.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { baton, ENV, freePort, get, Program, writeVersions } from './helpers/baton.js';
 
 /**
  * A program that cannot load fails naming the user's file, the line and the
@@ -98,5 +99,37 @@ describe("baton run: the program's own uncaught error is the program's", () => {
     assert.match(r.stderr, /Error: db down/);
     assert.match(r.stderr, /db\.js:3:9/);
     assert.doesNotMatch(r.stderr, /\[E_[A-Z_]+\]/);
+  });
+});
+
+describe('baton update: a new version that cannot load changes nothing and names the file', () => {
+  it('an alias the tsconfig does not map, in a module the new version changes: refused or aborted, the old version still answers', async () => {
+    const tsconfig = JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@app/*': ['src/*'] } } });
+    const main = "import { createServer } from 'node:http';\nimport { answer } from '@app/answer';\n\nlet hits = 0;\ncreateServer((_req, res) => res.end(`${answer()} ${++hits}`)).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));\n";
+    const root = writeVersions({
+      v1: { 'package.json': ESM, 'tsconfig.json': tsconfig, 'src/main.ts': main, 'src/answer.ts': "export function answer(): string {\n  return 'v1';\n}\n" },
+      v2: {
+        'package.json': ESM,
+        'tsconfig.json': tsconfig,
+        'src/main.ts': main,
+        'src/answer.ts': "import { suffix } from '@app/util/suffix';\n\nexport function answer(): string {\n  return 'v2' + suffix;\n}\n",
+      },
+    });
+    const port = await freePort();
+    const name = `bad-alias-${process.pid}`;
+    const program = new Program(['--name', name, join(root, 'v1', 'src', 'main.ts')], { ...ENV, PORT: String(port) });
+    try {
+      await program.waitFor(/listening/, 30_000);
+      assert.equal(await get(port, '/'), 'v1 1');
+      const r = await baton(['update', name, join(root, 'v2', 'src'), '--no-check']);
+      assert.ok(r.code === 2 || r.code === 3, `refused or aborted: ${r.code} ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout + r.stderr, /cannot find module '@app\/util\/suffix' imported from \S+\/v2\/src\/answer\.ts:1/);
+      assertNoBatonTrace(r.stdout + r.stderr);
+      assert.equal(await get(port, '/'), 'v1 2', 'the old code, the same state');
+      await sleep(1000);
+      assert.equal(await get(port, '/'), 'v1 3');
+    } finally {
+      await program.stop();
+    }
   });
 });

@@ -74,6 +74,21 @@ describe('baton run: a failure to load names the user file', () => {
     assertNoBatonTrace(r.stderr);
   });
 
+  it('a named import Node would refuse (a CommonJS module whose name its lexer cannot see): the importing file and line, and the default-import way', async () => {
+    const r = await runToEnd(
+      {
+        'package.json': ESM,
+        'main.ts': "import make from './make.cjs';\nimport { json } from './make.cjs';\nconsole.log(typeof make, typeof json);\n",
+        'make.cjs': 'function make() {\n  const f = () => 1;\n  f.json = () => 2;\n  return f;\n}\nmodule.exports = make();\n',
+      },
+      'main.ts',
+    );
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the module '\.\/make\.cjs' provides no export named 'json', imported by \S+\/app\/main\.ts:2 \[E_RESOLVE\]/);
+    assert.match(r.stderr, /import pkg from '\.\/make\.cjs'/);
+    assertNoBatonTrace(r.stderr);
+  });
+
   it('a syntax error: the file, line and column', async () => {
     const r = await runToEnd({ 'package.json': ESM, 'main.ts': "import './broken.js';\n", 'broken.ts': 'const a = 1;\nconst = 2;\n' }, 'main.ts');
     assert.equal(r.code, 1);

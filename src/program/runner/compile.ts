@@ -41,6 +41,8 @@ export interface CompiledModule {
    * CommonJS: the string-literal `require` specifiers (loaded when called).
    */
   readonly imports: readonly string[];
+  /** ESM only: the names each specifier's static imports name (not `default`), checked at link time as Node does. */
+  readonly importedNames?: Readonly<Record<string, readonly string[]>>;
   /** CommonJS only: the export names Node's cjs-module-lexer finds (what ESM importers may name), and re-exported specifiers. */
   readonly cjs?: { readonly names: readonly string[]; readonly reexports: readonly string[] };
   /** Bindings added by live updates, held on `__baton_ext` (slots.ts): the code was compiled with them there. */
@@ -186,7 +188,7 @@ function* compileSteps(source: string, file: string, scope: string, external: re
     options: { loader, format: 'esm', sourcefile: file, sourcemap: 'inline', target: 'node20', platform: 'node', supported: LOWERED, ...(tsconfigRaw ? { tsconfigRaw } : {}) },
   };
   yield 'yield';
-  const { text: marked, imports } = markModuleSyntax(esm, file);
+  const { text: marked, imports, importedNames } = markModuleSyntax(esm, file);
   let cjs = yield { file, text: marked, options: { loader: 'js', format: 'cjs', sourcefile: file, sourcemap: 'inline', target: 'node20', platform: 'node' } };
   // esbuild's interop helper copies a namespace's properties once; baton's
   // require already returns ESM-shaped live namespaces, so the identity
@@ -203,7 +205,7 @@ function* compileSteps(source: string, file: string, scope: string, external: re
   const exportsAt = cjs.search(/^module\.exports = \w+_exports;$/m);
   cjs = exportsAt >= 0 ? cjs.replace(/^(module\.exports = \w+_exports;)$/m, `$1 ${ready}`) : `${ready} ${cjs}`;
   yield 'yield';
-  return finish(cjs, file, scope, external, 'async function', { format: 'esm', sourceHash, imports });
+  return finish(cjs, file, scope, external, 'async function', { format: 'esm', sourceHash, imports, importedNames });
 }
 
 /**
@@ -238,6 +240,7 @@ interface FormatParts {
   readonly format: ModuleFormat;
   readonly sourceHash: string;
   readonly imports: readonly string[];
+  readonly importedNames?: Readonly<Record<string, readonly string[]>>;
   readonly cjs?: { readonly names: readonly string[]; readonly reexports: readonly string[] };
 }
 
@@ -271,6 +274,7 @@ function finish(cjs: string, file: string, scope: string, external: readonly str
     sourceHash: parts.sourceHash,
     format: parts.format,
     imports: parts.imports,
+    ...(parts.importedNames ? { importedNames: parts.importedNames } : {}),
     ...(parts.cjs ? { cjs: parts.cjs } : {}),
     bindings,
     external,
@@ -323,17 +327,24 @@ function decodeInlineMap(comment: string): string | undefined {
  * `import()` (answered by the runner). Edits stay on their lines so the
  * source map still points at the right `.ts` line.
  */
-function markModuleSyntax(esm: string, file: string): { text: string; imports: string[] } {
+function markModuleSyntax(esm: string, file: string): { text: string; imports: string[]; importedNames: Record<string, string[]> } {
   const ast = parse(esm, file, 'module');
   const edits: Edit[] = [];
   const imports: string[] = [];
+  const importedNames: Record<string, string[]> = {};
   for (const node of ast.body) {
     if (
       (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') &&
       node.source &&
       typeof node.source.value === 'string'
     ) {
-      imports.push(node.source.value);
+      const specifier = node.source.value;
+      imports.push(specifier);
+      const named = node.type === 'ImportDeclaration'
+        ? node.specifiers.flatMap((s) => (s.type === 'ImportSpecifier' ? [nameOf(s.imported)] : []))
+        : node.type === 'ExportNamedDeclaration' ? node.specifiers.map((s) => nameOf(s.local)) : [];
+      const wanted = named.filter((n) => n !== 'default');
+      if (wanted.length > 0) importedNames[specifier] = [...(importedNames[specifier] ?? []), ...wanted];
     }
   }
   walk.ancestor(ast, {
@@ -355,7 +366,11 @@ function markModuleSyntax(esm: string, file: string): { text: string; imports: s
       edits.push({ start: node.source.end, end: node.end, text: ')' });
     },
   });
-  return { text: applyEdits(esm, edits), imports };
+  return { text: applyEdits(esm, edits), imports, importedNames };
+}
+
+function nameOf(node: acorn.Identifier | acorn.Literal): string {
+  return node.type === 'Identifier' ? node.name : String(node.value);
 }
 
 function insideFunction(ancestors: acorn.Node[]): boolean {

@@ -127,7 +127,10 @@ export class ModuleGraph implements Linker {
       linkImports: async () => {
         for (const specifier of instance.compiled.imports) {
           if (instance.deps.has(specifier)) continue;
-          instance.deps.set(specifier, await linker.link(this.resolveFrom(specifier, instance.file), instance));
+          const resolved = this.resolveFrom(specifier, instance.file);
+          const ns = await linker.link(resolved, instance);
+          checkImportedNames(ns, resolved, specifier, instance);
+          instance.deps.set(specifier, ns);
         }
       },
       // Resolved from where the module lives in the version running now: a
@@ -237,3 +240,24 @@ export class ModuleGraph implements Linker {
   }
 }
 
+
+/**
+ * Node refuses to link a named import the imported module does not provide
+ * (for a CommonJS module: a name its cjs-module-lexer did not find). Checked
+ * for what Node itself loads and for CommonJS and JSON app modules, whose
+ * names baton derives as Node does; an app ES module's names are its exports.
+ */
+function checkImportedNames(ns: object, resolved: Resolved, specifier: string, instance: ModuleInstance): void {
+  const names = instance.compiled.importedNames?.[specifier];
+  if (!names) return;
+  const commonJs = resolved.kind === 'app' && formatOf(resolved.file) === 'cjs';
+  if (resolved.kind === 'app' && !commonJs) return;
+  const missing = names.find((name) => !(name in ns));
+  if (missing === undefined) return;
+  const where = whereImported(specifier, instance.file, missing);
+  const hint =
+    resolved.kind === 'json'
+      ? `a JSON module has only a default export: \`import data from '${specifier}'\`, then read data.${missing}`
+      : `if it is a CommonJS module, Node finds only the names its cjs-module-lexer detects: \`import pkg from '${specifier}'\`, then read pkg.${missing}`;
+  throw new BatonError('E_RESOLVE', `the module '${specifier}' provides no export named '${missing}', imported by ${where}`, hint);
+}

@@ -134,8 +134,11 @@ function notFound(specifier: string, fromFile: string, hint: string): BatonError
   return new BatonError('E_RESOLVE', `cannot find module '${specifier}' imported from ${whereImported(specifier, fromFile)}`, hint);
 }
 
-/** `file:line` of the first line of `file` that names `specifier` in quotes: where the user looks. */
-export function whereImported(specifier: string, file: string): string {
+/**
+ * `file:line` of the first line of `file` that names `specifier` in quotes
+ * (and the imported `name`, when given and on that line): where the user looks.
+ */
+export function whereImported(specifier: string, file: string, name?: string): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -143,9 +146,9 @@ export function whereImported(specifier: string, file: string): string {
     return file;
   }
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.includes(`'${specifier}'`) || line.includes(`"${specifier}"`) || line.includes(`\`${specifier}\``)) return `${file}:${i + 1}`;
-  }
-  return file;
+  const quoted = (line: string) => line.includes(`'${specifier}'`) || line.includes(`"${specifier}"`) || line.includes(`\`${specifier}\``);
+  const naming = name === undefined ? undefined : new RegExp(`[{,\\s]${name.replace(/[$]/g, '\\$')}\\b`);
+  const at = (naming && lines.findIndex((line) => quoted(line) && naming.test(line))) ?? -1;
+  const index = at >= 0 ? at : lines.findIndex(quoted);
+  return index >= 0 ? `${file}:${index + 1}` : file;
 }

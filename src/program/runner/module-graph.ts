@@ -114,7 +114,13 @@ export class ModuleGraph implements Linker {
       // the app modules it requires by name are linked first, through the
       // staging linker, so it reaches the new instances rather than the live ones.
       for (const specifier of instance.compiled.imports) {
-        const resolved = resolveImport(specifier, instance.file);
+        let resolved: Resolved;
+        try {
+          resolved = this.resolveFrom(specifier, instance.file);
+        } catch {
+          // An optional dependency (`try { require('x') } catch {}`): the require itself fails, when it runs, as in Node.
+          continue;
+        }
         if (resolved.kind === 'app' && !instance.deps.has(specifier)) instance.deps.set(specifier, await linker.link(resolved, instance));
       }
     }

@@ -297,15 +297,20 @@ function lexCommonJs(code: string, file: string): { exports: string[]; reexports
   }
 }
 
-/** `require('literal')` calls anywhere in the module: what an update must look for among new modules. */
+/**
+ * `require('literal')` calls anywhere in the module: what an update must look
+ * for among new modules. Not those inside a `try` block: an optional
+ * dependency, whose absence the program handles when the call runs.
+ */
 function staticRequires(code: string, file: string): string[] {
   const found = new Set<string>();
-  walk.simple(parse(code, file, 'script'), {
-    CallExpression(node) {
+  walk.ancestor(parse(code, file, 'script'), {
+    CallExpression(node, _state, ancestors) {
       const arg = node.arguments[0];
-      if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length === 1 && arg?.type === 'Literal' && typeof arg.value === 'string') {
-        found.add(arg.value);
-      }
+      if (node.callee.type !== 'Identifier' || node.callee.name !== 'require' || node.arguments.length !== 1) return;
+      if (arg?.type !== 'Literal' || typeof arg.value !== 'string') return;
+      if (ancestors.some((a, i) => a.type === 'TryStatement' && (a as acorn.TryStatement).block === ancestors[i + 1])) return;
+      found.add(arg.value);
     },
   });
   return [...found];

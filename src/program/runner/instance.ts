@@ -44,6 +44,8 @@ export interface EvaluateHooks {
   require(specifier: string, instance: ModuleInstance): unknown;
   /** CommonJS `require.resolve`. */
   resolve(specifier: string, instance: ModuleInstance): string;
+  /** `import.meta.resolve`. */
+  resolveUrl(specifier: string, instance: ModuleInstance): string;
   /** The entry's `module` object when the entry is CommonJS (`require.main`). */
   main(): CommonJsModule | undefined;
 }
@@ -114,7 +116,8 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
     filename: instance.file,
     dirname: dir,
     hot: instance.hot,
-    resolve: (specifier: string) => new URL(specifier, url).href,
+    // Node's answer: the URL the import would load (a package's entry, a built-in's `node:` name).
+    resolve: (specifier: string) => hooks.resolveUrl(String(specifier), instance),
   };
   const require = (specifier: string): object => {
     const dep = instance.deps.get(specifier);
@@ -178,7 +181,7 @@ export function evaluateCommonJs(instance: ModuleInstance, hooks: EvaluateHooks,
   };
   instance.cjsModule = module;
   instance.exports = commonJsView(module, instance.compiled.cjs?.names ?? []);
-  const meta = { url: pathToFileURL(instance.file).href, filename: instance.file, dirname: dir, hot: instance.hot, resolve: (s: string) => s };
+  const meta = { url: pathToFileURL(instance.file).href, filename: instance.file, dirname: dir, hot: instance.hot, resolve: (s: string) => hooks.resolveUrl(String(s), instance) };
   const bind = (bindings: ModuleInstance['bindings'], evaluate: ModuleInstance['evaluate']) => {
     instance.bindings = bindings;
     instance.evaluate = evaluate;

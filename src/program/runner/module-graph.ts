@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { relative, resolve as resolvePath, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BatonError } from '../../protocol/errors.js';
 import { compileModule, compileModuleSync, type CompiledModule } from './compile.js';
 import { compileOffThread } from './compile-pool.js';
@@ -148,6 +148,10 @@ export class ModuleGraph implements Linker {
       resolve: (specifier, from) => {
         const resolved = this.resolveFrom(specifier, linker === this ? this.fileOf(from.id) : from.file);
         return resolved.kind === 'native' ? (resolved.file ?? specifier) : resolved.file;
+      },
+      resolveUrl: (specifier, from) => {
+        const resolved = this.resolveFrom(specifier, linker === this ? this.fileOf(from.id) : from.file);
+        return resolved.kind === 'native' ? resolved.url : pathToFileURL(resolved.file).href;
       },
       main: () => this.mainModule(),
     };

@@ -7,6 +7,7 @@ import settings from './settings.json' with { type: 'json' };
 const require = createRequire(import.meta.url);
 const path = require('node:path') as typeof import('node:path');
 console.log('mixed', legacy.name, settings.title, path.basename(import.meta.filename ?? 'main.ts'));
+console.log('resolves', import.meta.resolve('express').endsWith('/node_modules/express/index.js'), import.meta.resolve('./legacy.cjs').endsWith('/src/legacy.cjs'), import.meta.resolve('node:fs'));
 
 const hit = () => tally();
 const count = () => current();

@@ -117,6 +117,16 @@ describe("baton run: the program's own uncaught error is the program's", () => {
   });
 });
 
+describe('baton run: require in an ES module', () => {
+  it("is Node's ReferenceError, naming the file and how to make it CommonJS, at the user's line", async () => {
+    const r = await runToEnd({ 'package.json': ESM, 'main.js': "console.log('start');\nconst path = require('node:path');\nconsole.log(path.sep);\n" }, 'main.js');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /ReferenceError: require is not defined in ES module scope, you can use import instead \(\S+\/app\/main\.js is an ES module/);
+    assert.match(r.stderr, /main\.js:2:/);
+    assert.doesNotMatch(r.stderr, /\[E_[A-Z_]+\]/);
+  });
+});
+
 describe('baton update: a new version that cannot load changes nothing and names the file', () => {
   it('an alias the tsconfig does not map, in a module the new version changes: refused or aborted, the old version still answers', async () => {
     const tsconfig = JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@app/*': ['src/*'] } } });

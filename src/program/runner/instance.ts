@@ -121,7 +121,12 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   };
   const require = (specifier: string): object => {
     const dep = instance.deps.get(specifier);
-    if (dep === undefined) throw new Error(`baton: module '${specifier}' was not linked for ${instance.file}`);
+    // Only the compiled imports reach here linked; the program's own `require` in an ES module is Node's ReferenceError.
+    if (dep === undefined) {
+      throw new ReferenceError(
+        `require is not defined in ES module scope, you can use import instead (${instance.file} is an ES module: its extension, or "type": "module" in its package.json, makes it one; a .cjs or .cts file is CommonJS)`,
+      );
+    }
     return dep;
   };
   const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);

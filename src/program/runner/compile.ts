@@ -224,11 +224,15 @@ function* compileCommonJs(
   tsconfigRaw: esbuild.TransformOptions['tsconfigRaw'],
   sourceHash: string,
 ): Generator<TransformStep | 'yield', CompiledModule, string> {
-  const cjs = yield {
+  let cjs = yield {
     file,
     text: source,
     options: { loader, format: 'cjs', sourcefile: file, sourcemap: 'inline', target: 'node20', platform: 'node', supported: LOWERED, ...(tsconfigRaw ? { tsconfigRaw } : {}) },
   };
+  // esbuild's interop helper copies a module's properties once; the runner's
+  // (instance.ts) keeps a module compiled from ESM syntax as it is, so a later
+  // version's exports reach importers that read them as `import_x.name`.
+  cjs = cjs.replaceAll('__toESM(', '__baton_esm(');
   yield 'yield';
   // The names an ES module may import from it: Node's own detection, run on what Node would see.
   const { exports: names, reexports } = lexCommonJs(cjs, file);

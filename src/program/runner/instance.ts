@@ -194,7 +194,7 @@ export function evaluateCommonJs(instance: ModuleInstance, hooks: EvaluateHooks,
   const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);
   instance.status = 'evaluating';
   try {
-    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, (v: unknown) => v, bind, setCell, withFrames, markAsync, () => undefined, () => undefined, instance.ext, Ref);
+    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, importInterop, bind, setCell, withFrames, markAsync, () => undefined, () => undefined, instance.ext, Ref);
     module.loaded = true;
     instance.status = 'evaluated';
   } catch (error) {
@@ -214,4 +214,27 @@ export function commonJsView(module: { readonly exports: unknown }, names: reado
 export function addCommonJsName(view: Record<string, unknown>, module: { readonly exports: unknown }, name: string): void {
   if (name === 'default' || Object.prototype.hasOwnProperty.call(view, name)) return;
   Object.defineProperty(view, name, { get: () => (module.exports as Record<string, unknown> | null | undefined)?.[name], enumerable: true, configurable: true });
+}
+
+/**
+ * esbuild's `__toESM` for CommonJS code (what `import x from` compiles to),
+ * without its one-time copy where none is needed: a module compiled from ESM
+ * syntax (`__esModule`) is used as it is, so its exports stay live; any other
+ * gets esbuild's treatment: `default` is the module, other properties read
+ * through. `isNodeMode` is esbuild's flag for an importer Node would treat as
+ * ESM (then `default` is always the module).
+ */
+export function importInterop(mod: unknown, isNodeMode?: number): unknown {
+  const isObject = mod !== null && (typeof mod === 'object' || typeof mod === 'function');
+  if (!isNodeMode && isObject && (mod as { __esModule?: unknown }).__esModule) return mod;
+  const target = (mod !== null && mod !== undefined ? Object.create(Object.getPrototypeOf(mod) as object | null) : {}) as Record<string, unknown>;
+  Object.defineProperty(target, 'default', { value: mod, enumerable: true });
+  if (isObject) {
+    for (const key of Object.getOwnPropertyNames(mod)) {
+      if (key === 'default') continue;
+      const desc = Object.getOwnPropertyDescriptor(mod, key);
+      Object.defineProperty(target, key, { get: () => (mod as Record<string, unknown>)[key], enumerable: !desc || desc.enumerable === true });
+    }
+  }
+  return target;
 }

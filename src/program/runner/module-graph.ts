@@ -8,7 +8,7 @@ import { compileModule, compileModuleSync, type CompiledModule } from './compile
 import { compileOffThread } from './compile-pool.js';
 import { addCommonJsName, createInstance, evaluateCommonJs, evaluateInstance, type CommonJsModule, type EvaluateHooks, type ModuleInstance } from './instance.js';
 import { formatOf } from './module-format.js';
-import { createNamespace, jsonNamespace, pointNamespace, type Namespace } from './namespace.js';
+import { createNamespace, followNamespace, jsonNamespace, pointNamespace, type Namespace } from './namespace.js';
 import { resolveImport, whereImported, type Resolved } from './resolve.js';
 
 /** One app module across its versions: a stable namespace and the instance behind it. */
@@ -46,6 +46,8 @@ export class ModuleGraph implements Linker {
   private readonly loading = new Map<string, Promise<object>>();
   /** JSON files `require`d, by path: Node hands every requirer the same object. */
   private readonly requiredJson = new Map<string, unknown>();
+  /** Live facades of CommonJS modules compiled from ESM syntax, by record (see exportsOf). */
+  private readonly facades = new WeakMap<ModuleRecord, Record<string, unknown>>();
   /** The entry module's file: a CommonJS entry is `require.main`. */
   private entryFile: string | undefined;
 
@@ -179,7 +181,7 @@ export class ModuleGraph implements Linker {
     if (linked) return formatOf(resolved.file) === 'cjs' ? (linked as { default: unknown }).default : linked;
     const id = this.idOf(resolved.file);
     const record = this.records.get(id);
-    if (record) return record.current.cjsModule ? record.current.cjsModule.exports : record.namespace;
+    if (record) return record.current.cjsModule ? this.exportsOf(record) : record.namespace;
     if (formatOf(resolved.file) === 'esm') {
       throw new BatonError(
         'E_RESOLVE',
@@ -205,7 +207,37 @@ export class ModuleGraph implements Linker {
     }
     this.addReexports(instance);
     pointNamespace(record.namespace, instance.exports);
-    return instance.cjsModule!.exports;
+    return this.exportsOf(record);
+  }
+
+  /**
+   * What `require` of a CommonJS app module returns: its `module.exports`,
+   * except for a module compiled from ESM syntax (esbuild's `__esModule`
+   * object of getters), whose requirers get a facade that reads the module's
+   * current instance: a version an update reloads reaches the requirers that
+   * read `import_x.name` (the compiled form of `import { name }`), as ES
+   * importers reach it through their namespace.
+   */
+  private exportsOf(record: ModuleRecord): unknown {
+    const exports = record.current.cjsModule?.exports;
+    if (exports === null || typeof exports !== 'object' || (exports as { __esModule?: unknown }).__esModule !== true) return exports;
+    let facade = this.facades.get(record);
+    if (!facade) {
+      const made = Object.create(null) as Record<string, unknown>;
+      Object.defineProperty(made, '__esModule', { value: true });
+      const follow = () => {
+        const current = (record.current.cjsModule?.exports ?? {}) as Record<string, unknown>;
+        for (const key of Object.keys(current)) {
+          if (Object.prototype.hasOwnProperty.call(made, key)) continue;
+          Object.defineProperty(made, key, { get: () => (record.current.cjsModule?.exports as Record<string, unknown> | undefined)?.[key], enumerable: true });
+        }
+      };
+      follow();
+      followNamespace(record.namespace, follow);
+      this.facades.set(record, made);
+      facade = made;
+    }
+    return facade;
   }
 
   /** Names a CommonJS module re-exports (`module.exports = require('./x')`), found as Node finds them: in the re-exported module. */

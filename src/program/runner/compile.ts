@@ -7,6 +7,10 @@ import { createHash } from 'node:crypto';
 import { BatonError } from '../../protocol/errors.js';
 import { toSlotForm, type PlainFunction, type SlotBody } from './slots.js';
 import { yieldToLoop } from './yield-to-loop.js';
+import { initSync as initLexer, parse as lexCjs } from 'cjs-module-lexer';
+import { formatOf, type ModuleFormat } from './module-format.js';
+import { esbuildCompilerOptions, projectConfigOf } from './project-config.js';
+import { wantsDecoratorMetadata, withDecoratorMetadata } from './decorator-metadata.js';
 
 /**
  * A module compiled into baton's runnable form: the body of an async function
@@ -30,8 +34,17 @@ export interface CompiledModule {
   readonly unslottable?: { readonly construct: string; readonly line: number };
   /** A hash of the source text it was compiled from: the same text, scope and external names compile the same. */
   readonly sourceHash: string;
-  /** Static import specifiers, in source order, loaded before the body runs. */
+  /** ESM: linked before the body runs, a namespace per import; CommonJS: each `require` loads when it runs. */
+  readonly format: ModuleFormat;
+  /**
+   * ESM: static import specifiers, in source order, loaded before the body runs.
+   * CommonJS: the string-literal `require` specifiers (loaded when called).
+   */
   readonly imports: readonly string[];
+  /** ESM only: the names each specifier's static imports name (not `default`), checked at link time as Node does. */
+  readonly importedNames?: Readonly<Record<string, readonly string[]>>;
+  /** CommonJS only: the export names Node's cjs-module-lexer finds (what ESM importers may name), and re-exported specifiers. */
+  readonly cjs?: { readonly names: readonly string[]; readonly reexports: readonly string[] };
   /** Bindings added by live updates, held on `__baton_ext` (slots.ts): the code was compiled with them there. */
   readonly external: readonly string[];
   /** Top-level bindings the runner can read and write (state carried across reloads). */
@@ -87,50 +100,96 @@ export function isCompilable(file: string): boolean {
  * versions compiled with the same scope line up function by function.
  */
 export async function compileModule(source: string, file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
+  const steps = compileSteps(source, file, scope, external);
+  let step = steps.next();
+  while (!step.done) {
+    const want = step.value;
+    if (want === 'yield') {
+      // Each parse runs on a turn of its own (see yield-to-loop.ts).
+      await yieldToLoop();
+      step = steps.next('');
+    } else {
+      step = steps.next(await transform(esbuild.transform, want));
+    }
+  }
+  return step.value;
+}
+
+/**
+ * The same compilation, synchronously: what `require` of a CommonJS module
+ * needs, since Node's `require` returns the module's exports at once.
+ */
+export function compileModuleSync(source: string, file: string, scope: string, external: readonly string[] = []): CompiledModule {
+  const steps = compileSteps(source, file, scope, external);
+  let step = steps.next();
+  while (!step.done) {
+    const want = step.value;
+    step = steps.next(want === 'yield' ? '' : transformSync(want));
+  }
+  return step.value;
+}
+
+interface TransformStep {
+  readonly text: string;
+  readonly options: esbuild.TransformOptions;
+  readonly file: string;
+}
+
+async function transform(run: typeof esbuild.transform, step: TransformStep): Promise<string> {
+  try {
+    return (await run(step.text, step.options)).code;
+  } catch (error) {
+    throw compileError(step.file, error);
+  }
+}
+
+function transformSync(step: TransformStep): string {
+  try {
+    return esbuild.transformSync(step.text, step.options).code;
+  } catch (error) {
+    throw compileError(step.file, error);
+  }
+}
+
+/** esbuild's first error, as `file:line:column: text` (the place the user edits), not its "Transform failed" summary. */
+function compileError(file: string, error: unknown): BatonError {
+  const first = (error as { errors?: esbuild.Message[] }).errors?.[0];
+  const where = first?.location ? `${file}:${first.location.line}:${first.location.column + 1}` : file;
+  const text = first ? first.text : firstLine(error);
+  return new BatonError('E_COMPILE', `cannot compile ${where}: ${text}`, 'fix the syntax error and try again');
+}
+
+// Private fields are lowered to WeakMaps held in top-level bindings, so a
+// reloaded class (whose bindings are carried by name) still reads the
+// private state of instances the old class created.
+const LOWERED: Record<string, boolean> = { 'class-private-field': false, 'class-private-method': false, 'class-private-accessor': false, 'class-private-static-field': false, 'class-private-static-method': false, 'class-private-static-accessor': false, 'class-private-brand-check': false };
+
+/**
+ * The compiler as a sequence of steps: it yields each esbuild transform it
+ * needs (answered with the output) and each point where the loop may run
+ * (`'yield'`), so one implementation serves the asynchronous compile of ESM
+ * and updates and the synchronous one of `require`.
+ */
+function* compileSteps(source: string, file: string, scope: string, external: readonly string[]): Generator<TransformStep | 'yield', CompiledModule, string> {
   const sourceHash = hashSource(source);
   const loader = LOADERS[extname(file)] ?? 'ts';
+  const format = formatOf(file);
   // A `#!` line (an executable entry) would land inside the wrapper function: it becomes a comment, lines unchanged.
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
+  const tsconfigRaw = { compilerOptions: esbuildCompilerOptions(file) } as esbuild.TransformOptions['tsconfigRaw'];
+  const options = projectConfigOf(file).options;
+  if (wantsDecoratorMetadata(options, file, source)) source = withDecoratorMetadata(source, file, format, options?.useDefineForClassFields);
+  if (format === 'cjs') return yield* compileCommonJs(source, file, scope, external, loader, tsconfigRaw, sourceHash);
   // An ESM file is a module even with no import or export: without one, esbuild reads it as a sloppy script.
-  if (!/\.c[jt]s$/.test(file)) source = `${source}\nexport {};\n`;
-  let esm: string;
-  try {
-    esm = (
-      await esbuild.transform(source, {
-        loader,
-        format: 'esm',
-        sourcefile: file,
-        sourcemap: 'inline',
-        target: 'node20',
-        platform: 'node',
-        // Private fields are lowered to WeakMaps held in top-level bindings, so a
-        // reloaded class (whose bindings are carried by name) still reads the
-        // private state of instances the old class created.
-        supported: { 'class-private-field': false, 'class-private-method': false, 'class-private-accessor': false, 'class-private-static-field': false, 'class-private-static-method': false, 'class-private-static-accessor': false, 'class-private-brand-check': false },
-        tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
-      })
-    ).code;
-  } catch (error) {
-    throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the syntax error and try again');
-  }
-  // Each parse below runs on a turn of its own (see yield-to-loop.ts).
-  await yieldToLoop();
-  const { text: marked, imports } = markModuleSyntax(esm, file);
-  let cjs: string;
-  try {
-    cjs = (
-      await esbuild.transform(marked, {
-        loader: 'js',
-        format: 'cjs',
-        sourcefile: file,
-        sourcemap: 'inline',
-        target: 'node20',
-        platform: 'node',
-      })
-    ).code;
-  } catch (error) {
-    throw new BatonError('E_COMPILE', `cannot compile ${file}: ${firstLine(error)}`, 'fix the error and try again');
-  }
+  source = `${source}\nexport {};\n`;
+  const esm = yield {
+    file,
+    text: source,
+    options: { loader, format: 'esm', sourcefile: file, sourcemap: 'inline', target: 'node20', platform: 'node', supported: LOWERED, ...(tsconfigRaw ? { tsconfigRaw } : {}) },
+  };
+  yield 'yield';
+  const { text: marked, imports, importedNames } = markModuleSyntax(esm, file);
+  let cjs = yield { file, text: marked, options: { loader: 'js', format: 'cjs', sourcefile: file, sourcemap: 'inline', target: 'node20', platform: 'node' } };
   // esbuild's interop helper copies a namespace's properties once; baton's
   // require already returns ESM-shaped live namespaces, so the identity
   // function takes its place and exports added by a later version stay visible.
@@ -145,14 +204,59 @@ export async function compileModule(source: string, file: string, scope: string,
   const ready = 'await __baton_ready(); __baton_track();';
   const exportsAt = cjs.search(/^module\.exports = \w+_exports;$/m);
   cjs = exportsAt >= 0 ? cjs.replace(/^(module\.exports = \w+_exports;)$/m, `$1 ${ready}`) : `${ready} ${cjs}`;
+  yield 'yield';
+  return finish(cjs, file, scope, external, 'async function', { format: 'esm', sourceHash, imports, importedNames });
+}
+
+/**
+ * A CommonJS module: one esbuild pass to CommonJS (which also turns `import`
+ * syntax in a CommonJS-context `.ts` file into `require`, as tsx does), no
+ * linking before the body: each `require` loads its module when it runs, as
+ * in Node. The wrapper is a plain function, so a `require` of it returns
+ * with its exports set.
+ */
+function* compileCommonJs(
+  source: string,
+  file: string,
+  scope: string,
+  external: readonly string[],
+  loader: esbuild.Loader,
+  tsconfigRaw: esbuild.TransformOptions['tsconfigRaw'],
+  sourceHash: string,
+): Generator<TransformStep | 'yield', CompiledModule, string> {
+  let cjs = yield {
+    file,
+    text: source,
+    options: { loader, format: 'cjs', sourcefile: file, sourcemap: 'inline', target: 'node20', platform: 'node', supported: LOWERED, ...(tsconfigRaw ? { tsconfigRaw } : {}) },
+  };
+  // esbuild's interop helper copies a module's properties once; the runner's
+  // (instance.ts) keeps a module compiled from ESM syntax as it is, so a later
+  // version's exports reach importers that read them as `import_x.name`.
+  cjs = cjs.replaceAll('__toESM(', '__baton_esm(');
+  yield 'yield';
+  // The names an ES module may import from it: Node's own detection, run on what Node would see.
+  const { exports: names, reexports } = lexCommonJs(cjs, file);
+  // Not tracked for side effects: nested requires would swap the globals inside each other's synchronous parts.
+  return finish(cjs, file, scope, external, 'function', { format: 'cjs', sourceHash, imports: staticRequires(cjs, file), cjs: { names, reexports } });
+}
+
+interface FormatParts {
+  readonly format: ModuleFormat;
+  readonly sourceHash: string;
+  readonly imports: readonly string[];
+  readonly importedNames?: Readonly<Record<string, readonly string[]>>;
+  readonly cjs?: { readonly names: readonly string[]; readonly reexports: readonly string[] };
+}
+
+/** The slot form of esbuild's CommonJS-shaped output, in the wrapper the runner calls. */
+function finish(cjs: string, file: string, scope: string, external: readonly string[], wrapper: 'async function' | 'function', parts: FormatParts): CompiledModule {
   const mapAt = cjs.lastIndexOf('//# sourceMappingURL=');
   const esbuildMap = mapAt >= 0 ? decodeInlineMap(cjs.slice(mapAt)) : undefined;
   const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;
-  await yieldToLoop();
   const ast = parse(body, file, 'script');
   const moved = new Set(external);
   const { text: bodyWithLets, bindings } = exposeTopLevel(body, ast, moved);
-  const head = `module.exports = async function (${WRAPPER_PARAMS.join(', ')}) { "use strict"; ${bindingAccessor(bindings)} `;
+  const head = `module.exports = ${wrapper} (${WRAPPER_PARAMS.join(', ')}) { "use strict"; ${bindingAccessor(bindings)} `;
   let form;
   try {
     form = toSlotForm(bodyWithLets, file, scope, ast, { head, tail: '\n};\n' }, moved);
@@ -171,11 +275,49 @@ export async function compileModule(source: string, file: string, scope: string,
     slots: form.slots,
     plain: form.plain,
     ...(form.unslottable ? { unslottable: form.unslottable } : {}),
-    sourceHash,
-    imports,
+    sourceHash: parts.sourceHash,
+    format: parts.format,
+    imports: parts.imports,
+    ...(parts.importedNames ? { importedNames: parts.importedNames } : {}),
+    ...(parts.cjs ? { cjs: parts.cjs } : {}),
     bindings,
     external,
   };
+}
+
+let lexerReady = false;
+
+function lexCommonJs(code: string, file: string): { exports: string[]; reexports: string[] } {
+  if (!lexerReady) {
+    initLexer();
+    lexerReady = true;
+  }
+  try {
+    const { exports, reexports } = lexCjs(code, file);
+    return { exports: exports.filter((n) => n !== 'default' && n !== '__esModule'), reexports };
+  } catch {
+    // Node imports such a module with only its default export.
+    return { exports: [], reexports: [] };
+  }
+}
+
+/**
+ * `require('literal')` calls anywhere in the module: what an update must look
+ * for among new modules. Not those inside a `try` block: an optional
+ * dependency, whose absence the program handles when the call runs.
+ */
+function staticRequires(code: string, file: string): string[] {
+  const found = new Set<string>();
+  walk.ancestor(parse(code, file, 'script'), {
+    CallExpression(node, _state, ancestors) {
+      const arg = node.arguments[0];
+      if (node.callee.type !== 'Identifier' || node.callee.name !== 'require' || node.arguments.length !== 1) return;
+      if (arg?.type !== 'Literal' || typeof arg.value !== 'string') return;
+      if (ancestors.some((a, i) => a.type === 'TryStatement' && (a as acorn.TryStatement).block === ancestors[i + 1])) return;
+      found.add(arg.value);
+    },
+  });
+  return [...found];
 }
 
 export function hashSource(source: string): string {
@@ -194,17 +336,24 @@ function decodeInlineMap(comment: string): string | undefined {
  * `import()` (answered by the runner). Edits stay on their lines so the
  * source map still points at the right `.ts` line.
  */
-function markModuleSyntax(esm: string, file: string): { text: string; imports: string[] } {
+function markModuleSyntax(esm: string, file: string): { text: string; imports: string[]; importedNames: Record<string, string[]> } {
   const ast = parse(esm, file, 'module');
   const edits: Edit[] = [];
   const imports: string[] = [];
+  const importedNames: Record<string, string[]> = {};
   for (const node of ast.body) {
     if (
       (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') &&
       node.source &&
       typeof node.source.value === 'string'
     ) {
-      imports.push(node.source.value);
+      const specifier = node.source.value;
+      imports.push(specifier);
+      const named = node.type === 'ImportDeclaration'
+        ? node.specifiers.flatMap((s) => (s.type === 'ImportSpecifier' ? [nameOf(s.imported)] : []))
+        : node.type === 'ExportNamedDeclaration' ? node.specifiers.map((s) => nameOf(s.local)) : [];
+      const wanted = named.filter((n) => n !== 'default');
+      if (wanted.length > 0) importedNames[specifier] = [...(importedNames[specifier] ?? []), ...wanted];
     }
   }
   walk.ancestor(ast, {
@@ -226,7 +375,11 @@ function markModuleSyntax(esm: string, file: string): { text: string; imports: s
       edits.push({ start: node.source.end, end: node.end, text: ')' });
     },
   });
-  return { text: applyEdits(esm, edits), imports };
+  return { text: applyEdits(esm, edits), imports, importedNames };
+}
+
+function nameOf(node: acorn.Identifier | acorn.Literal): string {
+  return node.type === 'Identifier' ? node.name : String(node.value);
 }
 
 function insideFunction(ancestors: acorn.Node[]): boolean {

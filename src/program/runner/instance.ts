@@ -1,4 +1,4 @@
-import { Module } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompiledModule } from './compile.js';
@@ -25,6 +25,8 @@ export interface ModuleInstance {
   /** Top-level bindings: read and write accessors, by name. */
   bindings: Record<string, readonly [() => unknown, (value: unknown) => void]>;
   readonly hot: HotContext;
+  /** CommonJS only: the `module` object its code sees; `module.exports` is what `require` returns. */
+  cjsModule?: CommonJsModule;
   /** Resolved dependencies, by specifier: what `require` answers. */
   readonly deps: Map<string, object>;
   /** Timers and listeners the top level created (warned about when there is no dispose hook). */
@@ -38,6 +40,26 @@ export interface EvaluateHooks {
   /** Called when the compiled code assigns `module.exports`, so namespaces can expose exports during cycles. */
   onExports(instance: ModuleInstance): void;
   importDynamic(specifier: string, instance: ModuleInstance): Promise<unknown>;
+  /** CommonJS `require`: loads the module when called, as Node does. */
+  require(specifier: string, instance: ModuleInstance): unknown;
+  /** CommonJS `require.resolve`. */
+  resolve(specifier: string, instance: ModuleInstance): string;
+  /** `import.meta.resolve`. */
+  resolveUrl(specifier: string, instance: ModuleInstance): string;
+  /** The entry's `module` object when the entry is CommonJS (`require.main`). */
+  main(): CommonJsModule | undefined;
+}
+
+/** The `module` object of a CommonJS module, with the fields programs read. */
+export interface CommonJsModule {
+  exports: unknown;
+  readonly id: string;
+  readonly filename: string;
+  readonly path: string;
+  readonly paths: string[];
+  loaded: boolean;
+  readonly children: CommonJsModule[];
+  require: (specifier: string) => unknown;
 }
 
 export function createInstance(id: string, file: string, scope: string, compiled: CompiledModule, data?: Record<string, unknown>): ModuleInstance {
@@ -78,6 +100,10 @@ function moduleObject(instance: ModuleInstance, hooks: EvaluateHooks): { exports
  * in Node's cache, so an old instance is garbage once nothing refers to it.
  */
 export async function evaluateInstance(instance: ModuleInstance, hooks: EvaluateHooks): Promise<void> {
+  if (instance.compiled.format === 'cjs') {
+    evaluateCommonJs(instance, hooks, false);
+    return;
+  }
   const holder = new Module(instance.file);
   holder.filename = instance.file;
   (holder as unknown as { _compile(code: string, file: string): void })._compile(instance.compiled.code, instance.file);
@@ -90,11 +116,17 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
     filename: instance.file,
     dirname: dir,
     hot: instance.hot,
-    resolve: (specifier: string) => new URL(specifier, url).href,
+    // Node's answer: the URL the import would load (a package's entry, a built-in's `node:` name).
+    resolve: (specifier: string) => hooks.resolveUrl(String(specifier), instance),
   };
   const require = (specifier: string): object => {
     const dep = instance.deps.get(specifier);
-    if (dep === undefined) throw new Error(`baton: module '${specifier}' was not linked for ${instance.file}`);
+    // Only the compiled imports reach here linked; the program's own `require` in an ES module is Node's ReferenceError.
+    if (dep === undefined) {
+      throw new ReferenceError(
+        `require is not defined in ES module scope, you can use import instead (${instance.file} is an ES module: its extension, or "type": "module" in its package.json, makes it one; a .cjs or .cts file is CommonJS)`,
+      );
+    }
     return dep;
   };
   const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);
@@ -112,4 +144,97 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
     instance.status = 'failed';
     throw error;
   }
+}
+
+/**
+ * Runs a CommonJS instance's body to its end, synchronously, as Node's
+ * `require` does. ES importers see `instance.exports`: `default` is
+ * `module.exports` and each name Node's lexer found reads
+ * `module.exports[name]` (Node's interop, read live so a later version's
+ * values show).
+ */
+export function evaluateCommonJs(instance: ModuleInstance, hooks: EvaluateHooks, isMain: boolean): void {
+  const holder = new Module(instance.file);
+  holder.filename = instance.file;
+  (holder as unknown as { _compile(code: string, file: string): void })._compile(instance.compiled.code, instance.file);
+  const body = holder.exports as (...args: unknown[]) => void;
+  registerModule(instance.file, instance.compiled);
+  const dir = dirname(instance.file);
+  const native = createRequire(instance.file);
+  const require = Object.assign((specifier: string) => hooks.require(String(specifier), instance), {
+    resolve: Object.assign((specifier: string) => hooks.resolve(String(specifier), instance), { paths: native.resolve.paths }),
+    cache: native.cache,
+    extensions: native.extensions,
+  });
+  Object.defineProperty(require, 'main', { get: () => hooks.main(), enumerable: true });
+  let exportsValue: unknown = {};
+  const module: CommonJsModule = {
+    get exports() {
+      return exportsValue;
+    },
+    set exports(value: unknown) {
+      exportsValue = value;
+      hooks.onExports(instance);
+    },
+    id: isMain ? '.' : instance.file,
+    filename: instance.file,
+    path: dir,
+    paths: native.resolve.paths('x') ?? [],
+    loaded: false,
+    children: [],
+    require,
+  };
+  instance.cjsModule = module;
+  instance.exports = commonJsView(module, instance.compiled.cjs?.names ?? []);
+  const meta = { url: pathToFileURL(instance.file).href, filename: instance.file, dirname: dir, hot: instance.hot, resolve: (s: string) => hooks.resolveUrl(String(s), instance) };
+  const bind = (bindings: ModuleInstance['bindings'], evaluate: ModuleInstance['evaluate']) => {
+    instance.bindings = bindings;
+    instance.evaluate = evaluate;
+  };
+  const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);
+  instance.status = 'evaluating';
+  try {
+    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, importInterop, bind, setCell, withFrames, markAsync, () => undefined, () => undefined, instance.ext, Ref);
+    module.loaded = true;
+    instance.status = 'evaluated';
+  } catch (error) {
+    instance.status = 'failed';
+    throw error;
+  }
+}
+
+/** What ES importers see of a CommonJS module (an export record of getters, as the compiled ESM code sets). */
+export function commonJsView(module: { readonly exports: unknown }, names: readonly string[]): Record<string, unknown> {
+  const view = Object.create(null) as Record<string, unknown>;
+  Object.defineProperty(view, 'default', { get: () => module.exports, enumerable: true, configurable: true });
+  for (const name of names) addCommonJsName(view, module, name);
+  return view;
+}
+
+export function addCommonJsName(view: Record<string, unknown>, module: { readonly exports: unknown }, name: string): void {
+  if (name === 'default' || Object.prototype.hasOwnProperty.call(view, name)) return;
+  Object.defineProperty(view, name, { get: () => (module.exports as Record<string, unknown> | null | undefined)?.[name], enumerable: true, configurable: true });
+}
+
+/**
+ * esbuild's `__toESM` for CommonJS code (what `import x from` compiles to),
+ * without its one-time copy where none is needed: a module compiled from ESM
+ * syntax (`__esModule`) is used as it is, so its exports stay live; any other
+ * gets esbuild's treatment: `default` is the module, other properties read
+ * through. `isNodeMode` is esbuild's flag for an importer Node would treat as
+ * ESM (then `default` is always the module).
+ */
+export function importInterop(mod: unknown, isNodeMode?: number): unknown {
+  const isObject = mod !== null && (typeof mod === 'object' || typeof mod === 'function');
+  if (!isNodeMode && isObject && (mod as { __esModule?: unknown }).__esModule) return mod;
+  const target = (mod !== null && mod !== undefined ? Object.create(Object.getPrototypeOf(mod) as object | null) : {}) as Record<string, unknown>;
+  Object.defineProperty(target, 'default', { value: mod, enumerable: true });
+  if (isObject) {
+    for (const key of Object.getOwnPropertyNames(mod)) {
+      if (key === 'default') continue;
+      const desc = Object.getOwnPropertyDescriptor(mod, key);
+      Object.defineProperty(target, key, { get: () => (mod as Record<string, unknown>)[key], enumerable: !desc || desc.enumerable === true });
+    }
+  }
+  return target;
 }

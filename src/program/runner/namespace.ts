@@ -19,6 +19,14 @@ export function createNamespace(): Namespace {
  * loops only, so a program that replaced `Array.prototype[Symbol.iterator]`
  * (or Set) does not break its own loading.
  */
+/** Called after a namespace is pointed at a module's exports (see module-graph.ts: CommonJS facades follow their module's namespace). */
+const followers = new WeakMap<Namespace, () => void>();
+
+export function followNamespace(ns: Namespace, follow: () => void): void {
+  followers.set(ns, follow);
+  followers.get(ns)?.();
+}
+
 export function pointNamespace(ns: Namespace, exports: Record<string, unknown>): void {
   const names = Object.keys(exports);
   const old = Object.keys(ns);

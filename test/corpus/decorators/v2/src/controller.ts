@@ -1,0 +1,20 @@
+import { route } from './registry.js';
+
+export class Controller {
+  static hits = 0;
+
+  @route('/hit')
+  static hit(): string {
+    return String(++Controller.hits);
+  }
+
+  @route('/count')
+  static count(): string {
+    return String(Controller.hits);
+  }
+
+  @route('/answer')
+  static answer(): string {
+    return 'decorated, v2';
+  }
+}

@@ -1,0 +1,3 @@
+export function describe(ids: string[]): string {
+  return `ids are uuids: ${ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/.test(id))}`;
+}

@@ -1,0 +1,5 @@
+const dual = require('dual');
+
+exports.fromRequire = function fromRequire() {
+  return `${dual.kind} (${dual.impl()})`;
+};

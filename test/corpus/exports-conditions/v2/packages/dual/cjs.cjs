@@ -1,0 +1,3 @@
+const impl = require('#impl');
+exports.kind = 'require condition';
+exports.impl = impl;

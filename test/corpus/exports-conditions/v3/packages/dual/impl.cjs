@@ -1,0 +1,3 @@
+module.exports = function impl() {
+  return 'private impl';
+};

@@ -1,0 +1,3 @@
+export function helper(title: string): string {
+  return `helper(${title})`;
+}

@@ -1,0 +1,17 @@
+'use strict';
+let count = 0;
+
+function tally() {
+  count += 1;
+  return count;
+}
+
+function current() {
+  return count;
+}
+
+function describe() {
+  return 'legacy module, patched';
+}
+
+module.exports = { tally, current, describe, name: 'legacy' };

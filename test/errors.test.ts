@@ -30,9 +30,10 @@ const OUTSIDE = mkdtempSync(join(tmpdir(), 'baton-outside-'));
 writeFileSync(join(OUTSIDE, 'store.ts'), STORE.replace('this.entries.set(key, value);', 'this.entries.set(key, `outside:${value}`);'));
 deriveVersion(FIX, 'v1', 'link', { 'store.ts': null });
 symlinkSync(join(OUTSIDE, 'store.ts'), join(FIX, 'link', 'store.ts'));
-// v1 with a class change (a reload of store.ts) whose new instance takes 3 s to evaluate: an update that is slow to prepare.
+// v1 whose store.ts imports a new module that takes 3 s to evaluate (a cache warm-up): an update that is slow to prepare.
 deriveVersion(FIX, 'v1', 'slow', {
-  'store.ts': `${STORE.replace('  get size(): number {', '  has(key: string): boolean {\n    return this.entries.has(key);\n  }\n\n  get size(): number {')}\nawait new Promise((resolve) => setTimeout(resolve, 3000));\n`,
+  'warmup.ts': "await new Promise((resolve) => setTimeout(resolve, 3000));\nexport const warmedUp = true;\n",
+  'store.ts': `import { warmedUp } from './warmup.js';\n${STORE.replace('  get size(): number {', '  has(key: string): boolean {\n    return warmedUp && this.entries.has(key);\n  }\n\n  get size(): number {')}`,
 });
 
 describe('item 11: user errors are reported with a code and no baton stack trace', () => {

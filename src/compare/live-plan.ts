@@ -271,6 +271,11 @@ function isPure(node: acorn.Node, pure: ReadonlySet<string>): boolean {
       const b = node as acorn.BinaryExpression;
       return isPure(b.left, pure) && isPure(b.right, pure);
     }
+    case 'MemberExpression': {
+      // A property of a pure object literal: no getter can run (pure literals have plain properties only).
+      const m = node as acorn.MemberExpression;
+      return m.object.type !== 'Super' && isPure(m.object, pure) && (!m.computed || isPure(m.property, pure));
+    }
     case 'ConditionalExpression': {
       const c = node as acorn.ConditionalExpression;
       return isPure(c.test, pure) && isPure(c.consequent, pure) && isPure(c.alternate, pure);

@@ -1,0 +1,141 @@
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Runtime } from '../src/program/update/runtime.js';
+import type { UpdateOutcome } from '../src/protocol/outcome.js';
+import { writeVersions } from './helpers/baton.js';
+
+// Fast unit tests of the update model: the program's module graph runs in
+// this process (no CLI, no socket), is updated through the runtime's own
+// request handler, and its modules' exports are read directly.
+
+async function start(versions: Record<string, Record<string, string>>): Promise<{ runtime: Runtime; root: string; ns: (id: string) => Record<string, unknown> }> {
+  const root = writeVersions(versions);
+  const runtime = new Runtime('unit', join(root, 'v1', 'main.ts'), join(root, 'unused.sock'));
+  await runtime.start();
+  const ns = (id: string) => runtime.graph.records.get(id)!.namespace as Record<string, unknown>;
+  return { runtime, root, ns };
+}
+
+async function update(runtime: Runtime, dir: string, timeoutMs = 5000): Promise<UpdateOutcome> {
+  const body = await runtime.handle({ type: 'update', dir, dryRun: false, timeoutMs });
+  assert.equal(body.type, 'outcome');
+  return (body as { outcome: UpdateOutcome }).outcome;
+}
+
+const call = (ns: Record<string, unknown>, name: string, ...args: unknown[]) => (ns[name] as (...a: unknown[]) => unknown)(...args);
+
+describe('the update model, in process', () => {
+  it('keeps closure-held state when a module gains a constant, a function and an export; runs no statement again', async () => {
+    const main = (extra: string) => `const hits = new Map<string, number>();
+let started = 0;
+function makeCounter() {
+  started++;
+  return (key: string) => {
+    const n = (hits.get(key) ?? 0) + 1;
+    hits.set(key, n);
+    return n;
+  };
+}
+export const count = makeCounter();
+export function starts() { return started; }
+${extra}`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': main('') },
+      v2: { 'main.ts': main("const PREFIX = 'n=';\nexport function show(key: string) { return PREFIX + (hits.get(key) ?? 0); }\nstarted += 100;\n") },
+    });
+    call(ns('main.ts'), 'count', 'a');
+    call(ns('main.ts'), 'count', 'a');
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied');
+    assert.equal(outcome.modules[0]?.mechanism, 'live');
+    assert.equal(call(ns('main.ts'), 'show', 'a'), 'n=2');
+    assert.equal(call(ns('main.ts'), 'count', 'a'), 3);
+    assert.equal(call(ns('main.ts'), 'starts'), 1, 'neither makeCounter() nor the new statement ran again');
+  });
+
+  it('recomputes a changed pure config, its default export and what derives from it', async () => {
+    const config = (limit: number) => `const config = { limit: ${limit}, name: 'svc' };\nexport const doubled = config.limit * 2;\nexport default config;\n`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "import config, { doubled } from './config.js';\nexport const read = () => [config.limit, doubled];\n", 'config.ts': config(3) },
+      v2: { 'main.ts': "import config, { doubled } from './config.js';\nexport const read = () => [config.limit, doubled];\n", 'config.ts': config(5) },
+    });
+    assert.deepEqual(call(ns('main.ts'), 'read'), [3, 6]);
+    assert.equal((await update(runtime, join(root, 'v2'))).status, 'applied');
+    assert.deepEqual(call(ns('main.ts'), 'read'), [5, 10]);
+  });
+
+  it('adds, replaces and removes methods on the live class; instances and instanceof follow', async () => {
+    const shapes = (members: string) => `export class Box {\n  static made = 0;\n  constructor(public size: number) { Box.made++; }\n${members}\n}\nexport const boxes = [new Box(1), new Box(2)];\n`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export * from './shapes.js';\n", 'shapes.ts': shapes('  area() { return this.size ** 2; }\n  old() { return 1; }') },
+      v2: { 'main.ts': "export * from './shapes.js';\n", 'shapes.ts': shapes('  area() { return this.size ** 2; }\n  get double() { return this.size * 2; }\n  async later() { return this.area(); }') },
+    });
+    const [a, b] = ns('shapes.ts')['boxes'] as Array<Record<string, unknown>>;
+    const Box = ns('shapes.ts')['Box'];
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied');
+    assert.equal(outcome.modules.find((m) => m.id === 'shapes.ts')?.mechanism, 'live');
+    assert.equal(ns('shapes.ts')['Box'], Box, 'the same class');
+    assert.equal(b!['double'], 4);
+    assert.equal(await (b!['later'] as () => Promise<number>).call(b), 4);
+    assert.equal(a!['old'], undefined);
+    assert.equal((Box as { made: number }).made, 2, 'the class was not evaluated again');
+  });
+
+  it('an added top-level setInterval does not run; named in the update file it runs once, after the commit', async () => {
+    const jobs = (extra: string) => `export let ticks = 0;\nexport function tick() { ticks++; }\n${extra}`;
+    const timer = 'setInterval(tick, 5).unref();\n';
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export * from './jobs.js';\n", 'jobs.ts': jobs('') },
+      v2: { 'main.ts': "export * from './jobs.js';\n", 'jobs.ts': jobs(timer) },
+      v3: { 'main.ts': "export * from './jobs.js';\n", 'jobs.ts': jobs(`${timer}tick();\n`), 'baton.update.ts': "export default { run: { 'jobs.ts': ['tick();'] } };\n" },
+    });
+    assert.equal((await update(runtime, join(root, 'v2'))).status, 'applied');
+    await sleep(50);
+    assert.equal(ns('jobs.ts')['ticks'], 0, 'the new interval did not run');
+    const outcome = await update(runtime, join(root, 'v3'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.equal(ns('jobs.ts')['ticks'], 1, 'the named statement ran once');
+  });
+
+  it('a module moved to a folder index keeps its instance and state', async () => {
+    const store = (extra: string) => `let n = 0;\nexport function bump() { return ++n; }\n${extra}`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export { bump } from './store.js';\n", 'store.ts': store('') },
+      v2: { 'main.ts': "export { bump, peek } from './store/index.js';\n", 'store/index.ts': store('export function peek() { return n; }\n') },
+    });
+    call(ns('main.ts'), 'bump');
+    call(ns('main.ts'), 'bump');
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]).sort(), [['main.ts', 'live'], ['store/index.ts', 'live']]);
+    assert.equal(call(ns('main.ts'), 'peek'), 2);
+    assert.equal(call(ns('main.ts'), 'bump'), 3);
+    assert.ok(runtime.graph.records.has('store/index.ts') && !runtime.graph.records.has('store.ts'));
+  });
+
+  it('an update that transforms state waits for suspended frames of changed async functions, or aborts naming them', async () => {
+    const game = (score: string) => `export const scores = new Map<string, ${score}>();\nlet release: (() => void) | undefined;\nexport function next() { release?.(); }\nexport async function round() {\n  await new Promise<void>((r) => (release = r));\n  scores.set('ann', ${score === 'number' ? '1' : '{ points: 1 }'});\n}\n`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export * from './game.js';\n", 'game.ts': game('number') },
+      v2: {
+        'main.ts': "export * from './game.js';\n",
+        'game.ts': game('{ points: number }'),
+        'baton.update.ts': "export default { bindings: { 'game.ts': { scores: (old: Map<string, number>) => new Map([...old].map(([k, v]) => [k, { points: v }])) } } };\n",
+      },
+    });
+    const running = call(ns('main.ts'), 'round') as Promise<void>;
+    const aborted = await update(runtime, join(root, 'v2'), 200);
+    assert.equal(aborted.status, 'aborted');
+    assert.equal(aborted.status === 'aborted' && aborted.reason.code, 'E_FRAMES_IN_FLIGHT');
+    const waiting = update(runtime, join(root, 'v2'));
+    await sleep(100);
+    call(ns('main.ts'), 'next');
+    await running;
+    const applied = await waiting;
+    assert.equal(applied.status, 'applied', JSON.stringify(applied));
+    assert.deepEqual([...(ns('game.ts')['scores'] as Map<string, unknown>)], [['ann', { points: 1 }]]);
+  });
+});

@@ -1,4 +1,5 @@
 import { synchronousResult } from '../state/synchronous.js';
+import { OldStateView } from '../state/old-state-view.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
 import { stateWalk } from '../state/reachable.js';
 import type { UpdateSpec } from '../state/update-spec.js';
@@ -36,7 +37,8 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
     for (const [name, transform] of Object.entries(transformers)) {
       const accessor = record.current.bindings[name];
       if (!accessor) throw new Error(`baton.update.ts: ${id} has no top-level binding ${name}`);
-      const value = synchronousResult(`the transformer of ${name} in ${id}`, transform(accessor[0]()));
+      const what = `the transformer of ${name} in ${id}`;
+      const value = OldStateView.call(what, (view) => synchronousResult(what, transform(view)), accessor[0]());
       writes.push(() => accessor[1](value));
       (report(id).bindings as Array<{ name: string; how: 'transformed' }>).push({ name, how: 'transformed' });
     }
@@ -50,7 +52,8 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
       const proto = cls.prototype as object;
       const prepared: Array<[Record<string, unknown>, object]> = [];
       stateWalk([...runtime.graph.records.values()].map((r) => r.current)).step((value) => {
-        if (Object.getPrototypeOf(value) === proto) prepared.push([value as Record<string, unknown>, synchronousResult(`the transformer of class ${name} in ${id}`, transformer.fields(value))]);
+        const what = `the transformer of class ${name} in ${id}`;
+        if (Object.getPrototypeOf(value) === proto) prepared.push([value as Record<string, unknown>, OldStateView.call(what, (view) => synchronousResult(what, transformer.fields(view)), value)]);
       });
       writes.push(() => {
         for (const [instance, fields] of prepared) {

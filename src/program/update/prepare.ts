@@ -94,6 +94,8 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
 }
 
 async function readSource(file: string): Promise<string> {
+  // A FIFO (or a device) would block the read forever, holding a thread of libuv's pool.
+  if (!statSync(file).isFile()) throw new BatonError('E_BAD_DIR', `${file} is not a regular file`, 'a module of the new version must be an ordinary file');
   try {
     return await readFile(file, 'utf8');
   } catch (error) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { BatonError } from '../../protocol/errors.js';
-import type { HistoryEntry, ProgramInfo, Request, ResponseBody, VersionInfo } from '../../protocol/messages.js';
+import type { HistoryEntry, ProgramInfo, Request, ResponseBody, UpdatePhase, VersionInfo } from '../../protocol/messages.js';
 import { ModuleGraph } from '../runner/module-graph.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ClassMigration } from '../state/class-migration.js';
@@ -30,8 +30,16 @@ export class Runtime {
   readonly history: HistoryEntry[] = [];
   /** Lazy migrations of the last update and when their sweep finished (ms, or null while running). */
   sweeps: Array<{ migration: ClassMigration; doneMs: number | null }> = [];
+  /**
+   * Migrations with a transformer of recent updates: their traps may still
+   * meet old instances after commit. Weakly held: once nothing refers to
+   * a migration, no instance of its old shape is left to fail.
+   */
+  private readonly migrations: Array<WeakRef<ClassMigration>> = [];
   /** Set while an update runs: a second one is refused, never interleaved. */
   private busy = false;
+  /** The update under way and its phase, for `baton status`. */
+  private progress: { kind: HistoryEntry['kind']; phase: UpdatePhase; startedAt: number } | undefined;
 
   constructor(
     readonly name: string,
@@ -68,6 +76,11 @@ export class Runtime {
       history: this.history,
       memory: (({ heapUsed, rss }) => ({ heapUsed, rss }))(process.memoryUsage()),
       sweeps: this.sweeps.map((s) => ({ module: s.migration.moduleId, className: s.migration.name, migrated: s.migration.migrated, doneMs: s.doneMs })),
+      update: this.progress ? { kind: this.progress.kind, phase: this.progress.phase, elapsedMs: Date.now() - this.progress.startedAt } : null,
+      failures: this.migrations.flatMap((ref) => {
+        const m = ref.deref();
+        return m?.failures ? [{ module: m.moduleId, className: m.name, ...m.failures }] : [];
+      }),
     };
   }
 
@@ -76,11 +89,11 @@ export class Runtime {
       case 'info':
         return { type: 'info', info: this.info() };
       case 'update':
-        return { type: 'outcome', outcome: await this.exclusive('update', () => runUpdate(this, request.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'forward' })) };
+        return { type: 'outcome', outcome: await this.exclusive('update', () => runUpdate(this, request.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'forward', onPhase: (p) => this.enterPhase(p) })) };
       case 'rollback': {
         const target = this.previous.at(-1);
         if (!target) throw new BatonError('E_NO_PREVIOUS', 'there is no previous version to return to', 'rollback works after an update was applied');
-        return { type: 'outcome', outcome: await this.exclusive('rollback', () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back' })) };
+        return { type: 'outcome', outcome: await this.exclusive('rollback', () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', onPhase: (p) => this.enterPhase(p) })) };
       }
     }
   }
@@ -88,6 +101,7 @@ export class Runtime {
   private async exclusive(kind: HistoryEntry['kind'], run: () => Promise<UpdateOutcome>): Promise<UpdateOutcome> {
     if (this.busy) throw new BatonError('E_BUSY', 'another update is in progress', 'wait for it to finish, then try again');
     this.busy = true;
+    this.progress = { kind, phase: 'compile', startedAt: Date.now() };
     const from = this.info().version;
     try {
       const outcome = await run();
@@ -106,6 +120,19 @@ export class Runtime {
       return outcome;
     } finally {
       this.busy = false;
+      this.progress = undefined;
     }
   }
+
+  private enterPhase(phase: UpdatePhase): void {
+    if (this.progress) this.progress = { ...this.progress, phase };
+  }
+
+  /** Keeps the migrations whose traps can still fail after commit, the recent ones only. */
+  keepMigrations(migrations: readonly ClassMigration[]): void {
+    this.migrations.push(...migrations.filter((m) => m.transformer).map((m) => new WeakRef(m)));
+    if (this.migrations.length > MAX_MIGRATIONS) this.migrations.splice(0, this.migrations.length - MAX_MIGRATIONS);
+  }
 }
+
+const MAX_MIGRATIONS = 64;

@@ -4,6 +4,8 @@ import { createNamespace, pointNamespace, type Namespace } from '../runner/names
 import type { Resolved } from '../runner/resolve.js';
 import type { PreparedModule } from './prepare.js';
 import { yieldToLoop } from '../runner/yield-to-loop.js';
+import { guardedTurn } from '../state/watchdog.js';
+import type { Deadline } from './deadline.js';
 
 /**
  * The new version's module instances while an update is prepared: evaluated,
@@ -25,9 +27,17 @@ export class Stage implements Linker {
     private readonly staged: ReadonlyMap<string, PreparedModule>,
   ) {}
 
-  async evaluateAll(): Promise<void> {
+  async evaluateAll(deadline: Deadline): Promise<void> {
     for (const id of this.staged.keys()) {
-      await this.ensure(id);
+      // The synchronous part of the new top level (and of the modules it imports)
+      // runs under the watchdog: an infinite loop there is interrupted.
+      let pending: Promise<void> = Promise.resolve();
+      await guardedTurn(`the top level of ${id} (new version)`, deadline.remaining(), () => {
+        pending = this.ensure(id);
+        pending.catch(() => undefined);
+      });
+      await pending;
+      deadline.check();
       // The program keeps serving between the new modules' evaluations.
       await yieldToLoop();
     }

@@ -13,6 +13,9 @@ import { PauseMeter } from './pause-meter.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
 import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
 import type { Runtime } from './runtime.js';
+import { Deadline } from './deadline.js';
+import type { UpdatePhase } from '../../protocol/messages.js';
+import { guarded } from '../state/watchdog.js';
 
 export interface UpdateOptions {
   readonly dryRun: boolean;
@@ -20,6 +23,8 @@ export interface UpdateOptions {
   readonly timeoutMs: number;
   /** forward: the new version's transformers; back: the current version's `reverse` (rollback). */
   readonly direction: 'forward' | 'back';
+  /** Told when the update enters each phase (for `baton status`). */
+  readonly onPhase?: (phase: UpdatePhase) => void;
 }
 
 /**
@@ -33,9 +38,11 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const from = runtime.info().version;
   let modules: ModuleReport[] = [];
   const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
+  // Every phase has a deadline; what a phase waits for may never settle, so it is raced, not awaited.
+  const deadline = new Deadline(options.timeoutMs, options.onPhase);
   let prepared;
   try {
-    prepared = await prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(options.direction, resolve(dir)));
+    prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(options.direction, resolve(dir))), () => undefined);
   } catch (error) {
     return refuse(toErrorData(error));
   }
@@ -62,13 +69,14 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 
   const inPlaceKinds = new Set(['patch', 'live']);
   const needsReload = changed.some((m) => !inPlaceKinds.has(m.change.kind));
-  let patches: PreparedPatch[];
-  let lives: PreparedLive[];
+  let patches: PreparedPatch[] = [];
+  let lives: PreparedLive[] = [];
   let reload: PreparedReload | undefined;
   let spec: UpdateSpec | undefined;
   let inPlace: InPlaceState | undefined;
   const reloaded = new Set(changed.filter((m) => !inPlaceKinds.has(m.change.kind)).map((m) => m.id));
-  try {
+  const prepareAll = async (): Promise<PreparedReload | undefined> => {
+    deadline.enter('evaluate');
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
     lives = changed.flatMap((m) => (m.change.kind === 'live' ? [prepareLive(runtime.graph.records.get(m.id)!, m.compiled!, m.change.plan)] : []));
@@ -81,23 +89,29 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     if (needsReload) {
       // New instances may await at their top level: past the deadline the update aborts, and
       // whatever the staging still does later is never committed.
-      const result = await withinDeadline(
-        prepareReload(
-          runtime,
-          prepared.root,
-          changed,
-          async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage)),
-          (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
-        ),
-        options.timeoutMs,
+      const result = await prepareReload(
+        runtime,
+        prepared.root,
+        changed,
+        async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage, deadline.remaining())),
+        (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
+        deadline,
       );
       reload = result.reload;
       spec = result.spec;
       warnings.push(...reload.warnings);
-    } else {
-      spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph);
-      inPlace = prepareInPlace(runtime, spec, reloaded);
+      return reload;
     }
+    deadline.enter('transform');
+    spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph, deadline.remaining());
+    deadline.check();
+    inPlace = guarded('the in-place transformers', deadline.remaining(), () => prepareInPlace(runtime, spec, reloaded));
+    return undefined;
+  };
+  try {
+    // Staging that finishes after the deadline is discarded (its instances' dispose hooks run).
+    await deadline.race(prepareAll(), (late) => late?.stage.discard());
+    deadline.enter('commit');
   } catch (error) {
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }
@@ -108,10 +122,13 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const started = performance.now();
   const liveCommits: Array<[string, LiveCommit]> = [];
   try {
-    // Live modules first: their new bindings' initializers may throw, and undo themselves.
-    for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
-    if (reload) commitReload(runtime, reload);
-    inPlace?.commit();
+    // Under the watchdog: new initializers and eager transformers run here on the values of the moment.
+    guarded('the commit', deadline.remaining(), () => {
+      // Live modules first: their new bindings' initializers may throw, and undo themselves.
+      for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
+      if (reload) commitReload(runtime, reload);
+      inPlace?.commit();
+    });
   } catch (error) {
     for (const [, c] of liveCommits.reverse()) c.undo();
     meter.stretch(performance.now() - started, true);
@@ -157,13 +174,15 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     if (same) modules = modules.map((m) => (m === same ? { ...m, bindings: [...m.bindings, ...r.bindings], classes: [...m.classes, ...r.classes] } : m));
     else modules.push(r);
   }
-  if (reload) {
+  const applied = reload;
+  if (applied) {
     modules = modules.map((m) => ({
       ...m,
-      bindings: reload.bindings.get(m.id) ?? m.bindings,
-      classes: reload.migrations.some((c) => c.moduleId === m.id) ? reload.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })) : m.classes,
+      bindings: applied.bindings.get(m.id) ?? m.bindings,
+      classes: applied.migrations.some((c) => c.moduleId === m.id) ? applied.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })) : m.classes,
     }));
-    const lazy = reload.migrations.filter((m) => m.mode === 'lazy');
+    runtime.keepMigrations(applied.migrations);
+    const lazy = applied.migrations.filter((m) => m.mode === 'lazy');
     if (lazy.length > 0) {
       const entries = lazy.map((migration) => ({ migration, doneMs: null as number | null }));
       runtime.sweeps = entries;
@@ -174,18 +193,6 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 }
 
 const MAX_ROLLBACK_DEPTH = 32;
-
-function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new BatonError('E_TIMEOUT', `the new version was not ready within ${timeoutMs} ms (a top-level await that does not settle?)`, 'nothing was changed; fix the new version, or give a longer --timeout')),
-      timeoutMs,
-    );
-    timer.unref();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
 
 function initialReport(m: PreparedModule): ModuleReport {
   const c = m.change;

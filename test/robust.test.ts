@@ -172,6 +172,41 @@ describe('a failed update never costs state and never hangs the program', () => 
     ]);
     assert.deepEqual(digest.journal, ['a', 'b', 'c', 'poison']);
   });
+
+  const v1Items = [
+    ['a', { name: 'a', n: 1 }, true],
+    ['b', { name: 'b', n: 2 }, true],
+    ['c', { name: 'c', n: 3 }, true],
+  ];
+
+  it("rollback restores the code that ran, though the previous version's directory was deleted since", { timeout: 60_000 }, async () => {
+    rmSync(join(FIX, 'v1'), { recursive: true });
+    const r = await baton(['rollback', name, '--json']);
+    const outcome = JSON.parse(r.stdout) as Outcome;
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(outcome.status, 'applied');
+    assert.equal(await q('/version'), 'v1');
+    assert.equal(await q('/get?k=b'), 'b=2');
+    assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);
+    await pause(800);
+    assert.equal(program.child.exitCode, null, program.errors.slice(-800));
+    assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);
+  });
+
+  it("rollback restores the code that ran, not what the previous version's directory holds now", { timeout: 60_000 }, async () => {
+    const { code, outcome } = await update(name, 'v2');
+    assert.equal(code, 0, JSON.stringify(outcome));
+    assert.equal(await q('/version'), 'v2');
+    // The directory comes back with other code in it: a rollback must not run code that never ran.
+    deriveVersion(FIX, 'v2', 'v1', { 'store.ts': `${v2('store.ts').replace("VERSION = 'v2'", "VERSION = 'edited on disk'")}`, 'baton.update.ts': null });
+    const r = await baton(['rollback', name, '--json']);
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(await q('/version'), 'v1');
+    assert.equal(await q('/get?k=c'), 'c=3');
+    await pause(800);
+    assert.equal(program.child.exitCode, null, program.errors.slice(-800));
+    assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);
+  });
 });
 
 // Keep the FIFO from outliving the test run in /tmp.

@@ -5,6 +5,7 @@ import { compileOffThread } from './compile-pool.js';
 import { createInstance, evaluateInstance, type ModuleInstance } from './instance.js';
 import { createNamespace, jsonNamespace, pointNamespace, type Namespace } from './namespace.js';
 import { resolveImport, type Resolved } from './resolve.js';
+import { readText } from './source-store.js';
 
 /** One app module across its versions: a stable namespace and the instance behind it. */
 export interface ModuleRecord {
@@ -119,7 +120,7 @@ export class ModuleGraph implements Linker {
 
   /** Reads and compiles one module of another version tree (for updates, off the program's thread), for the instance `scope` names. */
   static async compileFrom(file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
-    return compileOffThread(await readFile(file, 'utf8'), file, scope, external);
+    return compileOffThread(await readText(file), file, scope, external);
   }
 
   /**

@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, extname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolveEsm } from 'import-meta-resolve';
 import { BatonError } from '../../protocol/errors.js';
 import { isCompilable } from './compile.js';
+import { isSourceFile } from './source-store.js';
 
 /** Where an import leads: an app module baton runs, JSON, or a module Node loads natively. */
 export type Resolved =
@@ -67,5 +67,6 @@ function findFile(base: string): string | undefined {
 }
 
 function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
+  // During a rollback, the previous version's files as they ran (program/runner/source-store.ts).
+  return isSourceFile(path);
 }

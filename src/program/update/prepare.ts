@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { BatonError } from '../../protocol/errors.js';
 import { asReload, compareModule, type ModuleChange } from '../../compare/compare-module.js';
 import { hashSource } from '../runner/compile.js';
-import { readFile } from 'node:fs/promises';
+import { exists, isOverlaid, isSourceFile, readText } from '../runner/source-store.js';
 import type { CompiledModule } from '../runner/compile.js';
 import { ModuleGraph } from '../runner/module-graph.js';
 import { resolveImport } from '../runner/resolve.js';
@@ -35,17 +35,17 @@ export interface PreparedVersion {
  */
 export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string, allowLive: (id: string) => boolean = () => true): Promise<PreparedVersion> {
   const root = resolve(dir);
-  if (!existsSync(root)) throw new BatonError('E_BAD_DIR', `${dir} does not exist`, 'give the directory that holds the new version, laid out like the running one');
-  if (!statSync(root).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version, laid out like the running one');
+  if (!isOverlaid(root) && !existsSync(root)) throw new BatonError('E_BAD_DIR', `${dir} does not exist`, 'give the directory that holds the new version, laid out like the running one');
+  if (!isOverlaid(root) && !statSync(root).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version, laid out like the running one');
   // An empty or unrelated directory would read as "every module removed": the program would stop taking updates.
-  if (!existsSync(join(root, entryId))) {
+  if (!exists(join(root, entryId))) {
     throw new BatonError('E_BAD_DIR', `${dir} has no ${entryId}, the entry module of the running program`, 'give the directory that holds the new version of the whole program, laid out like the running one');
   }
   const modules = new Map<string, PreparedModule>();
   await Promise.all(
     [...graph.records.values()].map(async (record) => {
       const file = join(root, record.id);
-      if (!existsSync(file)) {
+      if (!exists(file)) {
         modules.set(record.id, { id: record.id, change: { kind: 'removed', id: record.id } });
         return;
       }
@@ -95,9 +95,10 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
 
 async function readSource(file: string): Promise<string> {
   // A FIFO (or a device) would block the read forever, holding a thread of libuv's pool.
-  if (!statSync(file).isFile()) throw new BatonError('E_BAD_DIR', `${file} is not a regular file`, 'a module of the new version must be an ordinary file');
+  if (exists(file) && !isSourceFile(file)) throw new BatonError('E_BAD_DIR', `${file} is not a regular file`, 'a module of the new version must be an ordinary file');
   try {
-    return await readFile(file, 'utf8');
+    // Kept by hash: a rollback to this version restores this text, whatever happens on disk.
+    return await readText(file);
   } catch (error) {
     throw new BatonError('E_BAD_DIR', `cannot read ${file}: ${(error as Error).message}`, 'check the file permissions');
   }

@@ -7,6 +7,9 @@ import type { UpdateSpec } from '../state/update-spec.js';
 import type { ClassMigration } from '../state/class-migration.js';
 import type { UpdateOutcome } from '../../protocol/outcome.js';
 import { runUpdate } from './update.js';
+import { readFile } from 'node:fs/promises';
+import { hashSource } from '../runner/compile.js';
+import { keepOnly, recall, remember, withOverlay } from '../runner/source-store.js';
 
 const MAX_HISTORY = 200;
 
@@ -15,6 +18,8 @@ export interface VersionRecord {
   readonly info: VersionInfo;
   /** The transformer file that brought the program to this version (its `reverse` undoes it). */
   readonly spec: UpdateSpec | undefined;
+  /** The source each module ran, by module id: content hashes in the source store (a rollback restores these). */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 /** The live-update runtime inside the program: its module graph, versions and history. */
@@ -48,11 +53,36 @@ export class Runtime {
   ) {
     this.graph = new ModuleGraph(dirname(resolve(entry)));
     this.entryId = this.graph.idOf(resolve(entry));
-    this.current = { info: { label: basename(this.graph.root), dir: this.graph.root, hash: '' }, spec: undefined };
+    this.current = { info: { label: basename(this.graph.root), dir: this.graph.root, hash: '' }, spec: undefined, files: new Map() };
   }
 
   async start(): Promise<void> {
     await this.graph.loadEntry(this.entry);
+    this.current = { ...this.current, files: await this.snapshot() };
+  }
+
+  /**
+   * What each module runs now, by the hash of its source (`compiled.sourceHash`),
+   * with the texts kept in the source store. A text an update did not read (the
+   * first version's) is read now and kept only if it is the one that ran.
+   */
+  async snapshot(): Promise<ReadonlyMap<string, string>> {
+    const files = new Map<string, string>();
+    for (const [id, record] of this.graph.records) {
+      const hash = record.current.compiled.sourceHash;
+      if (recall(hash) === undefined) {
+        const text = await readFile(record.current.file, 'utf8').catch(() => undefined);
+        if (text === undefined || hashSource(text) !== hash) continue;
+        remember(text);
+      }
+      files.set(id, hash);
+    }
+    return files;
+  }
+
+  /** Drops the texts no version that rollback can reach refers to. */
+  pruneSources(): void {
+    keepOnly(new Set([this.current, ...this.previous].flatMap((v) => [...v.files.values()])));
   }
 
   /** Identity of what runs now: the compiled code of every module. */
@@ -93,7 +123,8 @@ export class Runtime {
       case 'rollback': {
         const target = this.previous.at(-1);
         if (!target) throw new BatonError('E_NO_PREVIOUS', 'there is no previous version to return to', 'rollback works after an update was applied');
-        return { type: 'outcome', outcome: await this.exclusive('rollback', () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', onPhase: (p) => this.enterPhase(p) })) };
+        // The previous version's sources as they ran, whatever is on disk now.
+        return { type: 'outcome', outcome: await this.exclusive('rollback', () => withOverlay(target.info.dir, target.files, () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', onPhase: (p) => this.enterPhase(p) }))) };
       }
     }
   }

@@ -163,11 +163,12 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     runtime.previous.push(previous);
     // Each version keeps its transformer file alive; rollback reaches back this far.
     if (runtime.previous.length > MAX_ROLLBACK_DEPTH) runtime.previous.shift();
-    runtime.current = { info: to, spec };
+    runtime.current = { info: to, spec, files: await runtime.snapshot() };
   } else {
-    runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined };
+    runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined, files: await runtime.snapshot() };
     runtime.current = { ...runtime.current, info: to };
   }
+  runtime.pruneSources();
   // A module changed live whose state a transformer also changed has one report, with both.
   for (const r of inPlace?.reports ?? []) {
     const same = modules.find((m) => m.id === r.id);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { baton, copyFixture, deriveVersion, ENV, freePort, get, Program } from './helpers/baton.js';
 
 // v1 -> v2: class Item's field `n` becomes `count`, and `label` is new (a lazy transformer).
@@ -43,9 +43,10 @@ async function update(name: string, dir: string, ...extra: string[]): Promise<{ 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a failed update never costs state and never hangs the program', () => {
-  let program: Program;
+  let program: Program | undefined;
   let port: number;
-  const name = `robust-${process.pid}`;
+  let name = '';
+  let started = 0;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const q = (path: string) => get(port, path, agent);
 
@@ -54,18 +55,29 @@ describe('a failed update never costs state and never hangs the program', () => 
     assert.equal(await q('/digest'), before);
     assert.equal(await q('/version'), 'v1');
     await pause(800);
-    assert.equal(program.child.exitCode, null, `the program exited: ${program.errors.slice(-800)}`);
+    assert.equal(program?.child.exitCode, null, `the program exited: ${program?.errors.slice(-800)}`);
     assert.equal(await q('/digest'), before);
   }
 
-  before(async () => {
+  /** A program that answers: the one of the previous test, unless that test killed or froze it (as the old code did). */
+  async function answering(): Promise<boolean> {
+    if (!program || program.child.exitCode !== null || program.child.signalCode !== null) return false;
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('frozen'), 3000).unref());
+    const answer = await Promise.race([q('/version').catch(() => 'dead'), timeout]);
+    return answer !== 'dead' && answer !== 'frozen';
+  }
+
+  beforeEach(async () => {
+    if (await answering()) return;
+    await program?.stop();
+    name = `robust-${process.pid}-${++started}`;
     program = new Program(['--name', name, join(FIX, 'v1', 'main.ts')], { ...ENV, PORT: String(await freePort()) });
     port = Number((await program.waitFor(/port (\d+)/))[1]);
     for (const [k, n] of [['a', 1], ['b', 2], ['c', 3]] as const) await q(`/set?k=${k}&n=${n}`);
   });
   after(async () => {
     agent.destroy();
-    await program.stop();
+    await program?.stop();
   });
 
   it('a lazy transformer that fails on one instance (not the sample) aborts in prepare; the program lives on', { timeout: 60_000 }, async () => {
@@ -162,7 +174,7 @@ describe('a failed update never costs state and never hangs the program', () => 
     const status = (await baton(['status', name])).stdout;
     assert.match(status, /failed {3}store\.ts Item: the transformer failed on 1 instance\(s\) after commit; they keep their old fields \(last: cannot convert hidden-poison\)/);
     await pause(800);
-    assert.equal(program.child.exitCode, null, program.errors.slice(-800));
+    assert.equal(program?.child.exitCode, null, program?.errors.slice(-800));
     assert.equal(await q('/badge'), 'hidden-poison#undefined (undefined)');
     const digest = JSON.parse(await q('/digest')) as { items: Array<[string, object, boolean]>; journal: string[] };
     assert.deepEqual(digest.items, [
@@ -189,7 +201,7 @@ describe('a failed update never costs state and never hangs the program', () => 
     assert.equal(await q('/get?k=b'), 'b=2');
     assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);
     await pause(800);
-    assert.equal(program.child.exitCode, null, program.errors.slice(-800));
+    assert.equal(program?.child.exitCode, null, program?.errors.slice(-800));
     assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);
   });
 
@@ -204,7 +216,7 @@ describe('a failed update never costs state and never hangs the program', () => 
     assert.equal(await q('/version'), 'v1');
     assert.equal(await q('/get?k=c'), 'c=3');
     await pause(800);
-    assert.equal(program.child.exitCode, null, program.errors.slice(-800));
+    assert.equal(program?.child.exitCode, null, program?.errors.slice(-800));
     assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);
   });
 });

@@ -24,6 +24,11 @@ deriveVersion(FIX, 'v2', 'v2-loop-transformer', { 'baton.update.ts': spec.replac
 deriveVersion(FIX, 'v2', 'v2-loop-top', { 'store.ts': `${v2('store.ts')}\nwhile (Date.now() > 0) {}\n` });
 // A top level that awaits forever.
 deriveVersion(FIX, 'v2', 'v2-await-forever', { 'store.ts': `${v2('store.ts')}\nawait new Promise(() => undefined);\n` });
+// A binding transformer that copies its input: writes the program makes to the old value
+// after it ran in prepare (here, while v1's dispose hook holds the update) must reach the new one.
+deriveVersion(FIX, 'v2', 'v2-copy', {
+  'baton.update.ts': spec.replace('classes: {', "bindings: { 'store.ts': { journal: (old: string[]) => [...old] } },\n  classes: {"),
+});
 // A module file that is a FIFO: reading it would wait for a writer forever.
 deriveVersion(FIX, 'v2', 'v2-fifo', { 'store.ts': null });
 execFileSync('mkfifo', [join(FIX, 'v2-fifo', 'store.ts')]);
@@ -218,6 +223,22 @@ describe('a failed update never costs state and never hangs the program', () => 
     await pause(800);
     assert.equal(program?.child.exitCode, null, program?.errors.slice(-800));
     assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);
+  });
+
+  it('a binding transformer runs again at commit: what the program wrote while the update prepared is kept', { timeout: 60_000 }, async () => {
+    await q('/slow-dispose?ms=2000');
+    const pending = update(name, 'v2-copy', '--timeout', '10000');
+    let status = '';
+    for (let i = 0; i < 50 && !/dispose phase/.test(status); i++) status = (await baton(['status', name])).stdout;
+    assert.match(status, /dispose phase/);
+    await q('/set?k=during&n=5');
+    const { code, outcome } = await pending;
+    assert.equal(code, 0, JSON.stringify(outcome));
+    const digest = JSON.parse(await q('/digest')) as { items: Array<[string, { count: number }]>; journal: string[] };
+    assert.equal(digest.journal.at(-1), 'during', JSON.stringify(digest.journal));
+    assert.equal(await q('/get?k=during'), 'during#5 (converted)');
+    await pause(800);
+    assert.equal((JSON.parse(await q('/digest')) as { journal: string[] }).journal.at(-1), 'during');
   });
 });
 

@@ -23,6 +23,8 @@ export interface PreparedReload {
   readonly bindings: ReadonlyMap<string, BindingReport[]>;
   readonly warnings: readonly string[];
   readonly removed: readonly string[];
+  /** Binding transformers again, on the old values of the moment: run first at commit (they may throw). */
+  readonly rerun: ReadonlyMap<string, () => void>;
   /** The instances the commit replaced, by module id (filled in by commitReload). */
   readonly replaced: Map<string, ModuleInstance>;
 }
@@ -63,12 +65,14 @@ export async function prepareReload(
     const spec = await loadSpec(stage);
     deadline.check();
     const bindings = new Map<string, BindingReport[]>();
+    // By `module:binding`; a binding the program hook sets is the hook's from then on.
+    const rerun = new Map<string, () => void>();
     const migrations: ClassMigration[] = [];
     const warnings: string[] = [];
     for (const [id, instance] of stage.instances) {
       const record = graph.records.get(id);
       if (!record) continue;
-      bindings.set(id, guarded(`the transformers of ${id}`, deadline.remaining(), () => carryBindings(record.current, instance, spec?.bindings?.[id] ?? {})));
+      bindings.set(id, guarded(`the transformers of ${id}`, deadline.remaining(), () => carryBindings(record.current, instance, spec?.bindings?.[id] ?? {}, rerun)));
       migrations.push(...classMigrations(record.current, instance, spec?.classes?.[id] ?? {}, warnings));
       if (record.current.sideEffects.length > 0 && record.current.hot.disposers.length === 0) {
         warnings.push(`${id}: its old version started ${record.current.sideEffects.join(', ')} at top level and has no import.meta.hot.dispose hook; they keep running old code`);
@@ -85,6 +89,7 @@ export async function prepareReload(
           const accessor = stage.instances.get(id)?.bindings[name];
           if (!accessor) throw new Error(`program hook: ${id} has no binding ${name} in the new version`);
           accessor[1](view.unwrap(value));
+          rerun.delete(`${id}:${name}`);
           const report = bindings.get(id)?.find((b) => b.name === name);
           if (report) (report as { how: BindingReport['how'] }).how = 'transformed';
         },
@@ -111,7 +116,7 @@ export async function prepareReload(
       if (!old) continue;
       for (const dispose of old.hot.disposers) await dispose(old.hot.data);
     }
-    return { reload: { stage, takeover, migrations, bindings, warnings, removed, replaced: new Map() }, spec };
+    return { reload: { stage, takeover, migrations, bindings, warnings, removed, rerun, replaced: new Map() }, spec };
   } catch (error) {
     await stage.discard();
     throw error;
@@ -119,7 +124,7 @@ export async function prepareReload(
 }
 
 /** Top-level bindings present in both versions keep their values unless a transformer says otherwise. */
-function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: Record<string, (old: unknown) => unknown>): BindingReport[] {
+function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: Record<string, (old: unknown) => unknown>, rerun: Map<string, () => void>): BindingReport[] {
   const reports: BindingReport[] = [];
   const oldKinds = new Map(old.compiled.bindings.map((b) => [b.name, b]));
   for (const binding of next.compiled.bindings) {
@@ -134,7 +139,10 @@ function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: 
     const transformer = transformers[binding.name];
     if (transformer) {
       const what = `the transformer of ${binding.name} in ${next.id}`;
-      newAccessor[1](OldStateView.call(what, (view) => synchronousResult(what, transformer(view)), oldAccessor[0]()));
+      const run = () => newAccessor[1](OldStateView.call(what, (view) => synchronousResult(what, transformer(view)), oldAccessor[0]()));
+      run();
+      // Writes the program made to the old value while the update prepared must not be lost: again at commit.
+      rerun.set(`${next.id}:${binding.name}`, run);
       reports.push({ name: binding.name, how: 'transformed' });
       continue;
     }
@@ -232,6 +240,8 @@ function newStateWalk(runtime: Runtime, stage: Stage): ReachableWalk {
  */
 export function commitReload(runtime: Runtime, reload: PreparedReload): void {
   const graph = runtime.graph;
+  // New instances are not visible yet: setting their bindings again changes nothing the program sees.
+  for (const run of reload.rerun.values()) run();
   const eager = reload.migrations.filter((m) => m.mode === 'eager' && m.transformer);
   if (eager.length > 0) {
     newStateWalk(runtime, reload.stage).step((value) => {

@@ -124,6 +124,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   try {
     // Under the watchdog: new initializers and eager transformers run here on the values of the moment.
     guarded('the commit', deadline.remaining(), () => {
+      // Transformers of modules that keep their instance, on the values of the moment: may throw, changes nothing.
+      inPlace?.recompute();
       // Live modules first: their new bindings' initializers may throw, and undo themselves.
       for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
       if (reload) commitReload(runtime, reload);

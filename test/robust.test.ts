@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
-import { baton, copyFixture, deriveVersion, ENV, freePort, get, Program } from './helpers/baton.js';
+import { baton, copyFixture, deriveVersion, ENV, freePort, get, Program, ROOT } from './helpers/baton.js';
 
 // v1 -> v2: class Item's field `n` becomes `count`, and `label` is new (a lazy transformer).
 // Variants of v2 below each fail in one way; none may cost state or hang the program.
@@ -29,6 +29,8 @@ deriveVersion(FIX, 'v2', 'v2-await-forever', { 'store.ts': `${v2('store.ts')}\na
 deriveVersion(FIX, 'v2', 'v2-copy', {
   'baton.update.ts': spec.replace('classes: {', "bindings: { 'store.ts': { journal: (old: string[]) => [...old] } },\n  classes: {"),
 });
+// A lazy transformer that loops on one value, which appears after prepare checked every instance.
+deriveVersion(FIX, 'v2', 'v2-late-loop', { 'baton.update.ts': spec.replace('// Stands for', "if (old.name === 'late') for (;;) {}\n          // Stands for") });
 // A module file that is a FIFO: reading it would wait for a writer forever.
 deriveVersion(FIX, 'v2', 'v2-fifo', { 'store.ts': null });
 execFileSync('mkfifo', [join(FIX, 'v2-fifo', 'store.ts')]);
@@ -73,13 +75,18 @@ describe('a failed update never costs state and never hangs the program', () => 
   }
 
   beforeEach(async () => {
-    if (await answering()) return;
+    if (!(await answering())) await restart();
+  });
+
+  async function restart(): Promise<void> {
     await program?.stop();
+    // Keep-alive sockets to the old process would be reused if the new one gets the same port.
+    agent.destroy();
     name = `robust-${process.pid}-${++started}`;
     program = new Program(['--name', name, join(FIX, 'v1', 'main.ts')], { ...ENV, PORT: String(await freePort()) });
     port = Number((await program.waitFor(/port (\d+)/))[1]);
     for (const [k, n] of [['a', 1], ['b', 2], ['c', 3]] as const) await q(`/set?k=${k}&n=${n}`);
-  });
+  }
   after(async () => {
     agent.destroy();
     await program?.stop();
@@ -222,7 +229,9 @@ describe('a failed update never costs state and never hangs the program', () => 
     assert.equal(await q('/get?k=c'), 'c=3');
     await pause(800);
     assert.equal(program?.child.exitCode, null, program?.errors.slice(-800));
-    assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);
+    assert.deepEqual((JSON.parse(await q('/digest')) as { items: unknown }).items, v1Items);    // The fixture's v1 again, for the programs later tests start.
+    rmSync(join(FIX, 'v1'), { recursive: true });
+    cpSync(join(ROOT, 'test', 'fixtures', 'robust', 'v1'), join(FIX, 'v1'), { recursive: true });
   });
 
   it('a binding transformer runs again at commit: what the program wrote while the update prepared is kept', { timeout: 60_000 }, async () => {
@@ -239,6 +248,31 @@ describe('a failed update never costs state and never hangs the program', () => 
     assert.equal(await q('/get?k=during'), 'during#5 (converted)');
     await pause(800);
     assert.equal((JSON.parse(await q('/digest')) as { journal: string[] }).journal.at(-1), 'during');
+  });
+
+  it('a lazy transformer looping after commit on a value prepare never saw is interrupted; the program serves on', { timeout: 60_000 }, async () => {
+    await restart();
+    await q('/slow-dispose?ms=2000');
+    const pending = update(name, 'v2-late-loop', '--timeout', '10000');
+    let status = '';
+    for (let i = 0; i < 50 && !/dispose phase/.test(status); i++) status = (await baton(['status', name])).stdout;
+    assert.match(status, /dispose phase/);
+    // Made after prepare ran the transformer on every instance: only the sweep (or a first access) meets it.
+    await q('/set?k=late&n=6');
+    const { code, outcome } = await pending;
+    assert.equal(code, 0, JSON.stringify(outcome));
+    for (let i = 0; i < 50 && !/failed {3}store\.ts Item/.test(status); i++) {
+      await pause(100);
+      status = (await baton(['status', name])).stdout;
+    }
+    assert.match(status, /failed {3}store\.ts Item: the transformer failed on 1 instance\(s\) after commit; they keep their old fields \(last: a lazy class transformer ran synchronously for more than 1000 ms/);
+    // The program serves, the value kept its old fields, and the others were migrated.
+    assert.equal(await q('/get?k=late'), 'late#undefined (undefined)');
+    assert.equal(await q('/get?k=a'), 'a#1 (converted)');
+    await pause(800);
+    assert.equal(program?.child.exitCode, null, program?.errors.slice(-800));
+    const digest = JSON.parse(await q('/digest')) as { items: Array<[string, object, boolean]> };
+    assert.deepEqual(digest.items.find(([k]) => k === 'late'), ['late', { name: 'late', n: 6 }, true]);
   });
 });
 

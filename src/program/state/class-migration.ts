@@ -237,17 +237,39 @@ export class ClassMigration {
    * a sweep's callback. The instance stays as it was and the failure is kept.
    */
   migrate(instance: object): void {
+    // Failed once: it keeps its old fields; trying again on every access would repeat the failure (or the loop).
+    if (this.failed.has(instance)) return;
     let fields: object;
+    this.current = instance;
     try {
       fields = this.fieldsOf(instance);
     } catch (error) {
-      if (!this.failed.has(instance)) {
-        this.failed.add(instance);
-        this.failures = { instances: (this.failures?.instances ?? 0) + 1, message: (error as Error)?.message ?? String(error), at: Date.now() };
-      }
+      this.fail(instance, error);
       return;
+    } finally {
+      this.current = undefined;
     }
     this.apply(instance, fields);
+  }
+
+  /** The instance a transformer is running on, for a watchdog that interrupts it (no finally runs then). */
+  private current: object | undefined;
+
+  /**
+   * After a watchdog interrupted a sweep slice: if this migration's transformer
+   * was running, that instance failed. True if so (the sweep may go on).
+   */
+  interrupted(error: unknown): boolean {
+    const instance = this.current;
+    if (instance === undefined) return false;
+    this.current = undefined;
+    this.fail(instance, error);
+    return true;
+  }
+
+  private fail(instance: object, error: unknown): void {
+    this.failed.add(instance);
+    this.failures = { instances: (this.failures?.instances ?? 0) + 1, message: (error as Error)?.message ?? String(error), at: Date.now() };
   }
 
   /** The new shape's field names from one instance; none if the transformer now fails on it (commit cannot fail). */

@@ -280,6 +280,8 @@ export function syncViews(record: ModuleRecord): void {
 }
 
 /** After commit: the lazy sweep migrates the rest in slices that keep the event loop turning. */
+const SWEEP_WATCHDOG_MS = 1000;
+
 export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigration[], onDone: (ms: number) => void): void {
   const lazy = migrations.filter((m) => m.mode === 'lazy');
   if (lazy.length === 0) return;
@@ -289,10 +291,17 @@ export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigra
     const until = performance.now() + 4;
     let more = true;
     try {
-      while (more && performance.now() < until) more = walk.step((v) => lazy.forEach((m) => m.visit(v)), 2000);
-    } catch {
+      // Under the watchdog: a transformer that loops on a value changed since prepare is interrupted
+      // (that instance is marked failed and keeps its old fields) and the sweep goes on.
+      more = guarded('a lazy class transformer', SWEEP_WATCHDOG_MS, () => {
+        let left = true;
+        while (left && performance.now() < until) left = walk.step((v) => lazy.forEach((m) => m.visit(v)), 2000);
+        return left;
+      });
+    } catch (error) {
+      const stuck = lazy.some((m) => m.interrupted(error));
       // migrate() keeps a transformer's failure on the migration; anything else stops the sweep, not the program.
-      more = false;
+      more = stuck;
     }
     if (more) setImmediate(slice);
     else onDone(performance.now() - started);

@@ -59,6 +59,8 @@ export class ClassMigration {
    */
   failures: { instances: number; message: string; at: number } | undefined;
   private readonly failed = new WeakSet<object>();
+  /** What the transformer sees of each old instance (one view object for all calls). */
+  private view: OldStateView | undefined;
 
   constructor(
     readonly moduleId: string,
@@ -283,7 +285,8 @@ export class ClassMigration {
 
   private fieldsOf(instance: object): object {
     const what = `the transformer of class ${this.name} in ${this.moduleId}`;
-    const fields = OldStateView.call(what, (view) => synchronousResult(what, this.transformer!.fields(view)), instance);
+    this.view ??= new OldStateView(what);
+    const fields = this.view.run((view) => synchronousResult(what, this.transformer!.fields(view)), instance);
     if (typeof fields !== 'object' || fields === null) {
       throw new TypeError(`the transformer of class ${this.name} in ${this.moduleId} returned ${fields === null ? 'null' : typeof fields}, not an object of fields`);
     }

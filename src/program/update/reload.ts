@@ -94,6 +94,7 @@ export async function prepareReload(
           if (report) (report as { how: BindingReport['how'] }).how = 'transformed';
         },
       };
+      view.open();
       try {
         guarded('the program hook', deadline.remaining(), () => {
           synchronousResult('the program hook', hook(state));

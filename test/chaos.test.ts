@@ -4,7 +4,8 @@ import { runChaos } from './helpers/chaos.js';
 
 // A short, seeded chaos run (bench/chaos.ts runs a long one). The seed is
 // printed, so a failure can be replayed: CHAOS_SEED=<seed> node --test dist/test/chaos.test.js
-const seed = Number(process.env['CHAOS_SEED'] ?? Date.now() % 100_000);
+// A fixed default keeps `npm test` reproducible; CHAOS_SEED explores others.
+const seed = Number(process.env['CHAOS_SEED'] ?? 20261127);
 
 describe('chaos: updates, rollbacks and failing updates at random under verified load', () => {
   it(`24 steps (seed ${seed}): after every step the keyspace is the model's, the process lives, no request failed`, { timeout: 240_000 }, async () => {

@@ -20,6 +20,7 @@ export class Deadline {
   phase: UpdatePhase = 'compile';
   /** Set once the update stopped waiting: late work must not touch the program. */
   cancelled = false;
+  private readonly cancelHooks: Array<() => unknown> = [];
 
   constructor(
     readonly timeoutMs: number,
@@ -45,6 +46,11 @@ export class Deadline {
     return now >= this.phaseStartedAt + this.timeoutMs || now >= this.startedAt + HARD_CEILING_MS;
   }
 
+  /** Runs `hook` if the update is given up while its work is still under way (a staging to discard). */
+  onCancel(hook: () => unknown): void {
+    this.cancelHooks.push(hook);
+  }
+
   check(): void {
     if (this.cancelled || this.overdue()) throw this.error();
   }
@@ -68,6 +74,7 @@ export class Deadline {
         clearInterval(timer);
         this.cancelled = true;
         reject(this.error());
+        for (const hook of this.cancelHooks.splice(0)) void Promise.resolve().then(hook).catch(() => undefined);
       }, 20);
       timer.unref();
       work.then(

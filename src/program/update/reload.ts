@@ -48,6 +48,8 @@ export async function prepareReload(
   const graph = runtime.graph;
   const staged = new Map(modules.filter((m) => m.change.kind === 'reload' || m.change.kind === 'added').map((m) => [m.id, m]));
   const stage = new Stage(graph, root, staged);
+  // New instances that never finish (a top level awaiting forever) may have started timers: their dispose hooks stop them.
+  deadline.onCancel(() => stage.discard());
   const takeover = new ListenerTakeover();
   takeover.intercept();
   try {

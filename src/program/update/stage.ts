@@ -19,6 +19,7 @@ export class Stage implements Linker {
   /** The namespaces the new instances import each other through. */
   readonly namespaces = new Map<string, Namespace>();
   private readonly evaluations = new Map<string, Promise<void>>();
+  private discarded = false;
 
   constructor(
     private readonly graph: ModuleGraph,
@@ -76,6 +77,9 @@ export class Stage implements Linker {
   /** After a failure: run the new instances' own dispose hooks so their timers stop. */
   async discard(): Promise<string[]> {
     const problems: string[] = [];
+    // Once: a staging given up at a deadline is discarded then, and again if its work ends later.
+    if (this.discarded) return problems;
+    this.discarded = true;
     for (const instance of this.instances.values()) {
       for (const dispose of instance.hot.disposers) {
         try {

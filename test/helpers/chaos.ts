@@ -269,7 +269,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (let i = 0; i < 200 && !/listening/.test(output); i++) await new Promise((r) => setTimeout(r, 50));
     if (!/listening/.test(output)) throw new Error(`kv did not start: ${output}`);
     control = await ControlClient.open(join(socketDir, `${child.pid}.sock`), 10_000);
-    load = new ModelLoad(port, options.connections ?? 4, random);
+    // Its own generator: the load's draws interleave with the steps' by timing, which must not change the steps.
+    load = new ModelLoad(port, options.connections ?? 4, prng(options.seed + 1));
     await load.start();
     // A dry run first: the compile worker's first start (esbuild) is not what a step's deadline should measure.
     await control.request({ type: 'update', dir: join(root, 'v2'), dryRun: true, timeoutMs: 60_000 });

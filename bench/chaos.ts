@@ -27,13 +27,13 @@ const rows: string[][] = [
   ['requests (each answer checked against the model)', result.requests.toLocaleString('en-US')],
   ['failed requests', String(result.failed)],
   ['keys lost (checked after every step)', String(result.keysLost)],
-  ['other problems (wrong outcome, wrong version)', String(result.problems.length - result.failed)],
+  ['steps with a wrong outcome or version', String(result.wrongOutcomes)],
   ['heap after 10 steps', mib(result.heapAfter10)],
   ['heap at the end', `${mib(result.heapFinal)} (${fmt(result.heapFinal / result.heapAfter10, 2)}x)`],
   ['final version', result.finalVersion],
   ['wall time', `${fmt(result.seconds / 60, 1)} min`],
 ];
-const clean = result.problems.length === 0 && result.failed === 0 && result.keysLost === 0;
+const clean = result.problems.length === 0 && result.failed === 0 && result.keysLost === 0 && result.wrongOutcomes === 0;
 const verdict = clean
   ? `${result.steps} steps, ${result.requests.toLocaleString('en-US')} requests: 0 failed, 0 keys lost, every failing update refused or aborted with its expected code.`
   : `fails: ${result.failed} failed requests, ${result.keysLost} keys lost, ${result.problems.length} problems (first: ${result.problems[0] ?? ''}).`;

@@ -45,6 +45,8 @@ export interface ChaosResult {
   readonly requests: number;
   readonly failed: number;
   readonly keysLost: number;
+  /** Steps whose outcome or resulting version was not the model's. */
+  readonly wrongOutcomes: number;
   /** Everything that went against the model (failed requests, wrong outcomes, keys, versions); empty on success. */
   readonly problems: string[];
   readonly heapAfter10: number;
@@ -257,10 +259,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const problems: string[] = [];
+  // Outcomes and versions against the model (also in `problems`).
+  const wrong: string[] = [];
   const counts = Object.fromEntries(['update', 'rollback', ...Object.keys(FAILURES)].map((k) => [k, 0])) as Record<StepKind, number>;
   let load: ModelLoad | undefined;
   let control: ControlClient | undefined;
   let keysLost = 0;
+  let reported = 0;
   let heapAfter10 = 0;
   let heapFinal = 0;
   // The versions the program went through, newest last: where a rollback returns.
@@ -289,11 +294,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       if (kind === 'rollback') {
         outcome = ((await control.request({ type: 'rollback', dryRun: false, timeoutMs: 30_000 })) as { outcome: UpdateOutcome }).outcome;
         if (outcome.status === 'applied') versions.pop();
-        else problems.push(`step ${step}: rollback from v${current} was ${outcome.status}: ${'reason' in outcome ? outcome.reason.message : ''}`);
+        else wrong.push(`step ${step}: rollback from v${current} was ${outcome.status}: ${'reason' in outcome ? outcome.reason.message : ''}`);
       } else if (kind === 'update') {
         outcome = ((await control.request({ type: 'update', dir: join(root, `v${current + 1}`), dryRun: false, timeoutMs: 30_000 })) as { outcome: UpdateOutcome }).outcome;
         if (outcome.status === 'applied') versions.push(current + 1);
-        else problems.push(`step ${step}: update v${current} -> v${current + 1} was ${outcome.status}: ${'reason' in outcome ? outcome.reason.message : ''}`);
+        else wrong.push(`step ${step}: update v${current} -> v${current + 1} was ${outcome.status}: ${'reason' in outcome ? outcome.reason.message : ''}`);
       } else {
         const target = Math.min(current + 1, 5);
         const dir = join(root, `fail-${slug(kind)}-v${target}`);
@@ -301,7 +306,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const expected = FAILURES[kind];
         const reason = 'reason' in outcome ? outcome.reason : undefined;
         if (outcome.status !== expected.status || reason?.code !== expected.code || !expected.message.test(reason.message)) {
-          problems.push(`step ${step}: ${kind} (v${current} -> ${dir}) ended ${outcome.status} ${reason?.code ?? ''} ${reason?.message ?? ''}, expected ${expected.status} ${expected.code}`);
+          wrong.push(`step ${step}: ${kind} (v${current} -> ${dir}) ended ${outcome.status} ${reason?.code ?? ''} ${reason?.message ?? ''}, expected ${expected.status} ${expected.code}`);
           if (outcome.status === 'applied') versions.push(target);
         }
       }
@@ -312,7 +317,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       problems.push(...lost.slice(0, 5).map((l) => `step ${step} (${kind}): ${l}`));
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the program died at step ${step} (${kind}): ${output.slice(-2000)}`);
       const now = await info();
-      if (now.version.label !== `v${versions[versions.length - 1]}`) problems.push(`step ${step} (${kind}): the program runs ${now.version.label}, the model says v${versions[versions.length - 1]}`);
+      if (now.version.label !== `v${versions[versions.length - 1]}`) wrong.push(`step ${step} (${kind}): the program runs ${now.version.label}, the model says v${versions[versions.length - 1]}`);
+      problems.push(...wrong.slice(reported));
+      reported = wrong.length;
       if (step === 10) heapAfter10 = now.memory.heapUsed;
       heapFinal = now.memory.heapUsed;
       log(`step ${step}: ${kind} -> ${outcome.status}${'reason' in outcome ? ` (${outcome.reason.code})` : ''}, v${versions[versions.length - 1]}, ${Date.now() - t0} ms, requests ${load.requests}, failed ${load.failed}`);
@@ -331,6 +338,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       requests: load.requests,
       failed: load.failed,
       keysLost,
+      wrongOutcomes: wrong.length,
       problems,
       heapAfter10,
       heapFinal,

@@ -12,7 +12,7 @@ export interface CommandSpec {
 }
 
 const json: OptionSpec = { type: 'boolean', description: 'print the outcome as JSON' };
-const timeout: OptionSpec = { type: 'string', description: 'how long the new version may take to get ready (its new modules evaluated), in ms (default 5000)' };
+const timeout: OptionSpec = { type: 'string', description: 'deadline of each phase of the update, in ms (default 5000; the whole update at most 2 minutes)' };
 
 export const COMMANDS = {
   run: { usage: 'baton run [--name N] <entry> [-- args]', description: 'run a TypeScript or JavaScript program with live updates enabled', options: { name: { type: 'string', description: 'the name `baton ls` shows and targets use (default: the entry directory name)' } } },

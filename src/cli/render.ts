@@ -78,6 +78,9 @@ export function renderStatus(p: ProgramInfo): string {
     `  memory   heap ${(p.memory.heapUsed / 2 ** 20).toFixed(1)} MiB, rss ${(p.memory.rss / 2 ** 20).toFixed(1)} MiB`,
   ];
   for (const s of p.sweeps) lines.push(`  lazy     ${s.module} ${s.className}: ${s.migrated} migrated, sweep ${s.doneMs === null ? 'running' : `done in ${s.doneMs.toFixed(0)} ms`}`);
+  // Older programs answer without these fields.
+  if (p.update) lines.push(`  updating ${p.update.kind} in progress: ${p.update.phase} phase, ${(p.update.elapsedMs / 1000).toFixed(1)} s so far`);
+  for (const f of p.failures ?? []) lines.push(`  failed   ${f.module} ${f.className}: the transformer failed on ${f.instances} instance(s) after commit; they keep their old fields (last: ${f.message})`);
   lines.push(`  history  ${p.history.length === 0 ? 'no updates yet' : ''}`);
   for (const h of p.history) lines.push(`    ${new Date(h.at).toISOString()}  ${h.kind} ${h.status}: ${h.from} -> ${h.to}  ${h.summary}`);
   return lines.join('\n');

@@ -30,6 +30,29 @@ export interface ProgramInfo {
   readonly memory: { readonly heapUsed: number; readonly rss: number };
   /** Lazy class migrations of the last update: instances migrated so far, and the sweep's state. */
   readonly sweeps: readonly SweepInfo[];
+  /** The update or rollback under way, if any, and the phase it is in. */
+  readonly update: UpdateProgress | null;
+  /** Class transformers that failed after commit on some instances (which kept their old fields). */
+  readonly failures: readonly TransformFailure[];
+}
+
+/** The phases of an update, in order; each has a deadline (`--timeout`). */
+export type UpdatePhase = 'compile' | 'evaluate' | 'transform' | 'dispose' | 'commit';
+
+export interface UpdateProgress {
+  readonly kind: 'update' | 'rollback';
+  readonly phase: UpdatePhase;
+  readonly elapsedMs: number;
+}
+
+export interface TransformFailure {
+  readonly module: string;
+  readonly className: string;
+  /** How many instances kept their old fields. */
+  readonly instances: number;
+  /** The last failure's message. */
+  readonly message: string;
+  readonly at: number;
 }
 
 export interface SweepInfo {

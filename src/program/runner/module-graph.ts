@@ -11,6 +11,7 @@ import { formatOf } from './module-format.js';
 import { createNamespace, followNamespace, jsonNamespace, pointNamespace, type Namespace } from './namespace.js';
 import { resolveImport, whereImported, type Resolved } from './resolve.js';
 import { readSourceText } from './read-source.js';
+import { readText } from './source-store.js';
 
 /** One app module across its versions: a stable namespace and the instance behind it. */
 export interface ModuleRecord {
@@ -278,7 +279,7 @@ export class ModuleGraph implements Linker {
 
   /** Reads and compiles one module of another version tree (for updates, off the program's thread), for the instance `scope` names. */
   static async compileFrom(file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
-    return compileOffThread(await readSourceText(file), file, scope, external);
+    return compileOffThread(await readText(file), file, scope, external);
   }
 
   /**

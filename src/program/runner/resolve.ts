@@ -7,6 +7,7 @@ import { BatonError } from '../../protocol/errors.js';
 import { isCompilable } from './compile.js';
 import { formatOf, type ModuleFormat } from './module-format.js';
 import { projectConfigOf } from './project-config.js';
+import { isSourceFile } from './source-store.js';
 
 /**
  * Where an import leads: an app module baton runs, JSON, or a module Node
@@ -122,7 +123,8 @@ function findFile(base: string): string | undefined {
 }
 
 function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
+  // During a rollback, the previous version's files as they ran (program/runner/source-store.ts).
+  return isSourceFile(path);
 }
 
 function packageName(specifier: string): string {

@@ -1,3 +1,4 @@
+import { OldStateView } from './old-state-view.js';
 import { synchronousResult } from './synchronous.js';
 import type { ClassTransformer } from './update-spec.js';
 
@@ -53,6 +54,15 @@ export class ClassMigration {
   /** Lazy: one old instance, to check lazy safety and to learn which fields are new. */
   sample: object | undefined;
   migrated = 0;
+  /**
+   * After commit, instances the transformer failed on (values that changed
+   * after prepare checked them): each keeps its old fields, and the program
+   * keeps running. Shown by `baton status`.
+   */
+  failures: { instances: number; message: string; at: number } | undefined;
+  private readonly failed = new WeakSet<object>();
+  /** What the transformer sees of each old instance (one view object for all calls). */
+  private view: OldStateView | undefined;
 
   constructor(
     readonly moduleId: string,
@@ -140,7 +150,7 @@ export class ClassMigration {
     const trapped = this.transformer !== undefined;
     // Which fields the new shape adds, learned from one instance before any is changed.
     const example = this.sample ?? this.pending[0]?.[0];
-    const newFields = this.sample ? Object.keys(this.fieldsOf(this.sample)) : Object.keys(this.pending[0]?.[1] ?? {});
+    const newFields = this.sample ? this.fieldNames(this.sample) : Object.keys(this.pending[0]?.[1] ?? {});
     const exampleFields = example ? Object.keys(example) : [];
     // `constructor` goes too: an old instance's constructor is the class as the
     // program now names it, and the old class (and its module) can be collected.
@@ -196,7 +206,9 @@ export class ClassMigration {
         },
         set(this: object, value: unknown) {
           if (migration.isOldInstance(this)) migration.migrate(this);
-          (this as Record<PropertyKey, unknown>)[name] = value;
+          // Still old (its transformer failed): an assignment would come back to this trap.
+          if (migration.isOldInstance(this)) Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+          else (this as Record<PropertyKey, unknown>)[name] = value;
         },
       });
     }
@@ -212,7 +224,8 @@ export class ClassMigration {
         get(this: object) {
           if (!migration.isOldInstance(this)) return undefined;
           migration.migrate(this);
-          return (this as Record<string, unknown>)[key];
+          // Still old (its transformer failed): it has no such field.
+          return migration.isOldInstance(this) ? undefined : (this as Record<string, unknown>)[key];
         },
         set(this: object, value: unknown) {
           if (migration.isOldInstance(this)) migration.migrate(this);
@@ -222,12 +235,60 @@ export class ClassMigration {
     }
   }
 
+  /**
+   * After commit (traps, sweep, catching up): a failure on one instance must
+   * not reach the program's code that touched it, nor kill the process from
+   * a sweep's callback. The instance stays as it was and the failure is kept.
+   */
   migrate(instance: object): void {
-    this.apply(instance, this.fieldsOf(instance));
+    // Failed once: it keeps its old fields; trying again on every access would repeat the failure (or the loop).
+    if (this.failed.has(instance)) return;
+    let fields: object;
+    this.current = instance;
+    try {
+      fields = this.fieldsOf(instance);
+    } catch (error) {
+      this.fail(instance, error);
+      return;
+    } finally {
+      this.current = undefined;
+    }
+    this.apply(instance, fields);
+  }
+
+  /** The instance a transformer is running on, for a watchdog that interrupts it (no finally runs then). */
+  private current: object | undefined;
+
+  /**
+   * After a watchdog interrupted a sweep slice: if this migration's transformer
+   * was running, that instance failed. True if so (the sweep may go on).
+   */
+  interrupted(error: unknown): boolean {
+    const instance = this.current;
+    if (instance === undefined) return false;
+    this.current = undefined;
+    this.fail(instance, error);
+    return true;
+  }
+
+  private fail(instance: object, error: unknown): void {
+    this.failed.add(instance);
+    this.failures = { instances: (this.failures?.instances ?? 0) + 1, message: (error as Error)?.message ?? String(error), at: Date.now() };
+  }
+
+  /** The new shape's field names from one instance; none if the transformer now fails on it (commit cannot fail). */
+  private fieldNames(instance: object): string[] {
+    try {
+      return Object.keys(this.fieldsOf(instance));
+    } catch {
+      return [];
+    }
   }
 
   private fieldsOf(instance: object): object {
-    const fields = synchronousResult(`the transformer of class ${this.name} in ${this.moduleId}`, this.transformer!.fields(instance));
+    const what = `the transformer of class ${this.name} in ${this.moduleId}`;
+    this.view ??= new OldStateView(what);
+    const fields = this.view.run((view) => synchronousResult(what, this.transformer!.fields(view)), instance);
     if (typeof fields !== 'object' || fields === null) {
       throw new TypeError(`the transformer of class ${this.name} in ${this.moduleId} returned ${fields === null ? 'null' : typeof fields}, not an object of fields`);
     }

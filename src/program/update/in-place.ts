@@ -1,4 +1,5 @@
 import { synchronousResult } from '../state/synchronous.js';
+import { OldStateView } from '../state/old-state-view.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
 import { stateWalk } from '../state/reachable.js';
 import type { UpdateSpec } from '../state/update-spec.js';
@@ -8,6 +9,14 @@ import type { Runtime } from './runtime.js';
 /** Transformed values for modules that are not reloaded, ready to write at commit. */
 export interface InPlaceState {
   readonly reports: readonly ModuleReport[];
+  /**
+   * At commit, before anything changes: runs the transformers again on the
+   * values of the moment (requests served while the update prepared may have
+   * changed them); throws if one fails now. Values computed in prepare would
+   * drop those writes.
+   */
+  recompute(): void;
+  /** Writes what `recompute` computed; cannot fail. */
   commit(): void;
 }
 
@@ -20,7 +29,8 @@ export interface InPlaceState {
  * instances' fields change.
  */
 export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, reloaded: ReadonlySet<string>): InPlaceState {
-  const writes: Array<() => void> = [];
+  // Each computes its new values from the state as it is when called, and returns their writes.
+  const computes: Array<() => () => void> = [];
   const reports = new Map<string, ModuleReport>();
   const report = (id: string): ModuleReport => {
     let r = reports.get(id);
@@ -36,8 +46,11 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
     for (const [name, transform] of Object.entries(transformers)) {
       const accessor = record.current.bindings[name];
       if (!accessor) throw new Error(`baton.update.ts: ${id} has no top-level binding ${name}`);
-      const value = synchronousResult(`the transformer of ${name} in ${id}`, transform(accessor[0]()));
-      writes.push(() => accessor[1](value));
+      const what = `the transformer of ${name} in ${id}`;
+      computes.push(() => {
+        const value = OldStateView.call(what, (view) => synchronousResult(what, transform(view)), accessor[0]());
+        return () => accessor[1](value);
+      });
       (report(id).bindings as Array<{ name: string; how: 'transformed' }>).push({ name, how: 'transformed' });
     }
   }
@@ -48,20 +61,34 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
       const cls = record.current.bindings[name]?.[0]();
       if (typeof cls !== 'function' || !cls.prototype) throw new Error(`baton.update.ts: ${id} has no class ${name}`);
       const proto = cls.prototype as object;
-      const prepared: Array<[Record<string, unknown>, object]> = [];
-      stateWalk([...runtime.graph.records.values()].map((r) => r.current)).step((value) => {
-        if (Object.getPrototypeOf(value) === proto) prepared.push([value as Record<string, unknown>, synchronousResult(`the transformer of class ${name} in ${id}`, transformer.fields(value))]);
+      const what = `the transformer of class ${name} in ${id}`;
+      const classReport = { name, instances: 0, mode: 'eager' as const };
+      computes.push(() => {
+        const prepared: Array<[Record<string, unknown>, object]> = [];
+        stateWalk([...runtime.graph.records.values()].map((r) => r.current)).step((value) => {
+          if (Object.getPrototypeOf(value) === proto) prepared.push([value as Record<string, unknown>, OldStateView.call(what, (view) => synchronousResult(what, transformer.fields(view)), value)]);
+        });
+        classReport.instances = prepared.length;
+        return () => {
+          for (const [instance, fields] of prepared) {
+            for (const key of Object.keys(instance)) if (!(key in fields)) delete instance[key];
+            Object.assign(instance, fields);
+          }
+        };
       });
-      writes.push(() => {
-        for (const [instance, fields] of prepared) {
-          for (const key of Object.keys(instance)) if (!(key in fields)) delete instance[key];
-          Object.assign(instance, fields);
-        }
-      });
-      (report(id).classes as Array<{ name: string; instances: number; mode: 'eager' }>).push({ name, instances: prepared.length, mode: 'eager' });
+      (report(id).classes as Array<typeof classReport>).push(classReport);
     }
   }
-  return { reports: [...reports.values()], commit: () => writes.forEach((w) => w()) };
+  // Now, to fail before commit; again at commit, on the values of that moment.
+  for (const compute of computes) compute();
+  let writes: Array<() => void> = [];
+  return {
+    reports: [...reports.values()],
+    recompute: () => {
+      writes = computes.map((compute) => compute());
+    },
+    commit: () => writes.forEach((w) => w()),
+  };
 }
 
 function recordOf(runtime: Runtime, id: string): ModuleRecord {

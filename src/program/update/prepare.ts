@@ -3,11 +3,12 @@ import { join, resolve } from 'node:path';
 import { BatonError } from '../../protocol/errors.js';
 import { asReload, compareModule, type ModuleChange } from '../../compare/compare-module.js';
 import { hashSource } from '../runner/compile.js';
+import { exists, isOverlaid, isSourceFile, readText } from '../runner/source-store.js';
 import type { CompiledModule } from '../runner/compile.js';
 import { ModuleGraph, type ModuleRecord } from '../runner/module-graph.js';
 import { appTargets, findMoves, moveCandidates, sharesBindings, type ImporterEdges } from '../../compare/module-moves.js';
 import { resolveImport } from '../runner/resolve.js';
-import { assertInsideVersion, readSourceText } from '../runner/read-source.js';
+import { assertInsideVersion } from '../runner/read-source.js';
 import { yieldToLoop } from '../runner/yield-to-loop.js';
 
 /** One module of the new version, compiled and compared with what runs now. */
@@ -38,10 +39,10 @@ export interface PreparedVersion {
  */
 export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string, allowLive: (id: string) => boolean = () => true): Promise<PreparedVersion> {
   const root = resolve(dir);
-  if (!existsSync(root)) throw new BatonError('E_BAD_DIR', `${dir} does not exist`, 'give the directory that holds the new version, laid out like the running one');
-  if (!statSync(root).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version, laid out like the running one');
+  if (!isOverlaid(root) && !existsSync(root)) throw new BatonError('E_BAD_DIR', `${dir} does not exist`, 'give the directory that holds the new version, laid out like the running one');
+  if (!isOverlaid(root) && !statSync(root).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version, laid out like the running one');
   // An empty or unrelated directory would read as "every module removed": the program would stop taking updates.
-  if (!existsSync(join(root, entryId))) {
+  if (!exists(join(root, entryId))) {
     throw new BatonError('E_BAD_DIR', `${dir} has no ${entryId}, the entry module of the running program`, 'give the directory that holds the new version of the whole program, laid out like the running one');
   }
   const modules = new Map<string, PreparedModule>();
@@ -50,11 +51,12 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
   await Promise.all(
     [...graph.records.values()].map(async (record) => {
       const file = join(root, record.id);
-      if (!existsSync(file)) {
+      if (!exists(file)) {
         gone.add(record.id);
         return;
       }
-      assertInsideVersion(file, root);
+      // A rollback's overlay stands for a directory that may be gone: its texts are the ones that ran.
+      if (!isOverlaid(root)) assertInsideVersion(file, root);
       // The same text as the running instance's: nothing to compile (most modules of a release).
       const text = await readSource(file);
       if (hashSource(text) === record.current.compiled.sourceHash) {
@@ -70,7 +72,7 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
   if (gone.size > 0) {
     for (const [id, p] of pending) edges.set(id, { old: appTargets(p.record.current.compiled, graph.fileOf(id), graph.root), next: appTargets(p.compiled, p.file, root) });
   }
-  const isNew = (id: string) => !graph.records.has(id) && existsSync(join(root, id));
+  const isNew = (id: string) => !graph.records.has(id) && exists(join(root, id));
   const candidates = moveCandidates(edges, (id) => gone.has(id), isNew);
   const candidate = new Map<string, CompiledModule>();
   for (const to of candidates.to) candidate.set(to, await readCompiled(join(root, to), ModuleGraph.newScope(to)));
@@ -113,7 +115,7 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
       if (target.kind !== 'app') continue;
       const id = graph.idOf(target.file, root);
       if (modules.has(id) || graph.records.has(id) || [...moved.values()].includes(id)) continue;
-      assertInsideVersion(target.file, root);
+      if (!isOverlaid(root)) assertInsideVersion(target.file, root);
       const scope = ModuleGraph.newScope(id);
       const added: PreparedModule = { id, change: { kind: 'added', id }, file: target.file, compiled: await readCompiled(target.file, scope), scope };
       modules.set(id, added);
@@ -124,8 +126,11 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
 }
 
 async function readSource(file: string): Promise<string> {
+  // A FIFO (or a device) would block the read forever, holding a thread of libuv's pool.
+  if (exists(file) && !isSourceFile(file)) throw new BatonError('E_BAD_DIR', `${file} is not a regular file`, 'a module of the new version must be an ordinary file');
   try {
-    return await readSourceText(file);
+    // Kept by hash: a rollback to this version restores this text, whatever happens on disk.
+    return await readText(file);
   } catch (error) {
     if (error instanceof BatonError) throw error;
     throw new BatonError('E_BAD_DIR', `cannot read ${file}: ${(error as Error).message}`, 'check the file permissions');

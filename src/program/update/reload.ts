@@ -12,6 +12,9 @@ import type { BindingReport } from '../../protocol/outcome.js';
 import type { PreparedModule } from './prepare.js';
 import { Stage } from './stage.js';
 import { ListenerTakeover } from './listeners.js';
+import type { Deadline } from './deadline.js';
+import { OldStateView } from '../state/old-state-view.js';
+import { guarded } from '../state/watchdog.js';
 
 /** Everything a reload prepared, ready to commit in one synchronous step. */
 export interface PreparedReload {
@@ -21,6 +24,8 @@ export interface PreparedReload {
   readonly bindings: ReadonlyMap<string, BindingReport[]>;
   readonly warnings: readonly string[];
   readonly removed: readonly string[];
+  /** Binding transformers again, on the old values of the moment: run first at commit (they may throw). */
+  readonly rerun: ReadonlyMap<string, () => void>;
   /** The instances the commit replaced, by module id (filled in by commitReload). */
   readonly replaced: Map<string, ModuleInstance>;
 }
@@ -39,15 +44,19 @@ export async function prepareReload(
   loadSpec: (stage: Stage) => Promise<UpdateSpec | undefined>,
   /** More preparation that may fail, run before the dispose hooks (in-place transformers). */
   beforeDispose: (spec: UpdateSpec | undefined) => void,
+  deadline: Deadline,
 ): Promise<{ reload: PreparedReload; spec: UpdateSpec | undefined }> {
   const graph = runtime.graph;
   const staged = new Map(modules.filter((m) => m.change.kind === 'reload' || m.change.kind === 'added').map((m) => [m.id, m]));
   const moved = new Map(modules.flatMap((m) => (m.movedTo ? [[m.movedTo, m.id] as const] : [])));
   const stage = new Stage(graph, root, staged, moved);
+  // New instances that never finish (a top level awaiting forever) may have started timers: their dispose hooks stop them.
+  deadline.onCancel(() => stage.discard());
   const takeover = new ListenerTakeover();
   takeover.intercept();
   try {
-    await stage.evaluateAll();
+    deadline.enter('evaluate');
+    await stage.evaluateAll(deadline);
   } catch (error) {
     takeover.restore();
     await stage.discard();
@@ -56,34 +65,55 @@ export async function prepareReload(
     takeover.restore();
   }
   try {
+    deadline.enter('transform');
     const spec = await loadSpec(stage);
+    deadline.check();
     const bindings = new Map<string, BindingReport[]>();
+    // By `module:binding`; a binding the program hook sets is the hook's from then on.
+    const rerun = new Map<string, () => void>();
     const migrations: ClassMigration[] = [];
     const warnings: string[] = [];
     for (const [id, instance] of stage.instances) {
       const record = graph.records.get(id);
       if (!record) continue;
-      bindings.set(id, carryBindings(record.current, instance, spec?.bindings?.[id] ?? {}));
+      bindings.set(id, guarded(`the transformers of ${id}`, deadline.remaining(), () => carryBindings(record.current, instance, spec?.bindings?.[id] ?? {}, rerun)));
       migrations.push(...classMigrations(record.current, instance, spec?.classes?.[id] ?? {}, warnings));
       if (record.current.sideEffects.length > 0 && record.current.hot.disposers.length === 0) {
         warnings.push(`${id}: its old version started ${record.current.sideEffects.join(', ')} at top level and has no import.meta.hot.dispose hook; they keep running old code`);
       }
     }
     if (spec?.program) {
-      synchronousResult('the program hook', spec.program({
-        old: (id, name) => graph.records.get(id)?.current.bindings[name]?.[0](),
-        get: (id, name) => stage.instances.get(id)?.bindings[name]?.[0]() ?? graph.records.get(id)?.current.bindings[name]?.[0](),
-        set: (id, name, value) => {
+      const hook = spec.program;
+      // The old values through a view whose writes are refused; what the hook stores in new values is unwrapped after.
+      const view = new OldStateView('the program hook');
+      const state = {
+        old: (id: string, name: string) => view.wrap(graph.records.get(id)?.current.bindings[name]?.[0]()),
+        get: (id: string, name: string) => stage.instances.get(id)?.bindings[name]?.[0]() ?? graph.records.get(id)?.current.bindings[name]?.[0](),
+        set: (id: string, name: string, value: unknown) => {
           const accessor = stage.instances.get(id)?.bindings[name];
           if (!accessor) throw new Error(`program hook: ${id} has no binding ${name} in the new version`);
-          accessor[1](value);
+          accessor[1](view.unwrap(value));
+          rerun.delete(`${id}:${name}`);
           const report = bindings.get(id)?.find((b) => b.name === name);
           if (report) (report as { how: BindingReport['how'] }).how = 'transformed';
         },
-      }));
+      };
+      view.open();
+      try {
+        guarded('the program hook', deadline.remaining(), () => {
+          synchronousResult('the program hook', hook(state));
+          // A view the hook stored inside a new value (`get(...)[0] = old(...)`) is replaced by the real object.
+          for (const [id, instance] of stage.instances) {
+            for (const b of bindings.get(id) ?? []) if (b.how !== 'carried') instance.bindings[b.name]?.[1](view.unwrap(instance.bindings[b.name]?.[0]()));
+          }
+        });
+      } finally {
+        view.close();
+      }
     }
-    await prepareMigrations(runtime, stage, migrations, warnings);
-    beforeDispose(spec);
+    await prepareMigrations(runtime, stage, migrations, warnings, deadline);
+    guarded('the in-place transformers', deadline.remaining(), () => beforeDispose(spec));
+    deadline.enter('dispose');
     const removed = modules.filter((m) => m.change.kind === 'removed').map((m) => m.id);
     // Last, once nothing else can fail: the old instances' dispose hooks.
     for (const id of [...stage.instances.keys(), ...removed]) {
@@ -91,7 +121,7 @@ export async function prepareReload(
       if (!old) continue;
       for (const dispose of old.hot.disposers) await dispose(old.hot.data);
     }
-    return { reload: { stage, takeover, migrations, bindings, warnings, removed, replaced: new Map() }, spec };
+    return { reload: { stage, takeover, migrations, bindings, warnings, removed, rerun, replaced: new Map() }, spec };
   } catch (error) {
     await stage.discard();
     throw error;
@@ -99,7 +129,7 @@ export async function prepareReload(
 }
 
 /** Top-level bindings present in both versions keep their values unless a transformer says otherwise. */
-function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: Record<string, (old: unknown) => unknown>): BindingReport[] {
+function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: Record<string, (old: unknown) => unknown>, rerun: Map<string, () => void>): BindingReport[] {
   const reports: BindingReport[] = [];
   const oldKinds = new Map(old.compiled.bindings.map((b) => [b.name, b]));
   for (const binding of next.compiled.bindings) {
@@ -113,7 +143,11 @@ function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: 
     if (binding.kind === 'function' || binding.kind === 'class' || previous.kind === 'function' || previous.kind === 'class') continue;
     const transformer = transformers[binding.name];
     if (transformer) {
-      newAccessor[1](synchronousResult(`the transformer of ${binding.name} in ${next.id}`, transformer(oldAccessor[0]())));
+      const what = `the transformer of ${binding.name} in ${next.id}`;
+      const run = () => newAccessor[1](OldStateView.call(what, (view) => synchronousResult(what, transformer(view)), oldAccessor[0]()));
+      run();
+      // Writes the program made to the old value while the update prepared must not be lost: again at commit.
+      rerun.set(`${next.id}:${binding.name}`, run);
       reports.push({ name: binding.name, how: 'transformed' });
       continue;
     }
@@ -162,17 +196,32 @@ function classMigrations(old: ModuleInstance, next: ModuleInstance, transformers
  * Lazy falls back to eager where it could let new code read an old-shaped
  * field.
  */
-async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: ClassMigration[], warnings: string[]): Promise<void> {
+async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: ClassMigration[], warnings: string[], deadline: Deadline): Promise<void> {
   const active = migrations.filter((m) => m.transformer);
+  if (active.length === 0) return;
   const lazy = active.filter((m) => m.mode === 'lazy');
-  if (lazy.length > 0) {
-    const walk = newStateWalk(runtime, stage);
-    let more = true;
-    while (more && lazy.some((m) => !m.sample)) {
-      more = walk.step((value) => {
-        for (const m of lazy) if (!m.sample && m.isOldInstance(value)) m.sample = value;
-      }, 1000);
-    }
+  // Every transformer, lazy ones too, runs on every instance reachable now, in
+  // slices, so that one failing on any of them aborts here, before commit, and
+  // never in a lazy trap or the sweep after "applied". Each slice runs under
+  // the watchdog: a transformer that loops is interrupted.
+  const walk = newStateWalk(runtime, stage);
+  let more = true;
+  while (more) {
+    deadline.check();
+    more = guarded('a class transformer', deadline.remaining(), () => {
+      const until = performance.now() + 4;
+      let left = true;
+      while (left && performance.now() < until) {
+        left = walk.step((value) => {
+          for (const m of active) {
+            if (m.mode === 'lazy' && !m.sample && m.isOldInstance(value)) m.sample = value;
+            m.check(value);
+          }
+        }, 500);
+      }
+      return left;
+    });
+    if (more) await new Promise((resolve) => setImmediate(resolve));
   }
   for (const m of lazy) {
     const unsafe = m.sample ? m.lazyUnsafeField(m.sample) : undefined;
@@ -180,28 +229,18 @@ async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: Cla
     warnings.push(`${m.moduleId}: class ${m.name} was transformed eagerly, not lazily: field '${unsafe}' keeps its name with a new value, and a lazy read of it could see the old shape`);
     m.mode = 'eager';
   }
-  const eager = active.filter((m) => m.mode === 'eager');
-  if (eager.length === 0) return;
-  // Instances only a closure holds, which the walk below cannot reach: every one meets its transformer before commit.
-  for (const m of eager) {
+  // Instances only a closure holds, which the walk cannot reach: every one meets its eager transformer before commit.
+  for (const m of active.filter((x) => x.mode === 'eager')) {
     const found = instancesOf(m.oldClass.prototype as object);
     m.heldElsewhere = found;
     for (let i = 0; i < found.length; i += 2000) {
-      for (const value of found.slice(i, i + 2000)) m.check(value);
+      deadline.check();
+      const slice = found.slice(i, i + 2000);
+      guarded('a class transformer', deadline.remaining(), () => {
+        for (const value of slice) m.check(value);
+      });
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-  const walk = newStateWalk(runtime, stage);
-  for (;;) {
-    const until = performance.now() + 4;
-    let more = true;
-    while (more && performance.now() < until) {
-      more = walk.step((value) => {
-        for (const m of eager) m.check(value);
-      }, 2000);
-    }
-    if (!more) return;
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -219,6 +258,8 @@ function newStateWalk(runtime: Runtime, stage: Stage): ReachableWalk {
  */
 export function commitReload(runtime: Runtime, reload: PreparedReload): void {
   const graph = runtime.graph;
+  // New instances are not visible yet: setting their bindings again changes nothing the program sees.
+  for (const run of reload.rerun.values()) run();
   const eager = reload.migrations.filter((m) => m.mode === 'eager' && m.transformer);
   if (eager.length > 0) {
     const seen = new Set<object>();
@@ -263,6 +304,8 @@ export function syncViews(record: ModuleRecord): void {
 }
 
 /** After commit: the lazy sweep migrates the rest in slices that keep the event loop turning. */
+const SWEEP_WATCHDOG_MS = 1000;
+
 export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigration[], onDone: (ms: number) => void): void {
   const lazy = migrations.filter((m) => m.mode === 'lazy');
   if (lazy.length === 0) return;
@@ -271,7 +314,19 @@ export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigra
   const slice = () => {
     const until = performance.now() + 4;
     let more = true;
-    while (more && performance.now() < until) more = walk.step((v) => lazy.forEach((m) => m.visit(v)), 2000);
+    try {
+      // Under the watchdog: a transformer that loops on a value changed since prepare is interrupted
+      // (that instance is marked failed and keeps its old fields) and the sweep goes on.
+      more = guarded('a lazy class transformer', SWEEP_WATCHDOG_MS, () => {
+        let left = true;
+        while (left && performance.now() < until) left = walk.step((v) => lazy.forEach((m) => m.visit(v)), 2000);
+        return left;
+      });
+    } catch (error) {
+      const stuck = lazy.some((m) => m.interrupted(error));
+      // migrate() keeps a transformer's failure on the migration; anything else stops the sweep, not the program.
+      more = stuck;
+    }
     if (more) setImmediate(slice);
     else onDone(performance.now() - started);
   };

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { BatonError, type ErrorData } from '../../protocol/errors.js';
-import type { HistoryEntry, ProgramInfo, Request, ResponseBody, VersionInfo } from '../../protocol/messages.js';
+import type { HistoryEntry, ProgramInfo, Request, ResponseBody, UpdatePhase, VersionInfo } from '../../protocol/messages.js';
 import { ModuleGraph } from '../runner/module-graph.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ClassMigration } from '../state/class-migration.js';
 import type { UpdateOutcome } from '../../protocol/outcome.js';
 import { runUpdate } from './update.js';
+import { readFile } from 'node:fs/promises';
+import { hashSource } from '../runner/compile.js';
+import { keepOnly, recall, remember, withOverlay } from '../runner/source-store.js';
 
 const MAX_HISTORY = 200;
 
@@ -15,6 +18,8 @@ export interface VersionRecord {
   readonly info: VersionInfo;
   /** The transformer file that brought the program to this version (its `reverse` undoes it). */
   readonly spec: UpdateSpec | undefined;
+  /** The source each module ran, by module id: content hashes in the source store (a rollback restores these). */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 /** The live-update runtime inside the program: its module graph, versions and history. */
@@ -30,8 +35,16 @@ export class Runtime {
   readonly history: HistoryEntry[] = [];
   /** Lazy migrations of the last update and when their sweep finished (ms, or null while running). */
   sweeps: Array<{ migration: ClassMigration; doneMs: number | null }> = [];
+  /**
+   * Migrations with a transformer of recent updates: their traps may still
+   * meet old instances after commit. Weakly held: once nothing refers to
+   * a migration, no instance of its old shape is left to fail.
+   */
+  private readonly migrations: Array<WeakRef<ClassMigration>> = [];
   /** Set while an update runs: a second one is refused, never interleaved. */
   private busy = false;
+  /** The update under way and its phase, for `baton status`. */
+  private progress: { kind: HistoryEntry['kind']; phase: UpdatePhase; startedAt: number } | undefined;
 
   constructor(
     readonly name: string,
@@ -40,11 +53,36 @@ export class Runtime {
   ) {
     this.graph = new ModuleGraph(dirname(resolve(entry)));
     this.entryId = this.graph.idOf(resolve(entry));
-    this.current = { info: { label: basename(this.graph.root), dir: this.graph.root, hash: '' }, spec: undefined };
+    this.current = { info: { label: basename(this.graph.root), dir: this.graph.root, hash: '' }, spec: undefined, files: new Map() };
   }
 
   async start(): Promise<void> {
     await this.graph.loadEntry(this.entry);
+    this.current = { ...this.current, files: await this.snapshot() };
+  }
+
+  /**
+   * What each module runs now, by the hash of its source (`compiled.sourceHash`),
+   * with the texts kept in the source store. A text an update did not read (the
+   * first version's) is read now and kept only if it is the one that ran.
+   */
+  async snapshot(): Promise<ReadonlyMap<string, string>> {
+    const files = new Map<string, string>();
+    for (const [id, record] of this.graph.records) {
+      const hash = record.current.compiled.sourceHash;
+      if (recall(hash) === undefined) {
+        const text = await readFile(record.current.file, 'utf8').catch(() => undefined);
+        if (text === undefined || hashSource(text) !== hash) continue;
+        remember(text);
+      }
+      files.set(id, hash);
+    }
+    return files;
+  }
+
+  /** Drops the texts no version that rollback can reach refers to. */
+  pruneSources(): void {
+    keepOnly(new Set([this.current, ...this.previous].flatMap((v) => [...v.files.values()])));
   }
 
   /** Identity of what runs now: the compiled code of every module. */
@@ -68,6 +106,11 @@ export class Runtime {
       history: this.history,
       memory: (({ heapUsed, rss }) => ({ heapUsed, rss }))(process.memoryUsage()),
       sweeps: this.sweeps.map((s) => ({ module: s.migration.moduleId, className: s.migration.name, migrated: s.migration.migrated, doneMs: s.doneMs })),
+      update: this.progress ? { kind: this.progress.kind, phase: this.progress.phase, elapsedMs: Date.now() - this.progress.startedAt } : null,
+      failures: this.migrations.flatMap((ref) => {
+        const m = ref.deref();
+        return m?.failures ? [{ module: m.moduleId, className: m.name, ...m.failures }] : [];
+      }),
     };
   }
 
@@ -76,11 +119,12 @@ export class Runtime {
       case 'info':
         return { type: 'info', info: this.info() };
       case 'update':
-        return { type: 'outcome', outcome: await this.exclusive('update', () => runUpdate(this, request.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'forward', allowDependencyChange: request.allowDependencyChange === true })) };
+        return { type: 'outcome', outcome: await this.exclusive('update', () => runUpdate(this, request.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'forward', allowDependencyChange: request.allowDependencyChange === true, onPhase: (p) => this.enterPhase(p) })) };
       case 'rollback': {
         const target = this.previous.at(-1);
         if (!target) throw new BatonError('E_NO_PREVIOUS', 'there is no previous version to return to', 'rollback works after an update was applied');
-        return { type: 'outcome', outcome: await this.exclusive('rollback', () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true, ...(request.updateFile === undefined ? {} : { updateFile: request.updateFile }) })) };
+        // The previous version's sources as they ran, whatever is on disk now.
+        return { type: 'outcome', outcome: await this.exclusive('rollback', () => withOverlay(target.info.dir, target.files, () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true, onPhase: (p) => this.enterPhase(p), ...(request.updateFile === undefined ? {} : { updateFile: request.updateFile }) }))) };
       }
       case 'record-refusal':
         this.recordRefusal(request.dir, request.reason);
@@ -100,6 +144,7 @@ export class Runtime {
   private async exclusive(kind: HistoryEntry['kind'], run: () => Promise<UpdateOutcome>): Promise<UpdateOutcome> {
     if (this.busy) throw new BatonError('E_BUSY', 'another update is in progress', 'wait for it to finish, then try again');
     this.busy = true;
+    this.progress = { kind, phase: 'compile', startedAt: Date.now() };
     const from = this.info().version;
     try {
       const outcome = await run();
@@ -118,6 +163,19 @@ export class Runtime {
       return outcome;
     } finally {
       this.busy = false;
+      this.progress = undefined;
     }
   }
+
+  private enterPhase(phase: UpdatePhase): void {
+    if (this.progress) this.progress = { ...this.progress, phase };
+  }
+
+  /** Keeps the migrations whose traps can still fail after commit, the recent ones only. */
+  keepMigrations(migrations: readonly ClassMigration[]): void {
+    this.migrations.push(...migrations.filter((m) => m.transformer).map((m) => new WeakRef(m)));
+    if (this.migrations.length > MAX_MIGRATIONS) this.migrations.splice(0, this.migrations.length - MAX_MIGRATIONS);
+  }
 }
+
+const MAX_MIGRATIONS = 64;

@@ -4,6 +4,8 @@ import { createNamespace, pointNamespace, type Namespace } from '../runner/names
 import type { Resolved } from '../runner/resolve.js';
 import type { PreparedModule } from './prepare.js';
 import { yieldToLoop } from '../runner/yield-to-loop.js';
+import { guardedTurn } from '../state/watchdog.js';
+import type { Deadline } from './deadline.js';
 
 /**
  * The new version's module instances while an update is prepared: evaluated,
@@ -17,6 +19,7 @@ export class Stage implements Linker {
   /** The namespaces the new instances import each other through. */
   readonly namespaces = new Map<string, Namespace>();
   private readonly evaluations = new Map<string, Promise<void>>();
+  private discarded = false;
 
   constructor(
     private readonly graph: ModuleGraph,
@@ -27,9 +30,17 @@ export class Stage implements Linker {
     private readonly moved: ReadonlyMap<string, string> = new Map(),
   ) {}
 
-  async evaluateAll(): Promise<void> {
+  async evaluateAll(deadline: Deadline): Promise<void> {
     for (const id of this.staged.keys()) {
-      await this.ensure(id);
+      // The synchronous part of the new top level (and of the modules it imports)
+      // runs under the watchdog: an infinite loop there is interrupted.
+      let pending: Promise<void> = Promise.resolve();
+      await guardedTurn(`the top level of ${id} (new version)`, deadline.remaining(), () => {
+        pending = this.ensure(id);
+        pending.catch(() => undefined);
+      });
+      await pending;
+      deadline.check();
       // The program keeps serving between the new modules' evaluations.
       await yieldToLoop();
     }
@@ -69,6 +80,9 @@ export class Stage implements Linker {
   /** After a failure: run the new instances' own dispose hooks so their timers stop. */
   async discard(): Promise<string[]> {
     const problems: string[] = [];
+    // Once: a staging given up at a deadline is discarded then, and again if its work ends later.
+    if (this.discarded) return problems;
+    this.discarded = true;
     for (const instance of this.instances.values()) {
       for (const dispose of instance.hot.disposers) {
         try {

@@ -18,6 +18,9 @@ import { StagedEffects } from './staged-effects.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
 import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
 import type { Runtime } from './runtime.js';
+import { Deadline } from './deadline.js';
+import type { UpdatePhase } from '../../protocol/messages.js';
+import { guarded } from '../state/watchdog.js';
 
 export interface UpdateOptions {
   readonly dryRun: boolean;
@@ -29,6 +32,8 @@ export interface UpdateOptions {
   readonly direction: 'forward' | 'back';
   /** back only: a transformer file whose `reverse` replaces the current version's (`rollback --update-file`). */
   readonly updateFile?: string;
+  /** Told when the update enters each phase (for `baton status`). */
+  readonly onPhase?: (phase: UpdatePhase) => void;
 }
 
 /**
@@ -42,11 +47,13 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const from = runtime.info().version;
   let modules: ModuleReport[] = [];
   const refuse = (reason: ErrorData): UpdateOutcome => ({ status: 'refused', from, reason, modules });
+  // Every phase has a deadline; what a phase waits for may never settle, so it is raced, not awaited.
+  const deadline = new Deadline(options.timeoutMs, options.onPhase);
   let prepared;
   // A rollback transforms what the current version's reverse section names; an update, what its own file names.
   const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : transformedModulesInFile(resolve(dir));
   try {
-    prepared = await prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(transformed));
+    prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(transformed)), () => undefined);
   } catch (error) {
     return refuse(toErrorData(error));
   }
@@ -100,40 +107,49 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 
   const inPlaceKinds = new Set(['patch', 'live']);
   const needsReload = changed.some((m) => !inPlaceKinds.has(m.change.kind));
-  let patches: PreparedPatch[];
-  let lives: PreparedLive[];
+  let patches: PreparedPatch[] = [];
+  let lives: PreparedLive[] = [];
   let reload: PreparedReload | undefined;
   let spec: UpdateSpec | undefined;
   let inPlace: InPlaceState | undefined;
   const reloaded = new Set(changed.filter((m) => !inPlaceKinds.has(m.change.kind)).map((m) => m.id));
+  // What the staged new instances start (timers, servers, listeners) is stopped if the update aborts.
   const effects = new StagedEffects(changed.filter((m) => reloaded.has(m.id) && m.file).map((m) => m.file!));
-  try {
+  const prepareAll = async (): Promise<PreparedReload | undefined> => {
+    deadline.enter('evaluate');
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
     if (needsReload) {
       // New instances may await at their top level: past the deadline the update aborts, and
       // whatever the staging still does later is never committed; what it started is stopped.
       effects.start();
-      const result = await withinDeadline(
-        prepareReload(
-          runtime,
-          prepared.root,
-          changed,
-          async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage)),
-          (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
-        ),
-        options.timeoutMs,
+      const result = await prepareReload(
+        runtime,
+        prepared.root,
+        changed,
+        async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage, deadline.remaining())),
+        (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
+        deadline,
       );
       reload = result.reload;
       spec = result.spec;
       effects.stop();
       warnings.push(...reload.warnings);
     } else {
-      spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph);
-      inPlace = prepareInPlace(runtime, spec, reloaded);
+      deadline.enter('transform');
+      spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph, deadline.remaining());
+      deadline.check();
+      inPlace = guarded('the in-place transformers', deadline.remaining(), () => prepareInPlace(runtime, spec, reloaded));
     }
+    // Live modules, with what the update file asks of them (run, reinit).
     lives = prepareLives(changed, runtime, spec);
     for (const live of lives) modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: liveReasons(live) } : m));
+    return reload;
+  };
+  try {
+    // Staging that finishes after the deadline is discarded (its instances' dispose hooks run).
+    await deadline.race(prepareAll(), (late) => late?.stage.discard());
+    deadline.enter('commit');
   } catch (error) {
     effects.discard();
     if (error instanceof BatonError && error.code === 'E_UPDATE_FILE') return refuse(toErrorData(error));
@@ -146,13 +162,20 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const started = performance.now();
   const liveCommits: Array<[string, LiveCommit]> = [];
   try {
-    // One may have started while the update prepared: it would meet the new shape.
+    // Under the watchdog: new initializers and transformers run here on the values of the moment. A
+    // patch alone runs no code of the program's at commit and skips it (starting one costs about 0.35 ms).
+    const runsCode = lives.length > 0 || reload !== undefined || (inPlace?.reports.length ?? 0) > 0;
+    // A frame may have been suspended while the update prepared: it would meet the new shape.
     const left = suspended();
     if (left.length > 0) throw framesError(left);
-    // Live modules first: their new bindings' initializers may throw, and undo themselves.
-    for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
-    if (reload) commitReload(runtime, reload);
-    inPlace?.commit();
+    guarded('the commit', runsCode ? deadline.remaining() : 0, () => {
+      // Transformers of modules that keep their instance, on the values of the moment: may throw, changes nothing.
+      inPlace?.recompute();
+      // Live modules first: their new bindings' initializers may throw, and undo themselves.
+      for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
+      if (reload) commitReload(runtime, reload);
+      inPlace?.commit();
+    });
   } catch (error) {
     for (const [, c] of liveCommits.reverse()) c.undo();
     meter.stretch(performance.now() - started, true);
@@ -204,24 +227,27 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     runtime.previous.push(previous);
     // Each version keeps its transformer file alive; rollback reaches back this far.
     if (runtime.previous.length > MAX_ROLLBACK_DEPTH) runtime.previous.shift();
-    runtime.current = { info: to, spec };
+    runtime.current = { info: to, spec, files: await runtime.snapshot() };
   } else {
-    runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined };
+    runtime.current = runtime.previous.pop() ?? { info: to, spec: undefined, files: await runtime.snapshot() };
     runtime.current = { ...runtime.current, info: to };
   }
+  runtime.pruneSources();
   // A module changed live whose state a transformer also changed has one report, with both.
   for (const r of inPlace?.reports ?? []) {
     const same = modules.find((m) => m.id === r.id);
     if (same) modules = modules.map((m) => (m === same ? { ...m, bindings: [...m.bindings, ...r.bindings], classes: [...m.classes, ...r.classes] } : m));
     else modules.push(r);
   }
-  if (reload) {
+  const applied = reload;
+  if (applied) {
     modules = modules.map((m) => ({
       ...m,
-      bindings: reload.bindings.get(m.id) ?? m.bindings,
-      classes: reload.migrations.some((c) => c.moduleId === m.id) ? reload.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })) : m.classes,
+      bindings: applied.bindings.get(m.id) ?? m.bindings,
+      classes: applied.migrations.some((c) => c.moduleId === m.id) ? applied.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })) : m.classes,
     }));
-    const lazy = reload.migrations.filter((m) => m.mode === 'lazy');
+    runtime.keepMigrations(applied.migrations);
+    const lazy = applied.migrations.filter((m) => m.mode === 'lazy');
     if (lazy.length > 0) {
       const entries = lazy.map((migration) => ({ migration, doneMs: null as number | null }));
       runtime.sweeps = entries;
@@ -293,18 +319,6 @@ function liveReasons(live: PreparedLive): string[] {
     ...reinit.map((n) => `${n} takes its new initializer's value (reinit)`),
     ...[...ran].map((s) => `runs once after commit: ${s}`),
   ];
-}
-
-function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new BatonError('E_TIMEOUT', `the new version was not ready within ${timeoutMs} ms (a top-level await that does not settle?)`, 'nothing was changed; fix the new version, or give a longer --timeout')),
-      timeoutMs,
-    );
-    timer.unref();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function initialReport(m: PreparedModule): ModuleReport {

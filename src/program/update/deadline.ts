@@ -8,6 +8,15 @@ import type { UpdatePhase } from '../../protocol/messages.js';
 export const HARD_CEILING_MS = 120_000;
 
 /**
+ * The compile phase is baton's own work (reading the files, esbuild on a
+ * worker thread): how long it takes depends on the machine's load, not on the
+ * user's code, so it is not held to a `--timeout` meant for top-level awaits,
+ * transformers and frames in flight. Files that could block a read forever
+ * (a FIFO) are refused before it starts.
+ */
+const COMPILE_FLOOR_MS = 60_000;
+
+/**
  * The deadlines of one update: each phase may take `--timeout` ms, the whole
  * update at most HARD_CEILING_MS. A phase that overruns aborts the update
  * with nothing changed, even when what it waits for never settles (a
@@ -35,15 +44,20 @@ export class Deadline {
     this.onPhase(phase);
   }
 
+  /** The current phase's limit. */
+  private limit(): number {
+    return this.phase === 'compile' ? Math.max(this.timeoutMs, COMPILE_FLOOR_MS) : this.timeoutMs;
+  }
+
   /** Milliseconds left to the current phase (at least 1, for a watchdog limit). */
   remaining(): number {
     const now = performance.now();
-    return Math.max(1, Math.min(this.phaseStartedAt + this.timeoutMs, this.startedAt + HARD_CEILING_MS) - now);
+    return Math.max(1, Math.min(this.phaseStartedAt + this.limit(), this.startedAt + HARD_CEILING_MS) - now);
   }
 
   private overdue(): boolean {
     const now = performance.now();
-    return now >= this.phaseStartedAt + this.timeoutMs || now >= this.startedAt + HARD_CEILING_MS;
+    return now >= this.phaseStartedAt + this.limit() || now >= this.startedAt + HARD_CEILING_MS;
   }
 
   /** Runs `hook` if the update is given up while its work is still under way (a staging to discard). */
@@ -56,7 +70,7 @@ export class Deadline {
   }
 
   error(): BatonError {
-    const limit = Math.min(this.timeoutMs, HARD_CEILING_MS);
+    const limit = Math.min(this.limit(), HARD_CEILING_MS);
     return new BatonError('E_TIMEOUT', `the update's ${this.phase} phase did not finish within ${Math.round(limit)} ms${this.phase === 'evaluate' ? ' (a top-level await that does not settle?)' : ''}`, 'nothing was changed; fix the new version, or give a longer --timeout');
   }
 

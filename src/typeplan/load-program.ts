@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError } from '../protocol/errors.js';
@@ -27,8 +28,10 @@ export type SourceFileCache = Map<string, ts.SourceFile>;
 // Used when no tsconfig.json is found above the version directory: what a
 // strict Node.js 20 project would configure, with the module semantics baton
 // runs code with (ESM, `./x.js` naming `./x.ts`), and Node's types from the
-// baton installation when the program has none of its own.
-const BATON_TYPE_ROOT = fileURLToPath(new URL('../../../node_modules/@types', import.meta.url));
+// baton installation when the program has none of its own. @types/node is a
+// dependency of baton; Node's resolution finds it wherever npm put it (hoisted
+// into the user's node_modules, or nested under baton's).
+const BATON_TYPE_ROOT = nodeTypesRoot();
 const DEFAULT_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
@@ -42,7 +45,16 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
 
 function defaultOptions(root: string): ts.CompilerOptions {
   const own = ts.sys.directoryExists(join(root, 'node_modules', '@types', 'node'));
-  return own || !ts.sys.directoryExists(join(BATON_TYPE_ROOT, 'node')) ? { ...DEFAULT_OPTIONS } : { ...DEFAULT_OPTIONS, typeRoots: [BATON_TYPE_ROOT] };
+  return own || BATON_TYPE_ROOT === undefined ? { ...DEFAULT_OPTIONS } : { ...DEFAULT_OPTIONS, typeRoots: [BATON_TYPE_ROOT] };
+}
+
+/** The `@types` folder holding the @types/node baton resolves, if any. */
+function nodeTypesRoot(): string | undefined {
+  try {
+    return dirname(dirname(createRequire(import.meta.url).resolve('@types/node/package.json')));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LoadOptions {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError } from '../protocol/errors.js';
-import { UPDATE_FILE } from '../program/state/update-spec.js';
+import { UPDATE_FILE, isBatonSpecifier } from '../program/state/update-spec.js';
 import { listModules } from '../compare/source-tree.js';
 
 /** One version tree seen through the TypeScript compiler. */
@@ -128,8 +128,8 @@ function createHost(options: ts.CompilerOptions, cache: SourceFileCache): ts.Com
     literals.map((literal) => {
       const mode = ts.getModeForUsageLocation(containingSourceFile, literal, opts);
       const found = ts.resolveModuleName(literal.text, containingFile, opts, host, moduleCache, redirected, mode);
-      if (!found.resolvedModule && literal.text === 'baton' && BATON_TYPES) {
-        // A transformer file imports `defineUpdate` from 'baton'; a version
+      if (!found.resolvedModule && isBatonSpecifier(literal.text) && BATON_TYPES) {
+        // A transformer file imports `defineUpdate` from baton; a version
         // directory outside any project that installs baton still resolves it.
         return { resolvedModule: { resolvedFileName: BATON_TYPES, extension: BATON_TYPES.endsWith('.d.ts') ? ts.Extension.Dts : ts.Extension.Ts, isExternalLibraryImport: false } };
       }

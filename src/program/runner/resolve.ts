@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolveEsm } from 'import-meta-resolve';
 import { BatonError } from '../../protocol/errors.js';
 import { isCompilable } from './compile.js';
+import { isBatonSpecifier } from '../state/update-spec.js';
 
 /** Where an import leads: an app module baton runs, JSON, or a module Node loads natively. */
 export type Resolved =
@@ -25,7 +26,7 @@ const SWAPS: Record<string, string[]> = {
 const BARE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.js', '.mjs', '.json'];
 
 export function resolveImport(specifier: string, fromFile: string): Resolved {
-  if (specifier === 'baton') return { kind: 'native', url: BATON_ENTRY };
+  if (isBatonSpecifier(specifier)) return { kind: 'native', url: BATON_ENTRY };
   if (specifier.startsWith('node:') || builtins.has(specifier)) {
     return { kind: 'native', url: specifier.startsWith('node:') ? specifier : `node:${specifier}` };
   }

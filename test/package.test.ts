@@ -107,7 +107,7 @@ describe('the npm package', { timeout: 240_000 }, () => {
     assert.equal(hello.stderr, '');
   });
 
-  it('type-checks an update file importing defineUpdate, and import.meta.hot, with the installed TypeScript; a wrong one fails', async () => {
+  it('type-checks an update file importing defineUpdate, and import.meta.hot, with the installed TypeScript; wrong ones fail', async () => {
     write(project, {
       'releases/v1/store.ts': STORE_V1,
       'releases/v2/store.ts': STORE_V2,
@@ -117,8 +117,13 @@ describe('the npm package', { timeout: 240_000 }, () => {
         "export default defineUpdate({ classes: { 'store.ts': { Entry: { mode: 'sometimes', fields: (old: object) => old } } } });",
         '',
       ].join('\n'),
-      'typecheck/tsconfig.json': tsconfig(['../hello.ts', '../releases/v1/store.ts', '../releases/v2/store.ts', '../releases/v2/baton.update.ts']),
+      // import.meta.hot in a file that imports nothing from baton: typed once
+      // the project lists baton in compilerOptions.types, and only then.
+      'typecheck/hot-only.ts': 'import.meta.hot?.dispose((data) => {\n  data.at = Date.now();\n});\nimport.meta.hot?.accept();\n',
+      'typecheck/tsconfig.json': tsconfig(['../hello.ts', '../releases/v1/store.ts', '../releases/v2/store.ts', '../releases/v2/baton.update.ts'], ['node']),
       'typecheck/tsconfig.bad.json': tsconfig(['bad.update.ts']),
+      'typecheck/tsconfig.hot.json': tsconfig(['hot-only.ts'], [NAME]),
+      'typecheck/tsconfig.nohot.json': tsconfig(['hot-only.ts']),
     });
     const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
     const good = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], join(project, 'typecheck'));
@@ -126,6 +131,11 @@ describe('the npm package', { timeout: 240_000 }, () => {
     const bad = await run(process.execPath, [tsc, '-p', 'tsconfig.bad.json'], join(project, 'typecheck'));
     assert.equal(bad.code, 2, 'tsc reports the error');
     assert.match(bad.stdout, /bad\.update\.ts\(2,\d+\): error TS2322: Type '"sometimes"' is not assignable to type '"eager" \| "lazy"/);
+    const hot = await run(process.execPath, [tsc, '-p', 'tsconfig.hot.json'], join(project, 'typecheck'));
+    assert.equal(hot.code, 0, `tsc failed:\n${hot.stdout}${hot.stderr}`);
+    const noHot = await run(process.execPath, [tsc, '-p', 'tsconfig.nohot.json'], join(project, 'typecheck'));
+    assert.equal(noHot.code, 2);
+    assert.match(noHot.stdout, /hot-only\.ts\(1,13\): error TS2339: Property 'hot' does not exist on type 'ImportMeta'/);
   });
 
   it('checks and applies an update in that project, state kept and transformed, still so a while later', async () => {
@@ -174,10 +184,11 @@ describe('the npm package', { timeout: 240_000 }, () => {
   });
 });
 
-function tsconfig(files: readonly string[]): string {
+function tsconfig(files: readonly string[], types: readonly string[] = []): string {
   // A strict NodeNext project that checks baton's published declarations too,
-  // without Node's types: baton's public types must not need them.
-  const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [] };
+  // without the DOM, and with no types but those listed: tsconfig.hot.json,
+  // with baton's alone, shows its public types need neither Node's nor the DOM's.
+  const compilerOptions = { target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types };
   return `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`;
 }
 

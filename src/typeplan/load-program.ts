@@ -1,9 +1,10 @@
 import ts from 'typescript';
 import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError } from '../protocol/errors.js';
-import { UPDATE_FILE } from '../program/state/update-spec.js';
+import { UPDATE_FILE, isBatonSpecifier } from '../program/state/update-spec.js';
 import { listModules } from '../compare/source-tree.js';
 
 /** One version tree seen through the TypeScript compiler, as `tsc -p` sees it. */
@@ -29,6 +30,7 @@ export interface VersionProgram {
 export type SourceFileCache = Map<string, ts.SourceFile>;
 
 // Used when no tsconfig.json is found above the version directory: what a
+import { createRequire } from 'node:module';
 // strict Node.js 20 project would configure, accepting what `baton run` runs
 // (ESM; `./x.js` and `./x.ts` both naming `./x.ts`, as Node's own type
 // stripping requires; plain .js modules), with Node's types from the baton
@@ -50,7 +52,16 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
 
 function defaultOptions(root: string): ts.CompilerOptions {
   const own = ts.sys.directoryExists(join(root, 'node_modules', '@types', 'node')) || hasOwnNodeTypes(root);
-  return own || !ts.sys.directoryExists(join(BATON_TYPE_ROOT, 'node')) ? { ...DEFAULT_OPTIONS } : { ...DEFAULT_OPTIONS, typeRoots: [BATON_TYPE_ROOT] };
+  return own || BATON_TYPE_ROOT === undefined ? { ...DEFAULT_OPTIONS } : { ...DEFAULT_OPTIONS, typeRoots: [BATON_TYPE_ROOT] };
+}
+
+/** The `@types` folder holding the @types/node baton resolves, if any. */
+function nodeTypesRoot(): string | undefined {
+  try {
+    return dirname(dirname(createRequire(import.meta.url).resolve('@types/node/package.json')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** `@types/node` in a node_modules above the version directory (a workspace root). */
@@ -165,8 +176,8 @@ function createHost(options: ts.CompilerOptions, cache: SourceFileCache): ts.Com
     literals.map((literal) => {
       const mode = ts.getModeForUsageLocation(containingSourceFile, literal, opts);
       const found = ts.resolveModuleName(literal.text, containingFile, opts, host, moduleCache, redirected, mode);
-      if (!found.resolvedModule && literal.text === 'baton' && BATON_TYPES) {
-        // A transformer file imports `defineUpdate` from 'baton'; a version
+      if (!found.resolvedModule && isBatonSpecifier(literal.text) && BATON_TYPES) {
+        // A transformer file imports `defineUpdate` from baton; a version
         // directory outside any project that installs baton still resolves it.
         return { resolvedModule: { resolvedFileName: BATON_TYPES, extension: BATON_TYPES.endsWith('.d.ts') ? ts.Extension.Dts : ts.Extension.Ts, isExternalLibraryImport: false } };
       }

@@ -8,6 +8,7 @@ import { isCompilable } from './compile.js';
 import { formatOf, type ModuleFormat } from './module-format.js';
 import { projectConfigOf } from './project-config.js';
 import { isSourceFile } from './source-store.js';
+import { isBatonSpecifier } from '../state/update-spec.js';
 
 /**
  * Where an import leads: an app module baton runs, JSON, or a module Node
@@ -45,7 +46,7 @@ const CONDITIONS: Record<ModuleFormat, Set<string>> = {
  * symlinked there) is app code.
  */
 export function resolveImport(specifier: string, fromFile: string): Resolved {
-  if (specifier === 'baton') return { kind: 'native', url: BATON_ENTRY };
+  if (isBatonSpecifier(specifier)) return { kind: 'native', url: BATON_ENTRY };
   if (specifier.startsWith('node:') || builtins.has(specifier)) {
     return { kind: 'native', url: specifier.startsWith('node:') ? specifier : `node:${specifier}` };
   }

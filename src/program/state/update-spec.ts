@@ -64,6 +64,18 @@ export interface ProgramState {
 
 export const UPDATE_FILE = 'baton.update.ts';
 
+/** The name baton is published under (`baton` on the registry belongs to another package). */
+export const PACKAGE_NAME = 'baton-dsu';
+
+/**
+ * Whether an import names baton itself: its package name, or `'baton'`, which
+ * update files written before it was published use. Both reach this running
+ * baton, also from a version directory outside any project that installs it.
+ */
+export function isBatonSpecifier(specifier: string): boolean {
+  return specifier === PACKAGE_NAME || specifier === 'baton';
+}
+
 /** Identity, for the types: `export default defineUpdate({ ... })`. */
 export function defineUpdate<const T extends UpdateSpec>(spec: T): T {
   return spec;

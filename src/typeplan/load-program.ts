@@ -30,12 +30,13 @@ export interface VersionProgram {
 export type SourceFileCache = Map<string, ts.SourceFile>;
 
 // Used when no tsconfig.json is found above the version directory: what a
-import { createRequire } from 'node:module';
 // strict Node.js 20 project would configure, accepting what `baton run` runs
 // (ESM; `./x.js` and `./x.ts` both naming `./x.ts`, as Node's own type
 // stripping requires; plain .js modules), with Node's types from the baton
-// installation when the program has none of its own.
-const BATON_TYPE_ROOT = fileURLToPath(new URL('../../../node_modules/@types', import.meta.url));
+// installation when the program has none of its own. @types/node is a
+// dependency of baton; Node's resolution finds it wherever npm put it (hoisted
+// into the user's node_modules, or nested under baton's).
+const BATON_TYPE_ROOT = nodeTypesRoot();
 const DEFAULT_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,

@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto';
 import { BatonError } from '../../protocol/errors.js';
 import { toSlotForm, type PlainFunction, type SlotBody } from './slots.js';
 import { yieldToLoop } from './yield-to-loop.js';
+import { applyEdits, bindingAccessor, exposeTopLevel, type Edit, type TopLevelBinding } from './top-level.js';
+
+export type { TopLevelBinding } from './top-level.js';
 import { initSync as initLexer, parse as lexCjs } from 'cjs-module-lexer';
 import { formatOf, type ModuleFormat } from './module-format.js';
 import { esbuildCompilerOptions, projectConfigOf } from './project-config.js';
@@ -49,13 +52,6 @@ export interface CompiledModule {
   readonly external: readonly string[];
   /** Top-level bindings the runner can read and write (state carried across reloads). */
   readonly bindings: readonly TopLevelBinding[];
-}
-
-export interface TopLevelBinding {
-  readonly name: string;
-  readonly kind: 'let' | 'const' | 'var' | 'function' | 'class';
-  /** Compiled initializer text, compared across versions to decide carrying. */
-  readonly init: string;
 }
 
 /** Parameters of the wrapper function, in the order the runner passes them. */
@@ -386,87 +382,6 @@ function insideFunction(ancestors: acorn.Node[]): boolean {
   return ancestors.some(
     (a) => a.type === 'FunctionDeclaration' || a.type === 'FunctionExpression' || a.type === 'ArrowFunctionExpression',
   );
-}
-
-/**
- * Finds the module's own top-level bindings (not esbuild's helpers or import
- * namespaces), turns `const` into `let` so a carried value can be written
- * back, and lists them for the accessor.
- */
-function exposeTopLevel(body: string, ast: acorn.Program, external: ReadonlySet<string>): { text: string; bindings: TopLevelBinding[] } {
-  const edits: Edit[] = [];
-  const bindings: TopLevelBinding[] = [];
-  for (const node of ast.body) {
-    if (node.type === 'VariableDeclaration') {
-      const decls = node.declarations.filter((d) => d.id.type === 'Identifier' && !isGenerated(d.id.name, d.init, body) && !external.has(d.id.name));
-      if (decls.length === 0) continue;
-      if (node.kind === 'const') edits.push({ start: node.start, end: node.start + 5, text: 'let  ' });
-      for (const d of decls) {
-        if (d.id.type !== 'Identifier') continue;
-        bindings.push({ name: d.id.name, kind: node.kind === 'using' || node.kind === 'await using' ? 'const' : node.kind, init: d.init ? body.slice(d.init.start, d.init.end) : '' });
-      }
-      for (const d of node.declarations) {
-        if (d.id.type !== 'Identifier') {
-          for (const name of patternNames(d.id)) bindings.push({ name, kind: node.kind === 'var' ? 'var' : 'let', init: '' });
-        }
-      }
-    } else if (node.type === 'FunctionDeclaration' && node.id && !external.has(node.id.name)) {
-      bindings.push({ name: node.id.name, kind: 'function', init: '' });
-    } else if (node.type === 'ClassDeclaration' && node.id && !external.has(node.id.name)) {
-      bindings.push({ name: node.id.name, kind: 'class', init: '' });
-    }
-  }
-  return { text: applyEdits(body, edits), bindings };
-}
-
-function patternNames(pattern: acorn.Pattern): string[] {
-  switch (pattern.type) {
-    case 'Identifier':
-      return [pattern.name];
-    case 'ObjectPattern':
-      return pattern.properties.flatMap((p) => (p.type === 'RestElement' ? patternNames(p.argument) : patternNames(p.value)));
-    case 'ArrayPattern':
-      return pattern.elements.flatMap((e) => (e ? patternNames(e) : []));
-    case 'RestElement':
-      return patternNames(pattern.argument);
-    case 'AssignmentPattern':
-      return patternNames(pattern.left);
-    default:
-      return [];
-  }
-}
-
-/** esbuild's helpers, its `*_exports` object and import namespaces are not program state. */
-function isGenerated(name: string, init: acorn.Expression | null | undefined, text: string): boolean {
-  if (name.startsWith('__')) return true;
-  if (name.endsWith('_exports')) return true;
-  if (!init) return false;
-  const initText = text.slice(init.start, init.end);
-  return /^(__baton_esm\()?require\(/.test(initText);
-}
-
-/**
- * Read and write accessors for the top-level bindings, and the module's
- * evaluator: a direct eval in the module's scope, where a patch compiles new
- * bodies so they see the same bindings. The code is strict, so eval adds no
- * binding to the module and other functions' lookups stay static.
- */
-function bindingAccessor(bindings: readonly TopLevelBinding[]): string {
-  const entries = bindings.map((b) => `${JSON.stringify(b.name)}: [() => ${b.name}, (v) => { ${b.name} = v; }]`);
-  return `__baton_bind({ ${entries.join(', ')} }, (__baton_src) => eval(__baton_src));`;
-}
-
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
-}
-
-function applyEdits(text: string, edits: Edit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
 }
 
 function parse(text: string, file: string, sourceType: 'module' | 'script'): acorn.Program {

@@ -153,6 +153,10 @@ describe('baton update: methods and accessors change on the live class', () => {
     assert.deepEqual(legacy.slice(0, 2), ['legacy circle', 'legacy dot']);
     assert.ok((await call('describe')).out.every((v) => v === null));
     assert.deepEqual(((await call('id')).out as number[]).slice(0, 2), [1, 2]);
+    // A moment later: the same answers, and the program is alive.
+    await sleep(1000);
+    assert.deepEqual(((await call('legacy')).out as string[]).slice(0, 2), ['legacy circle', 'legacy dot']);
+    assert.ok((await call('perimeter')).out.every((v) => v === null));
     assert.equal(program.child.exitCode, null);
   });
 

@@ -95,9 +95,9 @@ export function snapshotIntrinsics(): Snapshot {
     saved.push({ object: o, proto, keys, descs });
   }
   // The global object: its own properties only (Node's own globals are not walked).
-  // Reading a descriptor can add globals: on Node 22 and 24 some of Node's
-  // lazy globals materialize undici, which defines its dispatcher under a
-  // non-configurable `Symbol.for('undici.globalDispatcher.N')`. Taken once,
+  // Reading a descriptor can add globals: on Node 22 and 24, reading
+  // `FormData`'s (a lazy global) loads undici, which defines its dispatcher
+  // under a non-configurable `Symbol.for('undici.globalDispatcher.N')`. Taken once,
   // the snapshot would miss it, every restore would count it as a change it
   // cannot undo, and every test would retire its worker (a new process per
   // test: the conformance file ran 20x slower). So read until nothing new appears.

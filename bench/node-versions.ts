@@ -6,13 +6,16 @@
 //   npm run test:node-versions -- 22 24.15.0         # chosen versions (a major or an exact version)
 //   npm run test:node-versions -- --files run,check  # only dist/test/run.test.js and check.test.js
 //
-// Binaries are cached in $BATON_NODE_CACHE (default ~/.cache/baton/node). The
-// suite is compiled once, by the Node running this script (`npm run` builds it
-// first): the output is plain ES2022, the same for every version. Prints one
-// line per version and exits non-zero if any version fails.
+// Binaries are cached in $BATON_NODE_CACHE, by default .cache/node in the
+// repository rather than under $HOME: errors.test.ts runs baton as another
+// user (uid 65534) with the same `process.execPath`, and a binary under a
+// private home such as /root cannot be spawned by that user (EACCES: two
+// tests failed on Node 22 for that alone). The suite is compiled once, by
+// the Node running this script (`npm run` builds it first): the output is
+// plain ES2022, the same for every version. Prints one line per version and
+// exits non-zero if any version fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,7 +24,7 @@ import { parseArgs } from 'node:util';
 const SUPPORTED = ['20', '22', '24'];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TESTS = join(ROOT, 'dist', 'test');
-const CACHE = process.env.BATON_NODE_CACHE ?? join(homedir(), '.cache', 'baton', 'node');
+const CACHE = process.env.BATON_NODE_CACHE ?? join(ROOT, '.cache', 'node');
 
 interface Outcome {
   readonly requested: string;

@@ -29,7 +29,8 @@ describe('examples/kv: real Redis clients across live updates', () => {
     client = new Redis({ host: '127.0.0.1', port });
   });
   after(async () => {
-    client.disconnect();
+    // client is unset when before() failed: the program must still be stopped, or this file never ends.
+    client?.disconnect();
     await program.stop();
   });
 

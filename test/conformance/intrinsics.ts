@@ -95,9 +95,18 @@ export function snapshotIntrinsics(): Snapshot {
     saved.push({ object: o, proto, keys, descs });
   }
   // The global object: its own properties only (Node's own globals are not walked).
-  const gKeys = ownKeys(globalThis);
+  // Reading a descriptor can add globals: on Node 22 and 24, reading
+  // `FormData`'s (a lazy global) loads undici, which defines its dispatcher
+  // under a non-configurable `Symbol.for('undici.globalDispatcher.N')`. Taken once,
+  // the snapshot would miss it, every restore would count it as a change it
+  // cannot undo, and every test would retire its worker (a new process per
+  // test: the conformance file ran 20x slower). So read until nothing new appears.
+  let gKeys = ownKeys(globalThis);
   const gDescs = new Map<string | symbol, PropertyDescriptor>();
-  for (const k of gKeys) gDescs.set(k, getOwnPropertyDescriptor(globalThis, k)!);
+  for (let before = -1; before !== gKeys.length; gKeys = ownKeys(globalThis)) {
+    before = gKeys.length;
+    for (const k of gKeys) gDescs.set(k, getOwnPropertyDescriptor(globalThis, k)!);
+  }
   saved.push({ object: globalThis, proto: getPrototypeOf(globalThis) as object | null, keys: gKeys, descs: gDescs });
 
   const same = (a: PropertyDescriptor, b: PropertyDescriptor) =>

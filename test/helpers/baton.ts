@@ -68,8 +68,12 @@ export class Program {
     return this.child.pid!;
   }
 
-  /** Resolves with the first match of `pattern` in stdout, or rejects after `ms`. */
-  waitFor(pattern: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
+  /**
+   * Resolves with the first match of `pattern` in stdout, or rejects after
+   * `ms`: a guard against a program that never starts, not a speed target
+   * (at load 20 on this 2-core machine a start took more than 10 s).
+   */
+  waitFor(pattern: RegExp, ms = 30_000): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const m = this.output.match(pattern);

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { CompiledModule } from './compile.js';
 import { HotContext } from './hot.js';
 import { trackSynchronousPart } from './side-effects.js';
-import { markAsync, Ref, setCell, withFrames } from './slot-table.js';
+import { installHome, markAsync, Ref, setCell, withFrames } from './slot-table.js';
 import { registerModule } from './stack-traces.js';
 
 /** One evaluation of one version of a module. A record holds the current one. */
@@ -138,7 +138,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   instance.status = 'evaluating';
   try {
     const track = () => trackSynchronousPart(instance.sideEffects);
-    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track, instance.ext, Ref);
+    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track, instance.ext, Ref, installHome);
     instance.status = 'evaluated';
   } catch (error) {
     instance.status = 'failed';
@@ -194,7 +194,7 @@ export function evaluateCommonJs(instance: ModuleInstance, hooks: EvaluateHooks,
   const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);
   instance.status = 'evaluating';
   try {
-    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, importInterop, bind, setCell, withFrames, markAsync, () => undefined, () => undefined, instance.ext, Ref);
+    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, importInterop, bind, setCell, withFrames, markAsync, () => undefined, () => undefined, instance.ext, Ref, installHome);
     module.loaded = true;
     instance.status = 'evaluated';
   } catch (error) {

@@ -83,6 +83,53 @@ export class Ref<T> {
   }
 }
 
+/**
+ * `__baton_home(cls, home, inst, stat)`, the first static block of a class
+ * the module evaluates once (slots.ts, superHelpers): registers the class in
+ * its cell, and moves its `super` helpers (methods named after their cells,
+ * on the prototype and on the class) into global cells. Their properties are
+ * gone before any other static element runs, and before anything outside the
+ * class can see it. Indexed loops: the program may have replaced array iteration.
+ */
+export function installHome(cls: Record<string, unknown> & { prototype: Record<string, unknown> }, home: string | null, inst?: readonly string[], stat?: readonly string[]): void {
+  if (home !== null) setCell(home, cls);
+  const proto = cls.prototype;
+  for (let i = 0; inst && i < inst.length; i++) {
+    const cell = inst[i]!;
+    setCell(cell, proto[cell]);
+    delete proto[cell];
+  }
+  for (let i = 0; stat && i < stat.length; i++) {
+    const cell = stat[i]!;
+    setCell(cell, cls[cell]);
+    delete cls[cell];
+  }
+}
+
+/**
+ * A `super.name` helper for a body a patch brings, when the class was defined
+ * without one for that name (the class cannot gain a method reading its
+ * `super` after it was defined): the same read, through `Reflect.get` from
+ * the class in its cell. Exact, only slower; the next reload makes it native.
+ */
+export function ensureSuperHelper(helper: { readonly cell: string; readonly home: string; readonly key: string; readonly static: boolean; readonly kind: 'get' | 'call' }): void {
+  if (Object.prototype.hasOwnProperty.call(globalThis, helper.cell)) return;
+  const { home, key } = helper;
+  const start = helper.static
+    ? () => Object.getPrototypeOf(readCell(home)) as object
+    : () => Object.getPrototypeOf((readCell(home) as { prototype: object }).prototype) as object;
+  setCell(
+    helper.cell,
+    helper.kind === 'call'
+      ? function (this: unknown, ...args: unknown[]) {
+          return Reflect.apply(Reflect.get(start(), key, this) as (...a: unknown[]) => unknown, this, args);
+        }
+      : function (this: unknown) {
+          return Reflect.get(start(), key, this);
+        },
+  );
+}
+
 const AsyncFunctionPrototype = Object.getPrototypeOf(async function () {}) as object;
 
 /** `__baton_async(stub)`: an async function's stub is a plain function (an async stub measured 0.47x); it keeps the kind's prototype. */

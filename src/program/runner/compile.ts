@@ -33,6 +33,10 @@ export interface CompiledModule {
   readonly slots: readonly SlotBody[];
   /** Functions kept in plain form, with the reason. */
   readonly plain: readonly PlainFunction[];
+  /** Cells holding classes and their `super` helpers (slots.ts). */
+  readonly homes: readonly string[];
+  /** Accessor classes the module's scope declares (slots.ts). */
+  readonly refs: readonly string[];
   /** Set when the whole module stays in plain form (direct eval): no change to it can be a patch. */
   readonly unslottable?: { readonly construct: string; readonly line: number };
   /** A hash of the source text it was compiled from: the same text, scope and external names compile the same. */
@@ -71,7 +75,7 @@ export const WRAPPER_PARAMS = [
   '__baton_ready',
   '__baton_track',
   '__baton_ext',
-  '__baton_ref',
+  '__baton_home',
 ] as const;
 
 const TLA = '__baton_tla';
@@ -270,6 +274,8 @@ function finish(cjs: string, file: string, scope: string, external: readonly str
     skeleton: form.skeleton,
     slots: form.slots,
     plain: form.plain,
+    homes: form.homes,
+    refs: form.refs,
     ...(form.unslottable ? { unslottable: form.unslottable } : {}),
     sourceHash: parts.sourceHash,
     format: parts.format,

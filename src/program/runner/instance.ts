@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { CompiledModule } from './compile.js';
 import { HotContext } from './hot.js';
 import { trackSynchronousPart } from './side-effects.js';
-import { markAsync, Ref, setCell, withFrames } from './slot-table.js';
+import { installHome, markAsync, setCell, withFrames } from './slot-table.js';
 import { registerModule } from './stack-traces.js';
 
 /** One evaluation of one version of a module. A record holds the current one. */
@@ -18,6 +18,8 @@ export interface ModuleInstance {
   compiled: CompiledModule;
   /** Evaluates an expression in the module's own scope (how a patch compiles new bodies). */
   evaluate: (source: string) => unknown;
+  /** Accessor classes its scope declares (compiled.refs of the code it was evaluated from). */
+  readonly refs: ReadonlySet<string>;
   /** Bindings live updates added to this instance (its scope cannot gain any): `__baton_ext` in the code. */
   readonly ext: Record<string, unknown>;
   /** Export getters, as set by the compiled code. */
@@ -71,6 +73,7 @@ export function createInstance(id: string, file: string, scope: string, compiled
     evaluate: () => {
       throw new Error(`baton: ${id} has not been evaluated`);
     },
+    refs: new Set(compiled.refs),
     ext: Object.create(null) as Record<string, unknown>,
     exports: {},
     bindings: {},
@@ -138,7 +141,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   instance.status = 'evaluating';
   try {
     const track = () => trackSynchronousPart(instance.sideEffects);
-    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track, instance.ext, Ref);
+    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track, instance.ext, installHome);
     instance.status = 'evaluated';
   } catch (error) {
     instance.status = 'failed';
@@ -194,7 +197,7 @@ export function evaluateCommonJs(instance: ModuleInstance, hooks: EvaluateHooks,
   const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);
   instance.status = 'evaluating';
   try {
-    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, importInterop, bind, setCell, withFrames, markAsync, () => undefined, () => undefined, instance.ext, Ref);
+    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, importInterop, bind, setCell, withFrames, markAsync, () => undefined, () => undefined, instance.ext, installHome);
     module.loaded = true;
     instance.status = 'evaluated';
   } catch (error) {

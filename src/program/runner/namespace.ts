@@ -6,8 +6,22 @@
  */
 export type Namespace = Record<string, unknown>;
 
+/** What each namespace reads through: the exports of the instance it points at now. */
+const sources = new WeakMap<Namespace, { exports: Record<string, unknown> }>();
+
+/**
+ * A namespace is read on every use of an import (`import_x.name`), so it is
+ * kept a fast-mode object, whose getters V8 can inline: `Object.create(null)`
+ * starts in dictionary mode, and so does an object whose accessor is
+ * redefined (both seen with %HasFastProperties; every namespace was in
+ * dictionary mode before). So the prototype is dropped from an ordinary
+ * object, and each name's getter is defined once and reads the current
+ * exports: pointing the namespace elsewhere swaps them, and only a removed
+ * export (a delete) leaves fast mode.
+ */
 export function createNamespace(): Namespace {
-  const ns = Object.create(null) as Namespace;
+  const ns = Object.setPrototypeOf({}, null) as Namespace;
+  sources.set(ns, { exports: {} });
   Object.defineProperty(ns, '__esModule', { value: true, enumerable: false });
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module', enumerable: false });
   return ns;
@@ -28,6 +42,10 @@ export function followNamespace(ns: Namespace, follow: () => void): void {
 }
 
 export function pointNamespace(ns: Namespace, exports: Record<string, unknown>): void {
+  let source = sources.get(ns);
+  const ours = source !== undefined;
+  if (!source) sources.set(ns, (source = { exports }));
+  source.exports = exports;
   const names = Object.keys(exports);
   const old = Object.keys(ns);
   for (let i = 0; i < old.length; i++) {
@@ -36,13 +54,9 @@ export function pointNamespace(ns: Namespace, exports: Record<string, unknown>):
   }
   for (let i = 0; i < names.length; i++) {
     const key = names[i]!;
-    const desc = Object.getOwnPropertyDescriptor(exports, key);
-    if (!desc) continue;
-    Object.defineProperty(ns, key, {
-      get: desc.get ?? (() => exports[key]),
-      enumerable: true,
-      configurable: true,
-    });
+    if (ours && Object.prototype.hasOwnProperty.call(ns, key)) continue;
+    const from = source;
+    Object.defineProperty(ns, key, { get: () => from.exports[key], enumerable: true, configurable: true });
   }
 }
 

@@ -185,6 +185,8 @@ export interface OwnUses {
   superWrite: boolean;
   superCall: boolean;
   superCalls: number;
+  /** `super[expr]`: no named helper can serve it (see superHelpers in slots.ts). */
+  superComputed: boolean;
 }
 
 /**
@@ -193,7 +195,7 @@ export interface OwnUses {
  * which have their own).
  */
 export function ownUses(f: FnInfo): OwnUses {
-  const uses: OwnUses = { arguments: false, newTarget: false, superRead: false, superWrite: false, superCall: false, superCalls: 0 };
+  const uses: OwnUses = { arguments: false, newTarget: false, superRead: false, superWrite: false, superCall: false, superCalls: 0, superComputed: false };
   const visit = (node: acorn.Node, parent: acorn.Node | undefined): void => {
     if (node !== f.node && isFn(node) && node.type !== 'ArrowFunctionExpression') return;
     if (node !== f.node && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
@@ -211,6 +213,7 @@ export function ownUses(f: FnInfo): OwnUses {
         uses.superCalls++;
       }
       else uses.superRead = true;
+      if (parent?.type === 'MemberExpression' && (parent as acorn.MemberExpression).computed) uses.superComputed = true;
     }
     if ((node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') && isSuperMember(node.type === 'AssignmentExpression' ? (node as acorn.AssignmentExpression).left : (node as acorn.UpdateExpression).argument)) uses.superWrite = true;
     for (const child of children(node)) visit(child, node);
@@ -337,6 +340,35 @@ export function boundNames(p: acorn.Pattern): string[] {
     default:
       return [];
   }
+}
+
+/**
+ * Named classes the module evaluates once per instance: outside every
+ * function and loop. Their `super.name` reads go through helpers kept in
+ * global cells (slots.ts), named from the class's occurrence in the module.
+ */
+export function singletonClasses(ast: acorn.Program): Map<ClassNode, string> {
+  const out = new Map<ClassNode, string>();
+  const seen = new Map<string, number>();
+  const loops = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+  const visit = (node: acorn.Node): void => {
+    if (isFn(node) || loops.has(node.type)) return;
+    // An instance field's initializer runs once per instance.
+    if (node.type === 'PropertyDefinition' && !(node as acorn.PropertyDefinition).static) {
+      const p = node as acorn.PropertyDefinition;
+      if (p.computed) visit(p.key);
+      return;
+    }
+    if ((node.type === 'ClassDeclaration' || node.type === 'ClassExpression') && (node as ClassNode).id) {
+      const name = (node as ClassNode).id!.name;
+      const n = (seen.get(name) ?? 0) + 1;
+      seen.set(name, n);
+      out.set(node as ClassNode, n > 1 ? `${name}#${n}` : name);
+    }
+    for (const child of children(node)) visit(child);
+  };
+  visit(ast);
+  return out;
 }
 
 export function homeOf(f: FnInfo): string | undefined {

@@ -244,6 +244,8 @@ export function rewriteReferences(
   ownerAt: (pos: number, exclude?: FnInfo) => FnInfo | undefined,
   add: (owner: FnInfo | undefined, edit: Edit) => void,
   code: string,
+  superHelper: (owner: FnInfo, method: FnInfo, key: string, kind: 'get' | 'call') => string | undefined,
+  isInert: (node: acorn.Node) => boolean,
 ): void {
   const refByOwner = new Map<FnInfo, Map<string, Capture>>();
   for (const f of converted) refByOwner.set(f, new Map(f.captures.filter((c) => c.ref).map((c) => [c.name, c])));
@@ -279,11 +281,25 @@ export function rewriteReferences(
       return;
     }
     if (node.type === 'MemberExpression' && (node as acorn.MemberExpression).object.type === 'Super') {
-      if (!nearestNonArrow(ancestors, byNode)?.converted) return;
+      const method = nearestNonArrow(ancestors, byNode);
+      if (!method?.converted) return;
       const m = node as acorn.MemberExpression;
+      const call = parent?.type === 'CallExpression' && (parent as acorn.CallExpression).callee === node;
+      // `super.name(args)` is called by a helper when evaluating the arguments first is unobservable (a
+      // call helper runs at native speed; V8 folds no `super.name` read into a constant, so a called value is slower).
+      const direct = call && (parent as acorn.CallExpression).arguments.every((a) => isInert(a as acorn.Node));
+      const helper = m.computed ? undefined : superHelper(owner, method, (m.property as acorn.Identifier).name, direct ? 'call' : 'get');
+      if (helper) {
+        // A method of the class itself reads `super.name` natively (see superHelpers in slots.ts).
+        add(owner, { kind: 'overwrite', start: m.start, end: m.end, text: direct ? `${helper}.call` : call ? `${helper}.call(this).call` : `${helper}.call(this)` });
+        if (call) {
+          const open = code.indexOf('(', m.end);
+          add(owner, { kind: 'left', start: open + 1, end: open + 1, text: (parent as acorn.CallExpression).arguments.length > 0 ? 'this, ' : 'this' });
+        }
+        return;
+      }
       const key = m.computed ? code.slice(m.property.start, m.property.end) : JSON.stringify((m.property as acorn.Identifier).name);
       const read = `Reflect.get(Object.getPrototypeOf($home), ${key}, this)`;
-      const call = parent?.type === 'CallExpression' && (parent as acorn.CallExpression).callee === node;
       if (call) {
         // super.m(args) calls with the current `this`. The method is read from the parent prototype
         // directly (Reflect.get with a receiver is a runtime call, 20x slower); only a getter that

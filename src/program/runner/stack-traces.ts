@@ -1,5 +1,6 @@
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import type { CompiledModule } from './compile.js';
+import { SLOT_PREFIX } from './slot-analysis.js';
 
 /**
  * Stack traces in the user's terms. Every call to an app function runs two
@@ -117,6 +118,8 @@ export function formatStack(error: Error, sites: NodeJS.CallSite[]): string {
   for (let i = 0; i < sites.length; i++) {
     const site = sites[i]!;
     const next = sites[i + 1];
+    // A `super.name(...)` helper (slots.ts): a method named after its cell, not a call the program made.
+    if (site.getFunctionName()?.startsWith(SLOT_PREFIX)) continue;
     if (site.getFunctionName() === BODY_NAME && next && !site.isAsync()) {
       // The stub that called this body: one frame, the stub's name, the body's place.
       lines.push(`    at ${describe(site, next)}`);

@@ -1,7 +1,7 @@
 import type { ChangedFunction } from '../../compare/compare-module.js';
 import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleInstance } from '../runner/instance.js';
-import { framesInFlight, readCell, setCell } from '../runner/slot-table.js';
+import { ensureSuperHelper, framesInFlight, installRefs, readCell, setCell } from '../runner/slot-table.js';
 import { registerPatchedBody, releaseWithBody } from '../runner/stack-traces.js';
 
 /** One module's patch, prepared: new bodies compiled in the module's scope, waiting for commit. */
@@ -20,11 +20,15 @@ export interface PreparedPatch {
  */
 export function preparePatch(id: string, instance: ModuleInstance, compiled: CompiledModule, every = false): PreparedPatch {
   const running = new Map(instance.compiled.slots.map((s) => [s.cell, s.source]));
+  // Accessor classes the new code names that the running scope does not declare (new reassigned captures).
+  installRefs(compiled.refs.filter((cell) => !instance.refs.has(cell)));
   const swaps = compiled.slots
     // `every`: recompile unchanged bodies too (the conformance corpus replaces every slot).
     .filter((s) => every || running.get(s.cell) !== s.source)
     // Each body runs from a script of its own, mapped to the new version's source for stack traces.
     .map((s) => {
+      // A cell no code names yet: invisible until a new body is installed.
+      for (const helper of s.supers ?? []) ensureSuperHelper(helper);
       const url = registerPatchedBody(compiled, s.cell, s.path);
       const body = instance.evaluate(`(${s.source})\n//# sourceURL=${url}`) as object;
       releaseWithBody(body, url);

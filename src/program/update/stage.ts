@@ -101,6 +101,7 @@ export class Stage implements Linker {
       // good (the heap grew 9x over 500 chaos steps). A tombstone, not a delete: a callback of the
       // discarded version that still fires finds a function that does nothing, not a TypeError.
       for (const slot of instance.compiled.slots) setCell(slot.cell, discardedBody);
+      for (const cell of instance.compiled.homes) setCell(cell, discardedBody);
     }
     return problems;
   }

@@ -12,7 +12,7 @@ export function renderPlan(plan: UpdatePlan): string {
     if (unchanged.includes(m)) continue;
     out.push(`${m.kind.padEnd(9)} ${m.id}${m.movedFrom ? ` (moved from ${m.movedFrom})` : ''}${moduleDetail(m)}`);
     for (const c of m.classes) if (c.kind !== 'same') out.push(`            ${classLine(c)}`);
-    for (const b of m.bindings) if (b.kind !== 'carried' || m.kind === 'reload') out.push(`            ${bindingLine(b)}`);
+    for (const b of m.bindings) if (b.kind !== 'carried' || m.kind === 'blocked') out.push(`            ${bindingLine(b)}`);
   }
   if (unchanged.length) out.push(`unchanged ${unchanged.length} module${unchanged.length === 1 ? '' : 's'}`);
   out.push('');
@@ -41,7 +41,7 @@ function hasStateChange(m: ModulePlan): boolean {
 
 function moduleDetail(m: ModulePlan): string {
   if (m.kind === 'patch') return `  (functions: ${m.functions.map((f) => `${f.name}${f.change === 'changed' ? '' : ` ${f.change}`}`).join(', ')})`;
-  if (m.kind === 'reload') return `  (${m.reasons.join('; ')})`;
+  if (m.kind === 'blocked') return `  (cannot change on the live module, the update will be refused: ${m.reasons.join('; ')})`;
   if (m.kind === 'live') return `  (on the live module: ${describeLive(m.plan).join('; ') || 'function bodies'})`;
   if (m.kind === 'unchanged') return '  (code unchanged, but the types of its state changed)';
   return '';

@@ -68,7 +68,8 @@ export class ClassMigration {
     readonly moduleId: string,
     readonly name: string,
     readonly oldClass: Ctor,
-    readonly newClass: Ctor,
+    /** Set at commit when the class is declared again on the live module (its declaration runs then). */
+    public newClass: Ctor,
     readonly transformer: ClassTransformer | undefined,
     /** Effective mode after the safety check (lazy may fall back to eager). */
     public mode: 'methods' | 'eager' | 'lazy',

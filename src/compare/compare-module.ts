@@ -59,7 +59,7 @@ export function compareModule(id: string, before: CompiledModule, after: Compile
   if (before.comparable === after.comparable) return { kind: 'unchanged', id };
   const functions = diffFunctions(before.slots, after.slots);
   const transforms = options.transformsClass ?? (() => false);
-  const transformedClass = after.bindings.some((b) => transforms(b.name));
+  const transformedClass = after.bindings.some((b) => transforms(b.name)) || after.external.some((name) => transforms(name));
   if (before.skeleton === after.skeleton && !after.unslottable && !before.unslottable && !transformedClass) {
     return { kind: 'patch', id, functions };
   }

@@ -95,6 +95,13 @@ interface Statement {
   readonly cls?: { readonly node: acorn.Class; readonly binding: string };
 }
 
+function extDeclaration(node: acorn.Statement | acorn.ModuleDeclaration): { name: string; value: acorn.Expression } | undefined {
+  if (node.type !== 'ExpressionStatement' || node.expression.type !== 'AssignmentExpression' || node.expression.operator !== '=') return undefined;
+  const left = node.expression.left;
+  if (left.type !== 'MemberExpression' || left.computed || left.object.type !== 'Identifier' || left.object.name !== '__baton_ext' || left.property.type !== 'Identifier') return undefined;
+  return { name: left.property.name, value: node.expression.right };
+}
+
 function statementsOf(skeleton: string): Statement[] {
   const ast = acorn.parse(skeleton, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true });
   return ast.body.map((node): Statement => {
@@ -106,6 +113,14 @@ function statementsOf(skeleton: string): Statement[] {
       if (names.every((n) => n !== '')) return { key: `let ${names.join(',')}`, text, names, kind: 'declaration', init, ...(cls ? { cls } : {}) };
     }
     if (node.type === 'FunctionDeclaration' && node.id) return { key: `function ${node.id.name}`, text, names: [node.id.name], kind: 'function' };
+    // A binding an earlier live update added or declared again: `__baton_ext.name = ...` declares it.
+    const ext = extDeclaration(node);
+    if (ext) {
+      const { name, value } = ext;
+      if (value.type === 'ClassExpression') return { key: `ext ${name}`, text, names: [name], kind: 'class', cls: { node: value, binding: name } };
+      if (value.type === 'FunctionExpression') return { key: `ext ${name}`, text, names: [name], kind: 'function' };
+      return { key: `ext ${name}`, text, names: [name], kind: 'declaration', init: value };
+    }
     if (node.type === 'ClassDeclaration' && node.id) return { key: `class ${node.id.name}`, text, names: [node.id.name], kind: 'class', cls: { node, binding: node.id.name } };
     if (node.type === 'ExpressionStatement' && node.expression.type === 'CallExpression' && node.expression.callee.type === 'Identifier' && node.expression.callee.name === '__export') {
       const object = node.expression.arguments[1];
@@ -298,7 +313,8 @@ export function classMembersSource(newSkeleton: string, change: ClassChange): { 
   const oldProperty = (key: string) => key.replace(/^(static )?(get |set )?/, '$1');
   const deleted = [...new Set(change.removed.map(oldProperty))].filter((p) => !remaining.has(p));
   return {
-    source: `((${change.inner}) => class {\n${[...members.map((m) => m.text), ...marks].join('\n')}\n})(${change.binding})`,
+    // A class an earlier live update declared lives on `__baton_ext`, not in a module binding.
+    source: `((${change.inner}) => class {\n${[...members.map((m) => m.text), ...marks].join('\n')}\n})(${s.key.startsWith('ext ') ? `__baton_ext.${change.binding}` : change.binding})`,
     properties: [...touched],
     deleted,
   };
@@ -403,7 +419,7 @@ export function firstLineOf(text: string): string {
 /** The statements of a live-compiled skeleton that declare the added bindings, in order. */
 export function addedStatements(liveSkeleton: string, added: ReadonlySet<string>): string[] {
   return statementsOf(liveSkeleton)
-    .filter((s) => s.kind === 'statement' && /^__baton_ext\.([\w$]+) = /.test(s.text) && added.has(/^__baton_ext\.([\w$]+) = /.exec(s.text)![1]!))
+    .filter((s) => s.key.startsWith('ext ') && added.has(s.names[0]!))
     .map((s) => s.text);
 }
 

@@ -86,7 +86,8 @@ export class ClassMigration {
 
   /** An instance with the old version's fields: of the old class, or of an earlier version with the same fields. */
   isOldInstance(value: object): boolean {
-    return shapeOf(Object.getPrototypeOf(value) as object | null) === this.oldShape;
+    // An earlier prototype of the class (chained to this one) is no instance: V8's queryObjects lists it too.
+    return shapeOf(Object.getPrototypeOf(value) as object | null) === this.oldShape && shapeOf(value) === undefined;
   }
 
   /**

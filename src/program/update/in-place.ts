@@ -20,6 +20,13 @@ export interface InPlaceState {
   recompute(): void;
   /** Writes what `recompute` computed; cannot fail. */
   commit(): void;
+  /**
+   * The update file's program hook, at commit once the live modules' new
+   * bindings are initialized (it may read and set them); `old` gives a
+   * binding's value from before the commit. Its writes are made when it
+   * returns; one that throws aborts the update, and nothing it set is kept.
+   */
+  runHook(old: (id: string, name: string) => unknown): void;
 }
 
 /**
@@ -83,11 +90,8 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, m
       (report(id).classes as Array<typeof classReport>).push(classReport);
     }
   }
-  if (spec?.program) {
-    const hook = spec.program;
-    computes.push(() => programHook(runtime, hook, staged));
-    (report(runtime.entryId).reasons as string[]).push('the program hook ran');
-  }
+  const hook = spec?.program;
+  if (hook) (report(runtime.entryId).reasons as string[]).push('the program hook ran');
   // Now, to fail before commit; again at commit, on the values of that moment.
   for (const compute of computes) compute();
   let writes: Array<() => void> = [];
@@ -97,25 +101,31 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, m
       writes = computes.map((compute) => compute());
     },
     commit: () => writes.forEach((w) => w()),
+    runHook: (old) => {
+      if (hook) programHook(runtime, hook, staged, old)();
+    },
   };
 }
 
-/**
- * The whole-program hook: old values through a read-only view, writes kept
- * and made at commit (a staged new module's binding is invisible until then
- * and is written at once, as its value of the new version).
- */
-function programHook(runtime: Runtime, hook: NonNullable<UpdateSpec['program']>, staged: ReadonlyMap<string, ModuleInstance>): () => void {
+/** The whole-program hook: old values through a read-only view; its writes, returned to be made once it succeeded. */
+function programHook(runtime: Runtime, hook: NonNullable<UpdateSpec['program']>, staged: ReadonlyMap<string, ModuleInstance>, oldValue: (id: string, name: string) => unknown): () => void {
   const graph = runtime.graph;
   const accessorOf = (id: string, name: string) => {
     const instance = staged.get(id) ?? graph.records.get(id)?.current;
     return instance ? liveBindings(instance).bindings[name] : undefined;
   };
   const writes = new Map<string, { accessor: readonly [() => unknown, (v: unknown) => void]; value: unknown }>();
+  // Values the hook read and may have changed in place (`get(...)[0] = old(...)`): views left in them are replaced too.
+  const got = new Set<readonly [() => unknown, (v: unknown) => void]>();
   const view = new OldStateView('the program hook');
   const state = {
-    old: (id: string, name: string) => view.wrap(graph.records.get(id) ? accessorOf(id, name)?.[0]() : undefined),
-    get: (id: string, name: string) => (writes.has(`${id}:${name}`) ? writes.get(`${id}:${name}`)!.value : accessorOf(id, name)?.[0]()),
+    old: (id: string, name: string) => view.wrap(staged.has(id) ? undefined : oldValue(id, name)),
+    get: (id: string, name: string) => {
+      if (writes.has(`${id}:${name}`)) return writes.get(`${id}:${name}`)!.value;
+      const accessor = accessorOf(id, name);
+      if (accessor) got.add(accessor);
+      return accessor?.[0]();
+    },
     set: (id: string, name: string, value: unknown) => {
       const accessor = accessorOf(id, name);
       if (!accessor) throw new Error(`program hook: ${id} has no binding ${name} in the new version`);
@@ -127,6 +137,9 @@ function programHook(runtime: Runtime, hook: NonNullable<UpdateSpec['program']>,
     synchronousResult('the program hook', hook(state));
     // A view the hook stored inside a new value (`set(..., [old(...)])`) is replaced by the real object.
     for (const w of writes.values()) w.value = view.unwrap(w.value);
+    for (const accessor of got) {
+      if (![...writes.values()].some((w) => w.accessor === accessor)) writes.set(`got:${writes.size}`, { accessor, value: view.unwrap(accessor[0]()) });
+    }
   } finally {
     view.close();
   }

@@ -120,7 +120,9 @@ export function prepareLive(record: ModuleRecord, compiled: CompiledModule, plan
   // New bindings and those declared again, in source order (a class may extend one declared before it).
   const statements = addedStatements(compiled.skeleton, new Set([...plan.added, ...plan.redeclared]));
   const initialize = statements.length > 0 ? (instance.evaluate(`(function () { ${statements.join('\n')} })`) as () => void) : undefined;
-  const exp = plan.exportsAdded.length > 0 ? exportEntries(compiled.skeleton, new Set(plan.exportsAdded)) : undefined;
+  // A name an earlier version exported keeps its getter (export getters cannot be redefined): it reads the module binding, kept in step.
+  const exporting = plan.exportsAdded.filter((n) => !Object.prototype.hasOwnProperty.call(instance.exports, n));
+  const exp = exporting.length > 0 ? exportEntries(compiled.skeleton, new Set(exporting)) : undefined;
   const addExports = exp && exp.entries.length > 0 ? (instance.evaluate(`(function () { __export(${exp.target}, { ${exp.entries.join(', ')} }); })`) as () => void) : undefined;
   // A kept binding that holds code (a function, a table of handlers) takes the new version's: old code must not stay reachable.
   const code = plan.kept.filter((name) => {
@@ -171,6 +173,8 @@ function carryStatics(from: object, to: object): void {
 /** A commit step that can fail, with its undo. */
 export interface LiveCommit {
   readonly inFlight: Map<string, number>;
+  /** A binding's value before this commit changed it (undefined: unchanged by it, or new). */
+  before(name: string): { readonly value: unknown } | undefined;
   readonly migrations: readonly ClassMigration[];
   undo(): void;
   /** The stores that cannot fail: exports, namespace, the instance's compiled form. */
@@ -244,9 +248,16 @@ export function commitLive(live: PreparedLive, walk: () => ReachableWalk): LiveC
     undo();
     throw error;
   }
+  const added = new Set(live.plan.added);
   return {
     inFlight,
     undo,
+    before: (name) => {
+      if (added.has(name)) return { value: undefined };
+      if (overwritten.has(name)) return { value: overwritten.get(name) };
+      const r = redeclared.find((x) => x.name === name);
+      return r ? { value: r.old } : undefined;
+    },
     migrations: live.migrations,
     finish: () => {
       // Old instances move to the new classes (cannot fail: eager fields were computed above).

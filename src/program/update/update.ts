@@ -18,6 +18,7 @@ import { StagedEffects } from './staged-effects.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
 import { commitNewModules, disposeRemoved, stageNewModules, type StagedModules } from './new-modules.js';
 import type { Linker } from '../runner/module-graph.js';
+import { liveBindings } from '../runner/live-bindings.js';
 import type { Runtime } from './runtime.js';
 import { Deadline } from './deadline.js';
 import type { UpdatePhase } from '../../protocol/messages.js';
@@ -180,6 +181,14 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       inPlace?.recompute();
       // Live modules: their new bindings' initializers may throw, and undo themselves.
       for (const live of lives) liveCommits.push([live.record.id, commitLive(live, walk)]);
+      // The program hook reads and sets new bindings, so it runs once they exist; `old` is what held before.
+      const byId = new Map(liveCommits);
+      inPlace?.runHook((id, name) => {
+        const before = byId.get(id)?.before(name);
+        if (before) return before.value;
+        const record = runtime.graph.records.get(id);
+        return record ? liveBindings(record.current).bindings[name]?.[0]() : undefined;
+      });
       if (staged) commitNewModules(runtime, staged);
       inPlace?.commit();
     });

@@ -45,7 +45,7 @@ export async function disposeRemoved(runtime: Runtime, removed: readonly string[
 export function commitNewModules(runtime: Runtime, staged: StagedModules): void {
   const graph = runtime.graph;
   for (const [id, instance] of staged.stage.instances) {
-    const added: ModuleRecord = { id, current: instance, namespace: staged.stage.namespaces.get(id)!, evaluation: Promise.resolve(), views: new Set() };
+    const added: ModuleRecord = { id, current: instance, namespace: staged.stage.namespaces.get(id)!, evaluation: Promise.resolve() };
     graph.records.set(id, added);
   }
   for (const id of staged.removed) graph.records.delete(id);

@@ -5,7 +5,7 @@ import { Stage } from './stage.js';
 import type { Deadline } from './deadline.js';
 
 /**
- * Modules the new version adds, evaluated while the update prepares,
+ * Modules the new version adds, evaluated at the end of prepare,
  * invisible to the program until commit (their importers are live modules,
  * linked to them at commit). No module the program already runs is evaluated
  * again: changed modules change live (live.ts).
@@ -16,20 +16,31 @@ export interface StagedModules {
   readonly removed: readonly string[];
 }
 
-export async function stageNewModules(runtime: Runtime, root: string, modules: readonly PreparedModule[], deadline: Deadline): Promise<StagedModules> {
+/** The new modules, compiled and ready to link, not evaluated: their code runs in `evaluateNewModules`. */
+export function stageNewModules(runtime: Runtime, root: string, modules: readonly PreparedModule[], deadline: Deadline): StagedModules {
   const staged = new Map(modules.filter((m) => m.change.kind === 'added').map((m) => [m.id, m]));
   const moved = new Map(modules.flatMap((m) => (m.movedTo ? [[m.movedTo, m.id] as const] : [])));
   const stage = new Stage(runtime.graph, root, staged, moved);
   // New instances that never finish (a top level awaiting forever) may have started timers: their dispose hooks stop them.
   deadline.onCancel(() => stage.discard());
+  return { stage, removed: modules.filter((m) => m.change.kind === 'removed').map((m) => m.id) };
+}
+
+/**
+ * Runs the new modules' top levels, once: the last step of prepare, after
+ * everything else that can fail (the update file, transformers, class
+ * migrations), just before the removed modules' dispose hooks and the
+ * commit. A module whose top level throws aborts the update, and what the new
+ * modules started is stopped (staged-effects.ts).
+ */
+export async function evaluateNewModules(staged: StagedModules, deadline: Deadline): Promise<void> {
   try {
     deadline.enter('evaluate');
-    await stage.evaluateAll(deadline);
+    await staged.stage.evaluateAll(deadline);
   } catch (error) {
-    await stage.discard();
+    await staged.stage.discard();
     throw error;
   }
-  return { stage, removed: modules.filter((m) => m.change.kind === 'removed').map((m) => m.id) };
 }
 
 /** Last in prepare, once nothing else can fail: the removed modules' dispose hooks. */

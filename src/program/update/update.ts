@@ -16,8 +16,9 @@ import { framesError, framesToSettle, settleFrames } from './frames-gate.js';
 import { PauseMeter } from './pause-meter.js';
 import { StagedEffects } from './staged-effects.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
-import { commitNewModules, disposeRemoved, stageNewModules, type StagedModules } from './new-modules.js';
+import { commitNewModules, disposeRemoved, evaluateNewModules, stageNewModules, type StagedModules } from './new-modules.js';
 import type { Linker } from '../runner/module-graph.js';
+import { Stage } from './stage.js';
 import { liveBindings } from '../runner/live-bindings.js';
 import type { Runtime } from './runtime.js';
 import { Deadline } from './deadline.js';
@@ -131,13 +132,10 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     deadline.enter('evaluate');
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
-    if (newModules.length > 0) {
-      // New modules may await at their top level: past the deadline the update aborts, and
-      // whatever the staging still does later is never committed; what it started is stopped.
-      effects.start();
-      staged = await stageNewModules(runtime, prepared.root, changed, deadline);
-      effects.stop();
-    }
+    // New modules are linked now and evaluated last, so a failure before then runs none of their code.
+    if (newModules.length > 0) staged = stageNewModules(runtime, prepared.root, changed, deadline);
+    // What new modules start (an update file importing one evaluates it early) is stopped if the update aborts.
+    if (staged) effects.start();
     deadline.enter('transform');
     spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, staged?.stage ?? runtime.graph, deadline.remaining());
     deadline.check();
@@ -147,6 +145,12 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     const migrating = new Set(lives.flatMap((l) => l.migrations.map((m) => `${l.record.id}:${m.name}`)));
     inPlace = guarded('the in-place transformers', deadline.remaining(), () => prepareInPlace(runtime, spec, (id, name) => migrating.has(`${id}:${name}`), staged?.stage.instances));
     await prepareMigrations(walk, lives.flatMap((l) => l.migrations), warnings, deadline);
+    // New modules may await at their top level: past the deadline the update aborts, and
+    // whatever the staging still does later is never committed; what it started is stopped.
+    if (staged) {
+      await evaluateNewModules(staged, deadline);
+      effects.stop();
+    }
     deadline.enter('dispose');
     // Last, once nothing else can fail.
     if (staged) await disposeRemoved(runtime, staged.removed);
@@ -322,7 +326,10 @@ async function prepareLives(changed: readonly PreparedModule[], runtime: Runtime
     const record = runtime.graph.records.get(m.id)!;
     // A new import leads to a module the program runs, a new module staged by this update, or a package.
     const links: Array<readonly [string, object]> = [];
-    for (const specifier of m.change.plan.importsAdded) links.push([specifier, await linker.link(resolveImport(specifier, m.file!), record.current)]);
+    for (const specifier of m.change.plan.importsAdded) {
+      const resolved = resolveImport(specifier, m.file!);
+      links.push([specifier, linker instanceof Stage ? await linker.linkLater(resolved, record.current) : await linker.link(resolved, record.current)]);
+    }
     out.push(prepareLive(record, m.compiled!, m.change.plan, { run: spec?.run?.[m.id], reinit: spec?.reinit?.[m.id], classes: spec?.classes?.[m.movedTo ?? m.id], links }));
   }
   return out;

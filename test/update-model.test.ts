@@ -257,4 +257,39 @@ ${extra}`;
     assert.match(outcome.status === 'refused' ? outcome.reason.message : '', /main\.ts.*\ba\b.*declared by a different statement/);
     assert.equal(call(ns('main.ts'), 'read'), 3);
   });
+
+  it('a new module runs once, last in prepare: an update whose transformer throws runs none of its code', async () => {
+    const g = globalThis as unknown as { __batonNewModuleRuns?: number };
+    g.__batonNewModuleRuns = 0;
+    const main = (extra: string) => `export let items = [1, 2];\n${extra}`;
+    const v2main = main("import { mark } from './fresh.js';\nexport const marked = () => mark;\n");
+    const fresh = "(globalThis as unknown as { __batonNewModuleRuns: number }).__batonNewModuleRuns++;\nexport const mark = 'fresh';\n";
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': main('') },
+      bad: { 'main.ts': v2main, 'fresh.ts': fresh, 'baton.update.ts': "export default { bindings: { 'main.ts': { items: () => { throw new Error('no'); } } } };\n" },
+      v2: { 'main.ts': v2main, 'fresh.ts': fresh },
+    });
+    const aborted = await update(runtime, join(root, 'bad'));
+    assert.equal(aborted.status, 'aborted', JSON.stringify(aborted));
+    assert.equal(g.__batonNewModuleRuns, 0, 'fresh.ts did not run');
+    const applied = await update(runtime, join(root, 'v2'));
+    assert.equal(applied.status, 'applied', JSON.stringify(applied));
+    assert.equal(g.__batonNewModuleRuns, 1, 'fresh.ts ran once');
+    assert.equal(call(ns('main.ts'), 'marked'), 'fresh');
+  });
+
+  it('the program hook runs at commit: it reads a new binding of a live module and moves old state into it', async () => {
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': 'export const db = new Map([["a", 1]]);\nexport const read = (k: string) => db.get(k);\n' },
+      v2: {
+        'main.ts': 'export const db = new Map<string, number>();\nexport const dbs: Map<string, number>[] = [new Map(), new Map()];\nexport const read = (k: string, i = 0) => dbs[i]!.get(k);\n',
+        'baton.update.ts': "export default { program: (s: { get(m: string, n: string): unknown; old(m: string, n: string): unknown }) => { (s.get('main.ts', 'dbs') as unknown[])[0] = s.old('main.ts', 'db'); } };\n",
+      },
+    });
+    const db = ns('main.ts')['db'];
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.equal((ns('main.ts')['dbs'] as unknown[])[0], db, 'the same Map, not a read-only view of it');
+    assert.equal(call(ns('main.ts'), 'read', 'a'), 1);
+  });
 });

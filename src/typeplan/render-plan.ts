@@ -77,7 +77,7 @@ function bindingNote(b: Extract<BindingDiff, { kind: 'changed' }>): string {
 
 export function riskLine(r: Risk): string {
   if (r.kind === 'no-dispose') {
-    return `${r.module}:${r.line} ${r.call} at top level and no import.meta.hot.dispose: the old instance's timer or listener keeps running after the reload`;
+    return `${r.module}:${r.line} ${r.call} at top level and no import.meta.hot.dispose: the removed module's timer or listener keeps running after the update`;
   }
   if (r.kind === 'new-capture') {
     return `${r.module} ${r.function}: the new body reads ${r.variables.join(', ')}, which closures created before the update do not hold: they keep the old body, new closures get the new one`;

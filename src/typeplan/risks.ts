@@ -4,7 +4,7 @@ import type { ModuleChange } from '../compare/compare-module.js';
 /** What an update risks, found without running anything. */
 export type Risk =
   | {
-      /** The old instance starts a timer or listener at its top level and has no dispose hook: after a reload it keeps running. */
+      /** A removed module started a timer or listener at its top level and has no dispose hook: it keeps running. */
       readonly kind: 'no-dispose';
       readonly module: string;
       readonly line: number;

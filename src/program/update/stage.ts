@@ -20,7 +20,7 @@ import type { Deadline } from './deadline.js';
  * the live namespaces, as the running program does.
  */
 export class Stage implements Linker {
-  /** New instances by module id (reloaded and added modules). */
+  /** New instances by module id (the modules an update adds). */
   readonly instances = new Map<string, ModuleInstance>();
   /** The namespaces the new instances import each other through. */
   readonly namespaces = new Map<string, Namespace>();

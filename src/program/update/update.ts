@@ -41,8 +41,8 @@ export interface UpdateOptions {
 
 /**
  * One update, start to end: plan against the code that runs, refuse what
- * cannot be done, prepare everything that can fail, then commit patches and
- * reloads together in one synchronous step. Returns data, never throws for
+ * cannot be done, prepare everything that can fail, then commit patches,
+ * live changes and new modules together in one synchronous step. Returns data, never throws for
  * an expected failure.
  */
 export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOptions): Promise<UpdateOutcome> {

@@ -43,9 +43,9 @@ describe('examples/kv: real Redis clients across live updates', () => {
     assert.equal(await client.dbsize(), 1001);
   });
 
-  it('v1 -> v2 (reload, lazy Entry): data written before is read after, on the same connection; expiry works', async () => {
+  it('v1 -> v2 (live, Entry declared again, lazy): data written before is read after, on the same connection; expiry works', async () => {
     const outcome = await update(['update', name, join(KV, 'v2')]);
-    assert.ok(outcome.modules.some((m) => m.id === 'store.ts' && m.mechanism === 'reload'));
+    assert.ok(outcome.modules.some((m) => m.id === 'store.ts' && m.mechanism === 'live'));
     assert.equal(await client.get('k7'), 'v7');
     assert.equal(await client.get('counter'), '42');
     assert.equal(await client.set('temp', 'x', 'PX', 50), 'OK');

@@ -21,9 +21,10 @@ deriveVersion(FIX, 'v2', 'v2-mutate-binding', {
 deriveVersion(FIX, 'v2', 'v2-async-hook', { 'baton.update.ts': spec.replace('classes: {', 'program: async () => undefined,\n  classes: {') });
 // Synchronous infinite loops: in a transformer, and in the new version's top level.
 deriveVersion(FIX, 'v2', 'v2-loop-transformer', { 'baton.update.ts': spec.replace("mode: 'lazy',", "mode: 'eager',").replace('// Stands for', 'for (;;) {}\n          // Stands for') });
-deriveVersion(FIX, 'v2', 'v2-loop-top', { 'store.ts': `${v2('store.ts')}\nwhile (Date.now() > 0) {}\n` });
+// A changed module's new top-level statements do not run (module code runs once): the loops are in new modules.
+deriveVersion(FIX, 'v2', 'v2-loop-top', { 'store.ts': `import './stuck.js';\n${v2('store.ts')}`, 'stuck.ts': 'while (Date.now() > 0) {}\nexport const stuck = true;\n' });
 // A top level that awaits forever.
-deriveVersion(FIX, 'v2', 'v2-await-forever', { 'store.ts': `${v2('store.ts')}\nawait new Promise(() => undefined);\n` });
+deriveVersion(FIX, 'v2', 'v2-await-forever', { 'store.ts': `import './forever.js';\n${v2('store.ts')}`, 'forever.ts': 'await new Promise(() => undefined);\nexport const never = true;\n' });
 // A binding transformer that copies its input: writes the program makes to the old value
 // after it ran in prepare (here, while v1's dispose hook holds the update) must reach the new one.
 deriveVersion(FIX, 'v2', 'v2-copy', {
@@ -143,7 +144,7 @@ describe('a failed update never costs state and never hangs the program', () => 
     const { code, outcome } = await update(name, 'v2-loop-top', '--timeout', '1500');
     assert.equal(code, 3, JSON.stringify(outcome));
     assert.equal(outcome.reason?.code, 'E_TIMEOUT');
-    assert.match(outcome.reason?.message ?? '', /top level of store\.ts \(new version\) ran synchronously/);
+    assert.match(outcome.reason?.message ?? '', /top level of stuck\.ts \(new version\) ran synchronously/);
     await unchanged(before);
     // The runner's globals (swapped for a top level's synchronous part) are back: a timer still works.
     assert.equal(await q('/version'), 'v1');

@@ -138,4 +138,158 @@ ${extra}`;
     assert.equal(applied.status, 'applied', JSON.stringify(applied));
     assert.deepEqual([...(ns('game.ts')['scores'] as Map<string, unknown>)], [['ann', { points: 1 }]]);
   });
+
+  it('a module whose binding a transformer changes changes live: the transformer gets the live value, start-up code does not run again', async () => {
+    const store = (extra: string) => `let starts = 0;
+function open() { starts++; const data = new Map<string, number>(); return { put: (k: string, v: number) => data.set(k, v), size: () => data.size }; }
+export const db = open();
+export let totals = [1, 2];
+export const startCount = () => starts;
+${extra}`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export * from './store.js';\n", 'store.ts': store('') },
+      v2: {
+        'main.ts': "export * from './store.js';\n",
+        'store.ts': store("export const UNIT = 'ms';\nexport function sum() { return totals.reduce((a, b) => a + b.n, 0) + UNIT; }\n"),
+        'baton.update.ts': "export default { bindings: { 'store.ts': { totals: (old: number[]) => old.map((n) => ({ n })) } } };\n",
+      },
+    });
+    const put = (ns('store.ts')['db'] as { put: (k: string, v: number) => void }).put;
+    put('a', 1);
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.equal(outcome.modules.find((m) => m.id === 'store.ts')?.mechanism, 'live');
+    assert.equal(call(ns('store.ts'), 'sum'), '3ms');
+    assert.equal(call(ns('store.ts'), 'startCount'), 1, 'open() did not run again');
+    put('b', 2);
+    assert.equal((ns('store.ts')['db'] as { size: () => number }).size(), 2, 'the closure-held map is the same one');
+  });
+
+  it('a class whose fields and constructor changed is declared again on the live module; old instances keep identity and get their new fields', async () => {
+    const shapes = (body: string) => `export class Box {\n  static made = 0;\n${body}\n}\nconst held = new Box(3);\nexport const boxes = [new Box(1), new Box(2)];\nexport const heldArea = () => held.area();\n`;
+    const v1 = shapes('  constructor(public size: number) { Box.made++; }\n  area() { return this.size ** 2; }');
+    const v2 = shapes("  unit = 'cm';\n  constructor(public size: number, public label = 'box') { Box.made++; }\n  area() { return this.size ** 2 + this.unit; }");
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export * from './shapes.js';\n", 'shapes.ts': v1 },
+      v2: {
+        'main.ts': "export * from './shapes.js';\n",
+        'shapes.ts': v2,
+        'baton.update.ts': "export default { classes: { 'shapes.ts': { Box: { fields: (old: { size: number }) => ({ size: old.size, label: 'old', unit: 'cm' }) } } } };\n",
+      },
+    });
+    const [a] = ns('shapes.ts')['boxes'] as Array<Record<string, unknown>>;
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    const report = outcome.modules.find((m) => m.id === 'shapes.ts');
+    assert.equal(report?.mechanism, 'live');
+    assert.deepEqual(report?.classes, [{ name: 'Box', instances: 3, mode: 'eager' }], 'the closure-held instance too');
+    const Box = ns('shapes.ts')['Box'] as new (size: number) => Record<string, unknown>;
+    assert.equal((ns('shapes.ts')['boxes'] as unknown[])[0], a, 'the same instance');
+    assert.ok(a instanceof Box);
+    assert.deepEqual({ ...a }, { size: 1, label: 'old', unit: 'cm' });
+    assert.equal((a!['area'] as () => string).call(a), '1cm');
+    assert.equal(call(ns('shapes.ts'), 'heldArea'), '9cm');
+    assert.equal((Box as unknown as { made: number }).made, 3, 'the static count carried, no module code ran again');
+    const fresh = new Box(2);
+    assert.deepEqual({ ...fresh }, { unit: 'cm', size: 2, label: 'box' });
+    assert.equal((Box as unknown as { made: number }).made, 4);
+  });
+
+  it('a lazy class transformer on a class declared again migrates on first access and by the sweep', async () => {
+    const item = (fields: string) => `export class Item {\n${fields}\n  show() { return JSON.stringify(this); }\n}\nexport const items = [new Item('a'), new Item('b')];\n`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export * from './item.js';\n", 'item.ts': item('  constructor(public name: string) {}') },
+      v2: {
+        'main.ts': "export * from './item.js';\n",
+        'item.ts': item('  tags: string[] = [];\n  constructor(public name: string) {}'),
+        'baton.update.ts': "export default { classes: { 'item.ts': { Item: { mode: 'lazy', fields: (old: { name: string }) => ({ name: old.name, tags: ['old'] }) } } } };\n",
+      },
+    });
+    const [a, b] = ns('item.ts')['items'] as Array<{ show(): string }>;
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.equal(outcome.modules.find((m) => m.id === 'item.ts')?.classes[0]?.mode, 'lazy');
+    assert.equal(a!.show(), '{"name":"a","tags":["old"]}');
+    await sleep(100);
+    assert.deepEqual({ ...b }, { name: 'b', tags: ['old'] }, 'the sweep reached the other');
+  });
+
+  it('a new import of a program module and of a new module links to the live module; the new module runs once', async () => {
+    const main = (extra: string) => `import { other } from './other.js';\nlet calls = 0;\nexport function hit() { return ++calls + other(); }\n${extra}`;
+    const loaded = { 'util.ts': 'export const twice = (n: number) => n * 2;\n', 'other.ts': "import { twice } from './util.js';\nexport const other = () => twice(0);\n" };
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': main(''), ...loaded },
+      v2: {
+        'main.ts': `import { twice } from './util.js';\nimport { greet, loads } from './greet.js';\n${main('export function both() { return greet(String(twice(calls))) + loads(); }\n')}`,
+        ...loaded,
+        'greet.ts': "let loaded = 0;\nloaded++;\nexport const greet = (s: string) => 'hi ' + s;\nexport const loads = () => loaded;\n",
+      },
+    });
+    call(ns('main.ts'), 'hit');
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.deepEqual(outcome.modules.map((m) => [m.id, m.mechanism]).sort(), [['greet.ts', 'added'], ['main.ts', 'live']]);
+    assert.equal(call(ns('main.ts'), 'both'), 'hi 21');
+    assert.equal(call(ns('main.ts'), 'hit'), 2, 'state kept');
+  });
+
+  it('a new class, and a function whose arity and kind changed, are declared on the live module; a stored reference calls the new body', async () => {
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': 'export function handle(a: number) { return a + 1; }\nexport const routes = new Map([["h", handle]]);\n' },
+      v2: { 'main.ts': 'export async function handle(a: number, b = 10) { return new Tag(a + b).text(); }\nexport const routes = new Map([["h", handle]]);\nexport class Tag { constructor(readonly n: number) {} text() { return `#${this.n}`; } }\n' },
+    });
+    const stored = (ns('main.ts')['routes'] as Map<string, (a: number) => unknown>).get('h')!;
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.equal(outcome.modules[0]?.mechanism, 'live');
+    assert.equal(await call(ns('main.ts'), 'handle', 1, 2), '#3');
+    assert.equal(await stored(1), '#11', 'the old function object calls the new body');
+  });
+
+  it('a change the live module cannot take is refused with E_NOT_LIVE, naming the file and the binding; nothing changes', async () => {
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': 'let a = 1, b = 2;\nexport const read = () => a + b;\n' },
+      v2: { 'main.ts': 'let a = 1;\nlet b = 5;\nexport const read = () => a * b;\n' },
+    });
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'refused');
+    assert.equal(outcome.status === 'refused' && outcome.reason.code, 'E_NOT_LIVE');
+    assert.match(outcome.status === 'refused' ? outcome.reason.message : '', /main\.ts.*\ba\b.*declared by a different statement/);
+    assert.equal(call(ns('main.ts'), 'read'), 3);
+  });
+
+  it('a new module runs once, last in prepare: an update whose transformer throws runs none of its code', async () => {
+    const g = globalThis as unknown as { __batonNewModuleRuns?: number };
+    g.__batonNewModuleRuns = 0;
+    const main = (extra: string) => `export let items = [1, 2];\n${extra}`;
+    const v2main = main("import { mark } from './fresh.js';\nexport const marked = () => mark;\n");
+    const fresh = "(globalThis as unknown as { __batonNewModuleRuns: number }).__batonNewModuleRuns++;\nexport const mark = 'fresh';\n";
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': main('') },
+      bad: { 'main.ts': v2main, 'fresh.ts': fresh, 'baton.update.ts': "export default { bindings: { 'main.ts': { items: () => { throw new Error('no'); } } } };\n" },
+      v2: { 'main.ts': v2main, 'fresh.ts': fresh },
+    });
+    const aborted = await update(runtime, join(root, 'bad'));
+    assert.equal(aborted.status, 'aborted', JSON.stringify(aborted));
+    assert.equal(g.__batonNewModuleRuns, 0, 'fresh.ts did not run');
+    const applied = await update(runtime, join(root, 'v2'));
+    assert.equal(applied.status, 'applied', JSON.stringify(applied));
+    assert.equal(g.__batonNewModuleRuns, 1, 'fresh.ts ran once');
+    assert.equal(call(ns('main.ts'), 'marked'), 'fresh');
+  });
+
+  it('the program hook runs at commit: it reads a new binding of a live module and moves old state into it', async () => {
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': 'export const db = new Map([["a", 1]]);\nexport const read = (k: string) => db.get(k);\n' },
+      v2: {
+        'main.ts': 'export const db = new Map<string, number>();\nexport const dbs: Map<string, number>[] = [new Map(), new Map()];\nexport const read = (k: string, i = 0) => dbs[i]!.get(k);\n',
+        'baton.update.ts': "export default { program: (s: { get(m: string, n: string): unknown; old(m: string, n: string): unknown }) => { (s.get('main.ts', 'dbs') as unknown[])[0] = s.old('main.ts', 'db'); } };\n",
+      },
+    });
+    const db = ns('main.ts')['db'];
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.equal((ns('main.ts')['dbs'] as unknown[])[0], db, 'the same Map, not a read-only view of it');
+    assert.equal(call(ns('main.ts'), 'read', 'a'), 1);
+  });
 });

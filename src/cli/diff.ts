@@ -6,7 +6,7 @@ import { useProjectTypeScript } from '../typeplan/use-typescript.js';
 export const usage = `baton diff <old-dir> <new-dir> [--json] [--stubs]
 
   Shows what an update from <old-dir> to <new-dir> would do, with no running
-  process: per module unchanged / patch / reload / added / removed; per class
+  process: per module unchanged / patch / live / blocked / added / removed; per class
   and top-level binding how its state changes (types from the project's own
   TypeScript and tsconfig); the transformers still missing; the risks.
 

@@ -1,18 +1,20 @@
 import type { CompiledModule } from '../program/runner/compile.js';
 import type { SlotBody } from '../program/runner/slots.js';
-import { planLive, type LivePlan } from './live-plan.js';
+import { isBlocked, planLive, type LiveOptions, type LivePlan } from './live-plan.js';
 
 /** What one module's change needs, as the planner sees it. */
 export type ModuleChange = (
   | { readonly kind: 'unchanged'; readonly id: string }
   | { readonly kind: 'patch'; readonly id: string; readonly functions: readonly ChangedFunction[] }
   | {
-      readonly kind: 'reload';
+      /**
+       * Structural in a way the live module cannot take: the update is
+       * refused (E_NOT_LIVE), never made by evaluating the module again.
+       */
+      readonly kind: 'blocked';
       readonly id: string;
       readonly reasons: readonly string[];
       readonly functions: readonly ChangedFunction[];
-      /** Constants in both versions whose initializer changed: they take the new value, not the carried one. */
-      readonly initChanged: readonly string[];
     }
   | {
       /** Structural, made on the live module: new bindings initialized in it, bodies swapped, nothing evaluated again. */
@@ -49,36 +51,21 @@ export interface ChangedFunction {
 /**
  * Compares two compiled versions of one module. Where every difference lies
  * inside function bodies (the skeletons, with stubs and without bodies, are
- * equal), a patch replaces slots; anything else reloads.
+ * equal), a patch replaces slots; other changes are made on the live module,
+ * or are blocked. `options` carries what the update file transforms: one rule
+ * for `baton diff` and `baton update` (plan-directories.ts, prepare.ts).
  */
-export function compareModule(id: string, before: CompiledModule, after: CompiledModule, renamed: ReadonlyMap<string, string> = new Map()): ModuleChange {
+export function compareModule(id: string, before: CompiledModule, after: CompiledModule, options: LiveOptions = {}): ModuleChange {
   if (before.comparable === after.comparable) return { kind: 'unchanged', id };
   const functions = diffFunctions(before.slots, after.slots);
-  if (before.skeleton === after.skeleton && !after.unslottable && !before.unslottable) {
+  const transforms = options.transformsClass ?? (() => false);
+  const transformedClass = after.bindings.some((b) => transforms(b.name)) || after.external.some((name) => transforms(name));
+  if (before.skeleton === after.skeleton && !after.unslottable && !before.unslottable && !transformedClass) {
     return { kind: 'patch', id, functions };
   }
-  const plan = planLive(before, after, renamed);
-  if (plan) return { kind: 'live', id, functions, plan };
-  const oldInits = new Map(before.bindings.map((b) => [b.name, b.init]));
-  const initChanged = after.bindings.filter((b) => b.kind === 'const' && oldInits.has(b.name) && oldInits.get(b.name) !== b.init).map((b) => b.name);
-  return { kind: 'reload', id, reasons: reloadReasons(before, after), functions, initChanged };
-}
-
-/**
- * Which modules may change live: every module except those whose state the
- * update's transformers change (`transformedModules`), which take a new
- * instance since their transformers were written for one. A `*` (a section
- * baton could not read) means every module. One rule for `baton diff` and
- * `baton update`, forward and back.
- */
-export function liveAllowed(transformed: ReadonlySet<string>): (id: string) => boolean {
-  return (id) => !transformed.has(id) && !transformed.has('*');
-}
-
-/** A live change taken as a reload instead (see liveAllowed). */
-export function asReload<C extends ModuleChange>(change: C): C | Extract<ModuleChange, { kind: 'reload' }> {
-  if (change.kind !== 'live') return change;
-  return { kind: 'reload', id: change.id, reasons: ['structural; reloads because this update transforms its state'], functions: change.functions, initChanged: [] };
+  const plan = planLive(before, after, options);
+  if (isBlocked(plan)) return { kind: 'blocked', id, reasons: [plan.blocked], functions };
+  return { kind: 'live', id, functions, plan };
 }
 
 /** Slots whose body is new or different; a path whose cell changed captures new variables. */
@@ -99,25 +86,4 @@ export function diffFunctions(before: readonly SlotBody[], after: readonly SlotB
   }
   for (const o of old.values()) out.push({ name: o.path, change: 'removed', suspendable: o.suspendable });
   return out;
-}
-
-/** Names what outside function bodies changed, in the user's terms. */
-export function reloadReasons(before: CompiledModule, after: CompiledModule): string[] {
-  const reasons: string[] = [];
-  if (after.unslottable) reasons.push(`uses ${after.unslottable.construct} (line ${after.unslottable.line}), which the slot form cannot express`);
-  const oldImports = new Set(before.imports);
-  const newImports = new Set(after.imports);
-  for (const s of newImports) if (!oldImports.has(s)) reasons.push(`imports '${s}'`);
-  for (const s of oldImports) if (!newImports.has(s)) reasons.push(`no longer imports '${s}'`);
-  const oldBindings = new Map(before.bindings.map((b) => [b.name, b]));
-  const newBindings = new Map(after.bindings.map((b) => [b.name, b]));
-  for (const [name, b] of newBindings) {
-    const o = oldBindings.get(name);
-    if (!o) reasons.push(`new top-level ${b.kind} ${name}`);
-    else if (o.kind !== b.kind) reasons.push(`${name} changed from ${o.kind} to ${b.kind}`);
-    else if (o.init !== b.init && b.kind !== 'function') reasons.push(`${b.kind === 'class' ? 'class' : 'initializer of'} ${name} changed`);
-  }
-  for (const [name, b] of oldBindings) if (!newBindings.has(name)) reasons.push(`top-level ${b.kind} ${name} removed`);
-  if (reasons.length === 0) reasons.push('top-level statements changed');
-  return reasons;
 }

@@ -30,6 +30,41 @@ export interface LivePlan {
   readonly classes: readonly ClassChange[];
   /** Imports of a moved module under its new path: [new specifier, old specifier]; they lead to the same live module. */
   readonly renamedImports: ReadonlyArray<readonly [string, string]>;
+  /** Specifiers the new version imports and the running one did not: linked to the live module at commit (a new module evaluated then). */
+  readonly importsAdded: readonly string[];
+  /**
+   * Bindings declared again on the live module at commit (a new object in the
+   * same binding): a function whose stub changed (arity, kind), a class whose
+   * heritage, constructor, fields or static blocks changed or whose instances
+   * a transformer changes, and aliases of those (esbuild's `let Store = _Store`).
+   * Nothing else of the module runs again.
+   */
+  readonly redeclared: readonly string[];
+  /** Classes among `redeclared`: their old instances keep their identity and move to the new class (class-migration.ts). */
+  readonly newClasses: readonly ClassRedeclared[];
+}
+
+/** A class declared again on the live module. */
+export interface ClassRedeclared {
+  /** The name the source and the update file use (`Store`). */
+  readonly name: string;
+  /** The binding that holds it (`Store`, or esbuild's `_Store`). */
+  readonly binding: string;
+  /** Why (for people): what changed. */
+  readonly why: string;
+}
+
+/** Why a module's change cannot be made on the live module: the update is refused (a hand-off is the way). */
+export interface LiveBlocked {
+  readonly blocked: string;
+}
+
+/** What the update file says about one module's classes (update-file-scan.ts). */
+export interface LiveOptions {
+  /** Imports of moved modules: new specifier -> old specifier. */
+  readonly renamed?: ReadonlyMap<string, string>;
+  /** Whether a `classes` transformer names this class of this module. */
+  readonly transformsClass?: (className: string) => boolean;
 }
 
 /**
@@ -60,6 +95,13 @@ interface Statement {
   readonly cls?: { readonly node: acorn.Class; readonly binding: string };
 }
 
+function extDeclaration(node: acorn.Statement | acorn.ModuleDeclaration): { name: string; value: acorn.Expression } | undefined {
+  if (node.type !== 'ExpressionStatement' || node.expression.type !== 'AssignmentExpression' || node.expression.operator !== '=') return undefined;
+  const left = node.expression.left;
+  if (left.type !== 'MemberExpression' || left.computed || left.object.type !== 'Identifier' || left.object.name !== '__baton_ext' || left.property.type !== 'Identifier') return undefined;
+  return { name: left.property.name, value: node.expression.right };
+}
+
 function statementsOf(skeleton: string): Statement[] {
   const ast = acorn.parse(skeleton, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true });
   return ast.body.map((node): Statement => {
@@ -71,6 +113,14 @@ function statementsOf(skeleton: string): Statement[] {
       if (names.every((n) => n !== '')) return { key: `let ${names.join(',')}`, text, names, kind: 'declaration', init, ...(cls ? { cls } : {}) };
     }
     if (node.type === 'FunctionDeclaration' && node.id) return { key: `function ${node.id.name}`, text, names: [node.id.name], kind: 'function' };
+    // A binding an earlier live update added or declared again: `__baton_ext.name = ...` declares it.
+    const ext = extDeclaration(node);
+    if (ext) {
+      const { name, value } = ext;
+      if (value.type === 'ClassExpression') return { key: `ext ${name}`, text, names: [name], kind: 'class', cls: { node: value, binding: name } };
+      if (value.type === 'FunctionExpression') return { key: `ext ${name}`, text, names: [name], kind: 'function' };
+      return { key: `ext ${name}`, text, names: [name], kind: 'declaration', init: value };
+    }
     if (node.type === 'ClassDeclaration' && node.id) return { key: `class ${node.id.name}`, text, names: [node.id.name], kind: 'class', cls: { node, binding: node.id.name } };
     if (node.type === 'ExpressionStatement' && node.expression.type === 'CallExpression' && node.expression.callee.type === 'Identifier' && node.expression.callee.name === '__export') {
       const object = node.expression.arguments[1];
@@ -91,21 +141,26 @@ function statementsOf(skeleton: string): Statement[] {
 
 /**
  * Compares the skeletons of two versions (module code with stubs, without
- * bodies). Undefined when the change needs a new instance: a changed class or
- * function stub, a new import, a new binding declared through a pattern.
+ * bodies). `blocked` names what cannot change on the live module (the update
+ * is then refused, never made by evaluating the module again).
  */
-export function planLive(before: CompiledModule, after: CompiledModule, renamed: ReadonlyMap<string, string> = new Map()): LivePlan | undefined {
-  if (before.unslottable || after.unslottable) return undefined;
+export function planLive(before: CompiledModule, after: CompiledModule, options: LiveOptions = {}): LivePlan | LiveBlocked {
+  const renamed = options.renamed ?? new Map<string, string>();
+  const transformsClass = options.transformsClass ?? (() => false);
+  if (before.unslottable || after.unslottable) {
+    const u = (after.unslottable ?? before.unslottable)!;
+    return { blocked: `uses ${u.construct} (line ${u.line}), which the slot form cannot express` };
+  }
   const oldImports = new Set(before.imports);
-  if (after.imports.some((s) => !oldImports.has(s) && !oldImports.has(renamed.get(s) ?? ''))) return undefined;
-  const renamedImports = after.imports.filter((s) => !oldImports.has(s)).map((s) => [s, renamed.get(s)!] as const);
+  const importsAdded = after.imports.filter((s) => !oldImports.has(s) && !oldImports.has(renamed.get(s) ?? ''));
+  const renamedImports = after.imports.filter((s) => !oldImports.has(s) && oldImports.has(renamed.get(s) ?? '')).map((s) => [s, renamed.get(s)!] as const);
   let old: Statement[];
   let next: Statement[];
   try {
     old = statementsOf(before.skeleton);
     next = statementsOf(after.skeleton);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { blocked: `its compiled form could not be compared (${(error as Error).message})` };
   }
   const oldByKey = new Map(old.map((s) => [s.key, s]));
   const declaredBefore = new Set(old.flatMap((s) => s.names));
@@ -114,6 +169,10 @@ export function planLive(before: CompiledModule, after: CompiledModule, renamed:
   const notRun: string[] = [];
   const exportsAdded: string[] = [];
   const classes: ClassChange[] = [];
+  const redeclared: string[] = [];
+  const newClasses: ClassRedeclared[] = [];
+  // esbuild declares `let Store = _Store` after a class expression: that is the source's name.
+  const sourceName = (binding: string) => next.find((d) => d.kind === 'declaration' && d.init?.type === 'Identifier' && d.init.name === binding)?.names[0] ?? binding;
   for (const s of next) {
     const o = oldByKey.get(s.key);
     oldByKey.delete(s.key);
@@ -126,31 +185,45 @@ export function planLive(before: CompiledModule, after: CompiledModule, renamed:
       continue;
     }
     if (o) {
-      if (o.text === s.text) continue;
+      const transformed = s.cls !== undefined && transformsClass(sourceName(s.cls.binding));
+      if (o.text === s.text && !transformed) continue;
       if (o.cls || s.cls) {
-        // A class changes on the live class, or not at all live: never as a kept binding that hides new methods.
-        const change = o.cls && s.cls ? classChange(before.skeleton, o.cls, after.skeleton, s.cls) : undefined;
-        if (!change) return undefined;
-        // esbuild declares `let Store = _Store` after the class expression: that is the source's name.
-        const alias = next.find((d) => d.kind === 'declaration' && d.init?.type === 'Identifier' && d.init.name === change.binding);
-        classes.push({ ...change, name: alias?.names[0] ?? change.binding });
+        // A class changes on the live class, or is declared again: never as a kept binding that hides new methods.
+        if (!o.cls || !s.cls || o.cls.binding !== s.cls.binding) return { blocked: `${s.names.join(', ')} changed between a class and another kind of binding` };
+        const change = transformed ? undefined : classChange(before.skeleton, o.cls, after.skeleton, s.cls);
+        if (change) {
+          classes.push({ ...change, name: sourceName(change.binding) });
+          continue;
+        }
+        redeclared.push(s.cls.binding);
+        const why = transformed ? 'its instances are transformed' : classFixedChange(before.skeleton, o.cls, after.skeleton, s.cls);
+        newClasses.push({ name: sourceName(s.cls.binding), binding: s.cls.binding, why });
         continue;
       }
-      // A changed function stub (arity, kind) needs a new instance; a changed initializer keeps the state.
-      if (s.kind !== 'declaration') return undefined;
+      // A function whose stub changed (arity, kind: sync, async, generator) is declared again; its body goes into the same slot.
+      if (s.kind === 'function') {
+        redeclared.push(...s.names);
+        continue;
+      }
       kept.push(...s.names);
       continue;
     }
     // A binding that moved into another declaration statement, or a redeclaration, is not new.
-    if (s.names.some((n) => declaredBefore.has(n))) return undefined;
-    // A new class may be an old one that moved here (its instances in the state need migrating, by
-    // the reload's class machinery): classes are never added live.
-    if (s.kind === 'class' || /(^|[^\w$.])class\b/.test(s.text)) return undefined;
+    const again = s.names.find((n) => declaredBefore.has(n));
+    if (again !== undefined) return { blocked: `${again} is declared by a different statement than before (\`${firstLineOf(s.text)}\`)` };
     added.push(...s.names);
+  }
+  // An alias of a class declared again (`let Store = _Store`) follows it.
+  for (const s of next) {
+    if (s.kind === 'declaration' && s.init?.type === 'Identifier' && redeclared.includes(s.init.name) && !redeclared.includes(s.names[0]!)) redeclared.push(s.names[0]!);
   }
   const dropped = [...oldByKey.values()].filter((s) => s.kind !== 'statement' && s.kind !== 'export').flatMap((s) => s.names);
   const recomputed = pureRecomputation(next, new Set(kept));
-  return { added, kept: kept.filter((n) => !recomputed.includes(n)), recomputed, dropped, notRun, exportsAdded, classes, renamedImports };
+  return { added, kept: kept.filter((n) => !recomputed.includes(n) && !redeclared.includes(n)), recomputed, dropped, notRun, exportsAdded, classes, renamedImports, importsAdded, redeclared, newClasses };
+}
+
+export function isBlocked(plan: LivePlan | LiveBlocked): plan is LiveBlocked {
+  return 'blocked' in plan;
 }
 
 interface Member {
@@ -208,6 +281,17 @@ function classChange(oldSkeleton: string, before: NonNullable<Statement['cls']>,
   return { binding: after.binding, inner: after.node.id?.name ?? after.binding, added, replaced, removed };
 }
 
+/** What made a class need a new declaration, for people. */
+function classFixedChange(oldSkeleton: string, before: NonNullable<Statement['cls']>, newSkeleton: string, after: NonNullable<Statement['cls']>): string {
+  const heritage = (skeleton: string, c: acorn.Class) => (c.superClass ? skeleton.slice(c.superClass.start, c.superClass.end) : '');
+  if (heritage(oldSkeleton, before.node) !== heritage(newSkeleton, after.node)) return 'its heritage changed';
+  const old = membersOf(oldSkeleton, before.node).fixed;
+  const next = membersOf(newSkeleton, after.node).fixed;
+  const ctor = (texts: string[]) => texts.find((t) => /^constructor\s*\(/.test(t));
+  if (ctor(old) !== ctor(next)) return 'its constructor changed';
+  return 'its fields or static blocks changed';
+}
+
 /**
  * What a class change installs, compiled in the module's scope: a function
  * returning a class that holds the new members, with the class's own name
@@ -229,7 +313,8 @@ export function classMembersSource(newSkeleton: string, change: ClassChange): { 
   const oldProperty = (key: string) => key.replace(/^(static )?(get |set )?/, '$1');
   const deleted = [...new Set(change.removed.map(oldProperty))].filter((p) => !remaining.has(p));
   return {
-    source: `((${change.inner}) => class {\n${[...members.map((m) => m.text), ...marks].join('\n')}\n})(${change.binding})`,
+    // A class an earlier live update declared lives on `__baton_ext`, not in a module binding.
+    source: `((${change.inner}) => class {\n${[...members.map((m) => m.text), ...marks].join('\n')}\n})(${s.key.startsWith('ext ') ? `__baton_ext.${change.binding}` : change.binding})`,
     properties: [...touched],
     deleted,
   };
@@ -315,8 +400,15 @@ export function describeLive(plan: LivePlan): string[] {
       ...c.replaced.map((k) => `${c.name}: ${k} replaced`),
       ...c.removed.map((k) => `${c.name}: ${k} removed`),
     ]),
+    ...plan.newClasses.map((c) => `${c.name} declared again (${c.why}); its instances move to it`),
+    ...plan.redeclared.filter((n) => !plan.newClasses.some((c) => c.binding === n) && !isAlias(plan, n)).map((n) => `${n} declared again (its signature changed)`),
+    ...plan.importsAdded.map((s) => `imports '${s}'`),
     ...plan.notRun.map((s) => `not run: ${s}`),
   ];
+}
+
+function isAlias(plan: LivePlan, name: string): boolean {
+  return plan.newClasses.some((c) => c.name === name && c.binding !== name);
 }
 
 export function firstLineOf(text: string): string {
@@ -327,7 +419,7 @@ export function firstLineOf(text: string): string {
 /** The statements of a live-compiled skeleton that declare the added bindings, in order. */
 export function addedStatements(liveSkeleton: string, added: ReadonlySet<string>): string[] {
   return statementsOf(liveSkeleton)
-    .filter((s) => s.kind === 'statement' && /^__baton_ext\.([\w$]+) = /.test(s.text) && added.has(/^__baton_ext\.([\w$]+) = /.exec(s.text)![1]!))
+    .filter((s) => s.key.startsWith('ext ') && added.has(s.names[0]!))
     .map((s) => s.text);
 }
 

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileModule, type CompiledModule } from '../program/runner/compile.js';
-import { asReload, compareModule, liveAllowed, type ModuleChange } from './compare-module.js';
+import { compareModule, type ModuleChange } from './compare-module.js';
 import { appTargets, findMoves, moveCandidates, sharesBindings, type ImporterEdges } from './module-moves.js';
 import { listModules } from './source-tree.js';
-import { transformedModulesInFile } from './update-file-scan.js';
+import { transformedClassesInFile } from './update-file-scan.js';
 
 /**
  * The module-level plan between two version trees, with no running process:
@@ -15,7 +15,7 @@ import { transformedModulesInFile } from './update-file-scan.js';
 export async function planDirectories(oldRoot: string, newRoot: string): Promise<ModuleChange[]> {
   const [oldIds, newIds] = await Promise.all([listModules(oldRoot), listModules(newRoot)]);
   const [oldSet, newSet] = [new Set(oldIds), new Set(newIds)];
-  const allowLive = liveAllowed(transformedModulesInFile(newRoot));
+  const transformed = transformedClassesInFile(newRoot);
   const both = oldIds.filter((id) => newSet.has(id));
   // Most modules of a release are byte-for-byte the same: no need to compile them.
   const pairs = new Map<string, { before: CompiledModule; after: CompiledModule }>();
@@ -37,16 +37,15 @@ export async function planDirectories(oldRoot: string, newRoot: string): Promise
   const changes: ModuleChange[] = both.map((id) => {
     const p = pairs.get(id);
     if (!p) return { kind: 'unchanged', id };
-    const change = compareModule(id, p.before, p.after, renamedImports.get(id));
-    return allowLive(id) ? change : asReload(change);
+    return compareModule(id, p.before, p.after, { renamed: renamedImports.get(id) ?? new Map(), transformsClass: (name) => transformed.has(id, name) });
   });
   await Promise.all(
     [...moved].map(async ([from, to]) => {
       // Compiled for one scope, as the update compiles the new file for the running instance's cells.
       const scope = `${from}@plan`;
       const [before, after] = await Promise.all([compileFile(join(oldRoot, from), scope), compileFile(join(newRoot, to), scope)]);
-      const change = compareModule(to, before, after, renamedImports.get(to));
-      changes.push({ ...(allowLive(to) ? change : asReload(change)), movedFrom: from });
+      const change = compareModule(to, before, after, { renamed: renamedImports.get(to) ?? new Map(), transformsClass: (name) => transformed.has(to, name) });
+      changes.push({ ...change, movedFrom: from });
     }),
   );
   const targets = new Set(moved.values());

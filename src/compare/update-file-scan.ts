@@ -6,10 +6,8 @@ import { UPDATE_FILE, type UpdateSpec } from '../program/state/update-spec.js';
 
 /**
  * The modules whose state an update transforms: the keys of its `bindings`
- * and `classes` sections. Those modules reload (their transformers were
- * written for a new instance); every other structural change is made on the
- * live module. `run` and `reinit` entries do not count: they ask for things
- * the live model does.
+ * and `classes` sections. The frames gate waits for their suspended frames.
+ * `run` and `reinit` entries do not count: they change no state's shape.
  */
 export function transformedModules(spec: Omit<UpdateSpec, 'reverse'> | undefined): Set<string> {
   return new Set([...Object.keys(spec?.bindings ?? {}), ...Object.keys(spec?.classes ?? {})]);
@@ -31,6 +29,51 @@ export function transformedModulesInFile(root: string): Set<string> {
   const spec = specLiteral(text);
   if (spec) return new Set([...keysOf(spec, 'bindings'), ...keysOf(spec, 'classes')]);
   return new Set([...text.matchAll(/['"]([^'"\n]+\.[cm]?[jt]sx?)['"]/g)].map((m) => m[1]!));
+}
+
+/**
+ * The classes an update's `classes` section transforms, by module. Such a
+ * class is declared again on the live module and its instances migrated
+ * (class-migration.ts), even when only its methods changed: its field layout
+ * is its declaration's. One answer for `baton diff` and `baton update`.
+ */
+export interface TransformedClasses {
+  has(moduleId: string, className: string): boolean;
+}
+
+export function transformedClasses(spec: Omit<UpdateSpec, 'reverse'> | undefined): TransformedClasses {
+  const classes = spec?.classes ?? {};
+  return { has: (id, name) => Object.prototype.hasOwnProperty.call(classes[id] ?? {}, name) };
+}
+
+/** The same read from a version directory's update file without running it; a section baton cannot read counts every class of the modules it names. */
+export function transformedClassesInFile(root: string): TransformedClasses {
+  let text: string;
+  try {
+    text = readFileSync(join(root, UPDATE_FILE), 'utf8');
+  } catch {
+    return { has: () => false };
+  }
+  const spec = specLiteral(text);
+  if (!spec) {
+    const named = new Set([...text.matchAll(/['"]([^'"\n]+\.[cm]?[jt]sx?)['"]/g)].map((m) => m[1]!));
+    return { has: (id) => named.has(id) };
+  }
+  const section = spec.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === 'classes');
+  if (!section) return { has: () => false };
+  if (section.value.type !== 'ObjectExpression') return { has: () => true };
+  const byModule = new Map<string, Set<string> | '*'>();
+  for (const p of section.value.properties) {
+    const id = p.type === 'Property' ? propertyName(p) : undefined;
+    if (p.type !== 'Property' || id === undefined) return { has: () => true };
+    byModule.set(id, p.value.type === 'ObjectExpression' ? new Set(p.value.properties.map((c) => (c.type === 'Property' ? (propertyName(c) ?? '*') : '*'))) : '*');
+  }
+  return {
+    has: (id, name) => {
+      const names = byModule.get(id);
+      return names === '*' || (names !== undefined && (names.has(name) || names.has('*')));
+    },
+  };
 }
 
 function specLiteral(text: string): acorn.ObjectExpression | undefined {

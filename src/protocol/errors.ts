@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'E_DECLINED'
   | 'E_NO_REVERSE'
   | 'E_UNSLOTTABLE'
+  | 'E_NOT_LIVE'
   | 'E_ASYNC_TRANSFORMER'
   | 'E_TIMEOUT'
   | 'E_PREPARE'

@@ -6,7 +6,7 @@ import type { VersionInfo } from './messages.js';
 export interface ModuleReport {
   readonly id: string;
   /** state: the module keeps its code, a transformer changed its state in place. */
-  readonly mechanism: 'patch' | 'live' | 'reload' | 'added' | 'removed' | 'state';
+  readonly mechanism: 'patch' | 'live' | 'blocked' | 'added' | 'removed' | 'state';
   readonly functions: readonly ChangedFunction[];
   readonly reasons: readonly string[];
   /** Top-level bindings: how each got its value in the new version. */

@@ -87,9 +87,9 @@ export async function planWithTypes(oldDir: string, newDir: string, cache: Sourc
   for (const [id, sf] of before.modules) if (!skip(id)) oldShapes.set(id, moduleShape(before.program, sf));
   for (const [id, sf] of after.modules) if (!skip(id)) newShapes.set(id, moduleShape(after.program, sf));
   const modules: ModulePlan[] = changes.map((change) => {
-    const functions = change.kind === 'patch' || change.kind === 'reload' || change.kind === 'live' ? change.functions : [];
+    const functions = change.kind === 'patch' || change.kind === 'blocked' || change.kind === 'live' ? change.functions : [];
     if (skip(change.id)) return { ...change, bindings: [], classes: [] };
-    return { ...change, ...compareShapes(oldShapes.get(change.id), newShapes.get(change.id), functions, change.kind === 'reload' ? change.initChanged : change.kind === 'live' ? change.plan.recomputed : [], change.kind === 'reload' || change.kind === 'live') };
+    return { ...change, ...compareShapes(oldShapes.get(change.id), newShapes.get(change.id), functions, change.kind === 'live' ? change.plan.recomputed : [], change.kind === 'blocked' || change.kind === 'live') };
   });
   const updateFile = readUpdateSource(after.root);
   const declared = updateFile ? readUpdateFile(updateFile).transformers.filter((t) => !t.reverse) : [];

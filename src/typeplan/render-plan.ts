@@ -12,7 +12,7 @@ export function renderPlan(plan: UpdatePlan): string {
     if (unchanged.includes(m)) continue;
     out.push(`${m.kind.padEnd(9)} ${m.id}${m.movedFrom ? ` (moved from ${m.movedFrom})` : ''}${moduleDetail(m)}`);
     for (const c of m.classes) if (c.kind !== 'same') out.push(`            ${classLine(c)}`);
-    for (const b of m.bindings) if (b.kind !== 'carried' || m.kind === 'reload') out.push(`            ${bindingLine(b)}`);
+    for (const b of m.bindings) if (b.kind !== 'carried' || m.kind === 'blocked') out.push(`            ${bindingLine(b)}`);
   }
   if (unchanged.length) out.push(`unchanged ${unchanged.length} module${unchanged.length === 1 ? '' : 's'}`);
   out.push('');
@@ -45,7 +45,7 @@ function hasStateChange(m: ModulePlan): boolean {
 
 function moduleDetail(m: ModulePlan): string {
   if (m.kind === 'patch') return `  (functions: ${m.functions.map((f) => `${f.name}${f.change === 'changed' ? '' : ` ${f.change}`}`).join(', ')})`;
-  if (m.kind === 'reload') return `  (${m.reasons.join('; ')})`;
+  if (m.kind === 'blocked') return `  (cannot change on the live module, the update will be refused: ${m.reasons.join('; ')})`;
   if (m.kind === 'live') return `  (on the live module: ${describeLive(m.plan).join('; ') || 'function bodies'})`;
   if (m.kind === 'unchanged') return '  (code unchanged, but the types of its state changed)';
   return '';
@@ -81,7 +81,7 @@ function bindingNote(b: Extract<BindingDiff, { kind: 'changed' }>): string {
 
 export function riskLine(r: Risk): string {
   if (r.kind === 'no-dispose') {
-    return `${r.module}:${r.line} ${r.call} at top level and no import.meta.hot.dispose: the old instance's timer or listener keeps running after the reload`;
+    return `${r.module}:${r.line} ${r.call} at top level and no import.meta.hot.dispose: the removed module's timer or listener keeps running after the update`;
   }
   if (r.kind === 'new-capture') {
     return `${r.module} ${r.function}: the new body reads ${r.variables.join(', ')}, which closures created before the update do not hold: they keep the old body, new closures get the new one`;

@@ -4,7 +4,7 @@ import type { ModuleChange } from '../compare/compare-module.js';
 /** What an update risks, found without running anything. */
 export type Risk =
   | {
-      /** The old instance starts a timer or listener at its top level and has no dispose hook: after a reload it keeps running. */
+      /** A removed module started a timer or listener at its top level and has no dispose hook: it keeps running. */
       readonly kind: 'no-dispose';
       readonly module: string;
       readonly line: number;
@@ -30,7 +30,7 @@ const DISPOSE = /import\.meta\.hot\??\.dispose\s*\(/;
 
 /**
  * `oldSources` maps module ids to the old version's parsed modules: the code
- * that is running, whose timers a reload leaves behind.
+ * that is running, whose timers a removed module leaves behind.
  */
 export function findRisks(changes: readonly ModuleChange[], oldSources: ReadonlyMap<string, ts.SourceFile>): Risk[] {
   const risks: Risk[] = [];
@@ -41,7 +41,7 @@ export function findRisks(changes: readonly ModuleChange[], oldSources: Readonly
         if (f.newCaptures && f.newCaptures.length > 0) risks.push({ kind: 'new-capture', module: change.id, function: f.name, variables: f.newCaptures });
       }
     }
-    if (change.kind !== 'reload' && change.kind !== 'removed') continue;
+    if (change.kind !== 'removed') continue;
     const sf = oldSources.get(change.id);
     if (!sf || DISPOSE.test(sf.text)) continue;
     const found = topLevelCalls(sf)[0];

@@ -20,15 +20,15 @@ export class HotContext {
   /** @internal */ readonly acceptors: Array<(next: Record<string, unknown>) => void> = [];
 
   /**
-   * A self-accepting module. baton reloads modules in place whether or not
-   * they accept; a callback runs after an update that replaced this instance,
-   * with the new version's exports (Vite's `accept(cb)`).
+   * A self-accepting module. baton changes modules in place whether or not
+   * they accept; a callback runs after an update that changed this module
+   * structurally, with its new exports (Vite's `accept(cb)`).
    */
   accept(callback?: (next: Record<string, unknown>) => void): void {
     if (callback) this.acceptors.push(callback);
   }
 
-  /** This module can never be reloaded: an update that would reload it is refused. */
+  /** This module takes no structural update: one that would change it (beyond a patch) is refused. */
   decline(): void {
     this.declined = true;
   }

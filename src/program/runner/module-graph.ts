@@ -23,8 +23,6 @@ export interface ModuleRecord {
   readonly namespace: Namespace;
   /** Settles when `current` has finished evaluating (shared by concurrent importers). */
   evaluation: Promise<void>;
-  /** Other namespace objects for this module, captured by instances staged in an update. */
-  readonly views: Set<WeakRef<Namespace>>;
 }
 
 /**
@@ -108,7 +106,7 @@ export class ModuleGraph implements Linker {
     const scope = ModuleGraph.newScope(id);
     const compiled = await compileModule(await readSourceText(file), file, scope);
     const instance = createInstance(id, file, scope, compiled);
-    const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve(), views: new Set() };
+    const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve() };
     this.records.set(id, record);
     record.evaluation = this.run(instance, this, (i) => pointNamespace(record.namespace, i.exports));
     try {
@@ -209,7 +207,7 @@ export class ModuleGraph implements Linker {
     const scope = ModuleGraph.newScope(id);
     const compiled = compileModuleSync(readFileSync(file, 'utf8'), file, scope);
     const instance = createInstance(id, file, scope, compiled);
-    const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve(), views: new Set() };
+    const record: ModuleRecord = { id, current: instance, namespace: createNamespace(), evaluation: Promise.resolve() };
     this.records.set(id, record);
     try {
       evaluateCommonJs(instance, this.hooks(instance, this, (i) => pointNamespace(record.namespace, i.exports)), file === this.entryFile);

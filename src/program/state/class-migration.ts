@@ -68,7 +68,8 @@ export class ClassMigration {
     readonly moduleId: string,
     readonly name: string,
     readonly oldClass: Ctor,
-    readonly newClass: Ctor,
+    /** Set at commit when the class is declared again on the live module (its declaration runs then). */
+    public newClass: Ctor,
     readonly transformer: ClassTransformer | undefined,
     /** Effective mode after the safety check (lazy may fall back to eager). */
     public mode: 'methods' | 'eager' | 'lazy',
@@ -85,7 +86,8 @@ export class ClassMigration {
 
   /** An instance with the old version's fields: of the old class, or of an earlier version with the same fields. */
   isOldInstance(value: object): boolean {
-    return shapeOf(Object.getPrototypeOf(value) as object | null) === this.oldShape;
+    // An earlier prototype of the class (chained to this one) is no instance: V8's queryObjects lists it too.
+    return shapeOf(Object.getPrototypeOf(value) as object | null) === this.oldShape && shapeOf(value) === undefined;
   }
 
   /**

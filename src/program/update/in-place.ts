@@ -1,12 +1,14 @@
 import { synchronousResult } from '../state/synchronous.js';
 import { OldStateView } from '../state/old-state-view.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
-import { stateWalk } from '../state/reachable.js';
+import type { ModuleInstance } from '../runner/instance.js';
+import { liveBindings } from '../runner/live-bindings.js';
 import type { UpdateSpec } from '../state/update-spec.js';
+import { programWalk } from './migrations.js';
 import type { ModuleReport } from '../../protocol/outcome.js';
 import type { Runtime } from './runtime.js';
 
-/** Transformed values for modules that are not reloaded, ready to write at commit. */
+/** Transformed values, ready to write at commit. */
 export interface InPlaceState {
   readonly reports: readonly ModuleReport[];
   /**
@@ -18,17 +20,26 @@ export interface InPlaceState {
   recompute(): void;
   /** Writes what `recompute` computed; cannot fail. */
   commit(): void;
+  /**
+   * The update file's program hook, at commit once the live modules' new
+   * bindings are initialized (it may read and set them); `old` gives a
+   * binding's value from before the commit. Its writes are made when it
+   * returns; one that throws aborts the update, and nothing it set is kept.
+   */
+  runHook(old: (id: string, name: string) => unknown): void;
 }
 
 /**
- * Transformers aimed at modules whose code did not change (or only inside
- * function bodies): a type the module's state is made of changed elsewhere,
- * so `baton check` asked for a transformer, but the module keeps its instance.
- * Values are computed now, before any visible change, and written at commit.
- * Class transformers run eagerly here: the class itself stays, only its
- * instances' fields change.
+ * Binding transformers and the program hook, on the live modules' bindings
+ * (every module keeps its instance), and class transformers for classes that
+ * are not declared again: a type their instances' fields are made of changed
+ * elsewhere (the module's code may be unchanged), so the class stays and only
+ * its instances' fields change, eagerly. Values are computed now, before any
+ * visible change, and written at commit. `migrated(id, name)`: a class the
+ * update declares again, whose transformer its migration runs (live.ts).
+ * `staged`: new modules' instances, which the program hook may set.
  */
-export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, reloaded: ReadonlySet<string>): InPlaceState {
+export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, migrated: (id: string, name: string) => boolean, staged: ReadonlyMap<string, ModuleInstance> = new Map()): InPlaceState {
   // Each computes its new values from the state as it is when called, and returns their writes.
   const computes: Array<() => () => void> = [];
   const reports = new Map<string, ModuleReport>();
@@ -41,10 +52,10 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
     return r;
   };
   for (const [id, transformers] of Object.entries(spec?.bindings ?? {})) {
-    if (reloaded.has(id)) continue;
     const record = recordOf(runtime, id);
+    const live = liveBindings(record.current).bindings;
     for (const [name, transform] of Object.entries(transformers)) {
-      const accessor = record.current.bindings[name];
+      const accessor = live[name];
       if (!accessor) throw new Error(`baton.update.ts: ${id} has no top-level binding ${name}`);
       const what = `the transformer of ${name} in ${id}`;
       computes.push(() => {
@@ -55,17 +66,17 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
     }
   }
   for (const [id, transformers] of Object.entries(spec?.classes ?? {})) {
-    if (reloaded.has(id)) continue;
     const record = recordOf(runtime, id);
     for (const [name, transformer] of Object.entries(transformers)) {
-      const cls = record.current.bindings[name]?.[0]();
+      if (migrated(id, name)) continue;
+      const cls = liveBindings(record.current).bindings[name]?.[0]();
       if (typeof cls !== 'function' || !cls.prototype) throw new Error(`baton.update.ts: ${id} has no class ${name}`);
       const proto = cls.prototype as object;
       const what = `the transformer of class ${name} in ${id}`;
       const classReport = { name, instances: 0, mode: 'eager' as const };
       computes.push(() => {
         const prepared: Array<[Record<string, unknown>, object]> = [];
-        stateWalk([...runtime.graph.records.values()].map((r) => r.current)).step((value) => {
+        programWalk(runtime).step((value) => {
           if (Object.getPrototypeOf(value) === proto) prepared.push([value as Record<string, unknown>, OldStateView.call(what, (view) => synchronousResult(what, transformer.fields(view)), value)]);
         });
         classReport.instances = prepared.length;
@@ -79,6 +90,8 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
       (report(id).classes as Array<typeof classReport>).push(classReport);
     }
   }
+  const hook = spec?.program;
+  if (hook) (report(runtime.entryId).reasons as string[]).push('the program hook ran');
   // Now, to fail before commit; again at commit, on the values of that moment.
   for (const compute of computes) compute();
   let writes: Array<() => void> = [];
@@ -88,6 +101,50 @@ export function prepareInPlace(runtime: Runtime, spec: UpdateSpec | undefined, r
       writes = computes.map((compute) => compute());
     },
     commit: () => writes.forEach((w) => w()),
+    runHook: (old) => {
+      if (hook) programHook(runtime, hook, staged, old)();
+    },
+  };
+}
+
+/** The whole-program hook: old values through a read-only view; its writes, returned to be made once it succeeded. */
+function programHook(runtime: Runtime, hook: NonNullable<UpdateSpec['program']>, staged: ReadonlyMap<string, ModuleInstance>, oldValue: (id: string, name: string) => unknown): () => void {
+  const graph = runtime.graph;
+  const accessorOf = (id: string, name: string) => {
+    const instance = staged.get(id) ?? graph.records.get(id)?.current;
+    return instance ? liveBindings(instance).bindings[name] : undefined;
+  };
+  const writes = new Map<string, { accessor: readonly [() => unknown, (v: unknown) => void]; value: unknown }>();
+  // Values the hook read and may have changed in place (`get(...)[0] = old(...)`): views left in them are replaced too.
+  const got = new Set<readonly [() => unknown, (v: unknown) => void]>();
+  const view = new OldStateView('the program hook');
+  const state = {
+    old: (id: string, name: string) => view.wrap(staged.has(id) ? undefined : oldValue(id, name)),
+    get: (id: string, name: string) => {
+      if (writes.has(`${id}:${name}`)) return writes.get(`${id}:${name}`)!.value;
+      const accessor = accessorOf(id, name);
+      if (accessor) got.add(accessor);
+      return accessor?.[0]();
+    },
+    set: (id: string, name: string, value: unknown) => {
+      const accessor = accessorOf(id, name);
+      if (!accessor) throw new Error(`program hook: ${id} has no binding ${name} in the new version`);
+      writes.set(`${id}:${name}`, { accessor, value });
+    },
+  };
+  view.open();
+  try {
+    synchronousResult('the program hook', hook(state));
+    // A view the hook stored inside a new value (`set(..., [old(...)])`) is replaced by the real object.
+    for (const w of writes.values()) w.value = view.unwrap(w.value);
+    for (const accessor of got) {
+      if (![...writes.values()].some((w) => w.accessor === accessor)) writes.set(`got:${writes.size}`, { accessor, value: view.unwrap(accessor[0]()) });
+    }
+  } finally {
+    view.close();
+  }
+  return () => {
+    for (const w of writes.values()) w.accessor[1](w.value);
   };
 }
 

@@ -1,9 +1,14 @@
 import type { LivePlan } from '../../compare/live-plan.js';
 import { addedStatements, classMembersSource, exportEntries, initializerOf, newStatements } from '../../compare/live-plan.js';
 import { BatonError } from '../../protocol/errors.js';
+import { collectEager } from './migrations.js';
+import type { ReachableWalk } from '../state/reachable.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
+import { ClassMigration } from '../state/class-migration.js';
+import type { ClassTransformer } from '../state/update-spec.js';
 import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
+import { hasBinding, readBinding, writeBinding } from '../runner/live-bindings.js';
 import { pointNamespace } from '../runner/namespace.js';
 import { clearCell, framesInFlight, readCell, setCell } from '../runner/slot-table.js';
 import { preparePatch, type PreparedPatch } from './patch.js';
@@ -29,12 +34,20 @@ export interface PreparedLive {
   readonly members: readonly MemberEdit[];
   /** New or changed top-level statements the update file's `run` section asks for, compiled in the module's scope: run once, after the commit. */
   readonly runAfter: ReadonlyArray<{ readonly text: string; readonly run: () => void }>;
+  /** Classes declared again: their old instances move to the new class at commit (eager, lazy, or methods only). */
+  readonly migrations: readonly ClassMigration[];
+  /** New imports, linked at commit (before the new declarations that read them run). */
+  readonly links: ReadonlyArray<readonly [string, object]>;
 }
 
 /** What the update file asks of one live module. */
 export interface LiveRequests {
   readonly run?: true | readonly string[] | undefined;
   readonly reinit?: readonly string[] | undefined;
+  /** The update file's class transformers for this module, by class name. */
+  readonly classes?: { readonly [name: string]: ClassTransformer } | undefined;
+  /** What each new import leads to: the live module's new code `require`s it. */
+  readonly links?: ReadonlyArray<readonly [string, object]>;
 }
 
 /** One property of a live class or its prototype: defined from the new version's members, or deleted. */
@@ -58,7 +71,7 @@ function memberEdits(record: ModuleRecord, compiled: CompiledModule, plan: LiveP
     const { source, properties, deleted } = classMembersSource(compiled.skeleton, change);
     const holder = instance.evaluate(source) as { prototype: object };
     const live = () => {
-      const cls: unknown = instance.bindings[change.binding]?.[0]();
+      const cls: unknown = readBinding(instance, change.binding);
       if (typeof cls !== 'function') throw new Error(`baton: ${change.binding} no longer holds a class`);
       return cls as unknown as { prototype: object };
     };
@@ -99,34 +112,70 @@ export function prepareLive(record: ModuleRecord, compiled: CompiledModule, plan
     );
   });
   for (const name of requests.reinit ?? []) {
-    if (initializerOf(compiled.skeleton, name) === undefined || !instance.bindings[name]) {
+    if (initializerOf(compiled.skeleton, name) === undefined || !hasBinding(instance, name)) {
       throw new BatonError('E_UPDATE_FILE', `reinit: '${record.id}' has no top-level binding ${name} with an initializer in both versions`, 'name a `const`, `let` or `var` the module declares on its own line, as in the new version');
     }
   }
   const patch = preparePatch(record.id, instance, compiled);
-  const statements = addedStatements(compiled.skeleton, new Set(plan.added));
+  // New bindings and those declared again, in source order (a class may extend one declared before it).
+  const statements = addedStatements(compiled.skeleton, new Set([...plan.added, ...plan.redeclared]));
   const initialize = statements.length > 0 ? (instance.evaluate(`(function () { ${statements.join('\n')} })`) as () => void) : undefined;
-  const exp = plan.exportsAdded.length > 0 ? exportEntries(compiled.skeleton, new Set(plan.exportsAdded)) : undefined;
+  // A name an earlier version exported keeps its getter (export getters cannot be redefined): it reads the module binding, kept in step.
+  const exporting = plan.exportsAdded.filter((n) => !Object.prototype.hasOwnProperty.call(instance.exports, n));
+  const exp = exporting.length > 0 ? exportEntries(compiled.skeleton, new Set(exporting)) : undefined;
   const addExports = exp && exp.entries.length > 0 ? (instance.evaluate(`(function () { __export(${exp.target}, { ${exp.entries.join(', ')} }); })`) as () => void) : undefined;
   // A kept binding that holds code (a function, a table of handlers) takes the new version's: old code must not stay reachable.
   const code = plan.kept.filter((name) => {
-    const why = reasonNotToCarry(instance.bindings[name]?.[0]());
+    const why = reasonNotToCarry(readBinding(instance, name));
     return why === 'code' || why === 'a table of functions';
   });
   const reinit = (requests.reinit ?? []).filter((n) => !plan.recomputed.includes(n) && !code.includes(n));
   const recompute = [...plan.recomputed, ...code, ...reinit].flatMap((name) => {
     const init = initializerOf(compiled.skeleton, name);
-    if (init === undefined || !instance.bindings[name]) return [];
+    if (init === undefined || !hasBinding(instance, name)) return [];
     const why = plan.recomputed.includes(name) ? 'a constant' : code.includes(name) ? 'code' : 'reinit';
     return [{ name, value: instance.evaluate(`(function () { return (${init}); })`) as () => unknown, why }];
   });
   const runAfter = wanted.map((text) => ({ text, run: instance.evaluate(`(function () { ${text} })`) as () => void }));
-  return { record, compiled, plan, patch, initialize, addExports, recompute, members: memberEdits(record, compiled, plan), runAfter };
+  const migrations = plan.newClasses.flatMap((c) => {
+    const old = readBinding(instance, c.binding);
+    if (typeof old !== 'function') return [];
+    const transformer = requests.classes?.[c.name];
+    // The new class exists from the commit on (its declaration runs then); until then it stands for the old one.
+    return [new ClassMigration(record.id, c.name, old as Ctor, old as Ctor, transformer, transformer ? (transformer.mode ?? 'eager') : 'methods')];
+  });
+  for (const name of Object.keys(requests.classes ?? {})) {
+    if (!migrations.some((m) => m.name === name)) {
+      throw new BatonError('E_UPDATE_FILE', `classes: '${record.id}' has no class ${name} in both versions`, 'name a class the module declares in the running version and in the new one, as written in the source');
+    }
+  }
+  return { record, compiled, plan, patch, initialize, addExports, recompute, members: memberEdits(record, compiled, plan), runAfter, migrations, links: requests.links ?? [] };
+}
+
+type Ctor = abstract new (...args: never[]) => object;
+
+/**
+ * Static data of a class declared again (`static count = 0`, a registry)
+ * is state: the new class takes the old one's value where it declares the
+ * same static field, unless that value is code.
+ */
+function carryStatics(from: object, to: object): void {
+  for (const key of Reflect.ownKeys(from)) {
+    if (key === 'prototype' || key === 'length' || key === 'name') continue;
+    const old = Object.getOwnPropertyDescriptor(from, key);
+    const next = Object.getOwnPropertyDescriptor(to, key);
+    if (!old || !next || !('value' in old) || !('value' in next) || !next.writable) continue;
+    if (reasonNotToCarry(old.value) === 'code') continue;
+    (to as Record<PropertyKey, unknown>)[key] = old.value;
+  }
 }
 
 /** A commit step that can fail, with its undo. */
 export interface LiveCommit {
   readonly inFlight: Map<string, number>;
+  /** A binding's value before this commit changed it (undefined: unchanged by it, or new). */
+  before(name: string): { readonly value: unknown } | undefined;
+  readonly migrations: readonly ClassMigration[];
   undo(): void;
   /** The stores that cannot fail: exports, namespace, the instance's compiled form. */
   finish(): void;
@@ -135,9 +184,10 @@ export interface LiveCommit {
 /**
  * Installs the bodies, then initializes the new bindings (their initializers
  * may call the new functions). An initializer that throws undoes both and
- * rethrows: the module is as it was.
+ * rethrows: the module is as it was. `walk` gives the program's state for
+ * eager class transformers, run here on the values of the moment.
  */
-export function commitLive(live: PreparedLive): LiveCommit {
+export function commitLive(live: PreparedLive, walk: () => ReachableWalk): LiveCommit {
   const instance = live.record.current;
   const previous = new Map<string, unknown>();
   const inFlight = new Map<string, number>();
@@ -150,19 +200,30 @@ export function commitLive(live: PreparedLive): LiveCommit {
   }
   const overwritten = new Map<string, unknown>();
   const replacedMembers: Array<{ target: object; key: PropertyKey; old: PropertyDescriptor | undefined }> = [];
+  // Bindings declared again: what they held, in both places, to put back on undo.
+  const redeclared = live.plan.redeclared.map((name) => ({ name, inExt: Object.prototype.hasOwnProperty.call(instance.ext, name), old: readBinding(instance, name) }));
+  const linked = live.links.filter(([specifier]) => !instance.deps.has(specifier));
   const undo = () => {
     for (const { target, key, old } of replacedMembers.reverse()) {
       if (old) Object.defineProperty(target, key, old);
       else delete (target as Record<PropertyKey, unknown>)[key];
     }
-    for (const [name, old] of overwritten) instance.bindings[name]![1](old);
+    for (const [name, old] of overwritten) writeBinding(instance, name, old);
     for (const [cell, old] of previous) {
       if (old === undefined) clearCell(cell);
       else setCell(cell, old);
     }
     for (const name of live.plan.added) delete instance.ext[name];
+    for (const r of redeclared) {
+      if (!r.inExt) delete instance.ext[r.name];
+      writeBinding(instance, r.name, r.old);
+    }
+    for (const [specifier] of linked) instance.deps.delete(specifier);
   };
   try {
+    // Eager transformers on every old instance as it is now, before the class is declared again.
+    collectEager(live.migrations, walk);
+    for (const [specifier, ns] of linked) instance.deps.set(specifier, ns);
     for (const edit of live.members) {
       const target = edit.target();
       replacedMembers.push({ target, key: edit.key, old: Object.getOwnPropertyDescriptor(target, edit.key) });
@@ -170,19 +231,37 @@ export function commitLive(live: PreparedLive): LiveCommit {
       else delete (target as Record<PropertyKey, unknown>)[edit.key];
     }
     live.initialize?.();
+    // A binding declared again holds the new object in its module binding too: old export getters read it.
+    for (const r of redeclared) instance.bindings[r.name]?.[1](instance.ext[r.name]);
+    for (const m of live.migrations) {
+      const next = readBinding(instance, live.plan.newClasses.find((c) => c.name === m.name)!.binding);
+      if (typeof next !== 'function') throw new Error(`baton: the new version of class ${m.name} in ${live.record.id} is not a class`);
+      m.newClass = next as Ctor;
+      carryStatics(m.oldClass, next);
+    }
     for (const r of live.recompute) {
       const next = r.value();
-      overwritten.set(r.name, instance.bindings[r.name]![0]());
-      instance.bindings[r.name]![1](next);
+      overwritten.set(r.name, readBinding(instance, r.name));
+      writeBinding(instance, r.name, next);
     }
   } catch (error) {
     undo();
     throw error;
   }
+  const added = new Set(live.plan.added);
   return {
     inFlight,
     undo,
+    before: (name) => {
+      if (added.has(name)) return { value: undefined };
+      if (overwritten.has(name)) return { value: overwritten.get(name) };
+      const r = redeclared.find((x) => x.name === name);
+      return r ? { value: r.old } : undefined;
+    },
+    migrations: live.migrations,
     finish: () => {
+      // Old instances move to the new classes (cannot fail: eager fields were computed above).
+      for (const m of live.migrations) m.commit();
       live.addExports?.();
       pointNamespace(live.record.namespace, instance.exports);
       instance.compiled = live.compiled;

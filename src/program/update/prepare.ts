@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatonError } from '../../protocol/errors.js';
-import { asReload, compareModule, type ModuleChange } from '../../compare/compare-module.js';
+import { compareModule, type ModuleChange } from '../../compare/compare-module.js';
+import type { TransformedClasses } from '../../compare/update-file-scan.js';
 import { hashSource } from '../runner/compile.js';
 import { exists, isOverlaid, isSourceFile, readText } from '../runner/source-store.js';
 import type { CompiledModule } from '../runner/compile.js';
@@ -32,12 +33,10 @@ export interface PreparedVersion {
 /**
  * Compiles the new version of every loaded module (and every module the new
  * code newly imports) and compares it with the running one. Touches nothing.
+ * `transformed`: the classes the update file transforms (declared again on
+ * the live module), the rule `baton diff` applies too.
  */
-/**
- * `allowLive(id)`: whether a structural change of module `id` may be made on
- * the live module; when not, it takes a new instance (a reload).
- */
-export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string, allowLive: (id: string) => boolean = () => true): Promise<PreparedVersion> {
+export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string, transformed: TransformedClasses = { has: () => false }): Promise<PreparedVersion> {
   const root = resolve(dir);
   if (!isOverlaid(root) && !existsSync(root)) throw new BatonError('E_BAD_DIR', `${dir} does not exist`, 'give the directory that holds the new version, laid out like the running one');
   if (!isOverlaid(root) && !statSync(root).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version, laid out like the running one');
@@ -88,29 +87,25 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
       const to = moved.get(id);
       const newId = to ?? id;
       const external = record.current.compiled.external;
-      const compared = { ...compareModule(newId, record.current.compiled, compiled, renamedImports.get(newId)), ...(to ? { movedFrom: id } : {}) };
-      const change = allowLive(newId) ? compared : asReload(compared);
+      const options = { renamed: renamedImports.get(newId) ?? new Map<string, string>(), transformsClass: (name: string) => transformed.has(newId, name) };
+      const change: ModuleChange = { ...compareModule(newId, record.current.compiled, compiled, options), ...(to ? { movedFrom: id } : {}) };
       const movedTo = to ? { movedTo: to } : {};
       if (change.kind === 'live') {
-        // Again, with the new bindings on `__baton_ext` too: what the live module will run.
+        // Again, with the new and declared-again bindings on `__baton_ext`: what the live module will run.
         await yieldToLoop();
-        const live = await readCompiled(file, record.current.scope, [...external, ...change.plan.added]);
+        const live = await readCompiled(file, record.current.scope, [...new Set([...external, ...change.plan.added, ...change.plan.redeclared])]);
         modules.set(id, { id, change, file, compiled: live, scope: record.current.scope, ...movedTo });
-      } else if (change.kind === 'reload') {
-        // A new instance: compiled again for cells of its own.
-        await yieldToLoop();
-        const scope = ModuleGraph.newScope(id);
-        modules.set(id, { id, change, file, compiled: await readCompiled(file, scope), scope, ...movedTo });
       } else {
         modules.set(id, { id, change, file, compiled, scope: record.current.scope, ...movedTo });
       }
     }),
   );
   // Modules the new code imports that the program never loaded are new.
-  const queue = [...modules.values()].filter((m) => m.change.kind === 'reload');
+  const queue = [...modules.values()].filter((m) => m.change.kind === 'live' && m.change.plan.importsAdded.length > 0);
   while (queue.length > 0) {
     const m = queue.pop()!;
-    for (const specifier of m.compiled?.imports ?? []) {
+    const specifiers = m.change.kind === 'live' ? m.change.plan.importsAdded : (m.compiled?.imports ?? []);
+    for (const specifier of specifiers) {
       const target = resolveImport(specifier, m.file!);
       if (target.kind !== 'app') continue;
       const id = graph.idOf(target.file, root);

@@ -20,7 +20,7 @@ import type { Deadline } from './deadline.js';
  * the live namespaces, as the running program does.
  */
 export class Stage implements Linker {
-  /** New instances by module id (reloaded and added modules). */
+  /** New instances by module id (the modules an update adds). */
   readonly instances = new Map<string, ModuleInstance>();
   /** The namespaces the new instances import each other through. */
   readonly namespaces = new Map<string, Namespace>();
@@ -68,15 +68,37 @@ export class Stage implements Linker {
     throw new Error(`module ${id} is imported by the new version but was not planned`);
   }
 
+  /**
+   * What a live module's new import of `resolved` leads to, without
+   * evaluating anything: a staged module's namespace (it is evaluated later,
+   * and filled then), else what the program runs.
+   */
+  async linkLater(resolved: Resolved, from: ModuleInstance): Promise<object> {
+    if (resolved.kind === 'app') {
+      const path = this.graph.idOf(resolved.file, this.root);
+      const id = this.moved.get(path) ?? path;
+      if (this.staged.has(id)) return this.namespaceOf(id);
+    }
+    return this.link(resolved, from);
+  }
+
+  private namespaceOf(id: string): Namespace {
+    let ns = this.namespaces.get(id);
+    if (!ns) {
+      ns = createNamespace();
+      this.namespaces.set(id, ns);
+    }
+    return ns;
+  }
+
   private ensure(id: string): Promise<void> {
     let pending = this.evaluations.get(id);
     if (!pending) {
       const prepared = this.staged.get(id)!;
       const old = this.graph.records.get(id)?.current;
       const instance = createInstance(id, prepared.file!, prepared.scope!, prepared.compiled!, old?.hot.data);
-      const ns = createNamespace();
+      const ns = this.namespaceOf(id);
       this.instances.set(id, instance);
-      this.namespaces.set(id, ns);
       pending = this.graph.run(instance, this, (i) => pointNamespace(ns, i.exports)).then(() => pointNamespace(ns, instance.exports));
       this.evaluations.set(id, pending);
     }

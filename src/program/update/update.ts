@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
-import { liveAllowed } from '../../compare/compare-module.js';
 import { changedDependencies, type ModuleImports } from '../../compare/dependencies.js';
-import { resolvedLocation } from '../runner/resolve.js';
-import { transformedModules, transformedModulesInFile } from '../../compare/update-file-scan.js';
-import type { ModuleInstance } from '../runner/instance.js';
+import { resolvedLocation, resolveImport } from '../runner/resolve.js';
+import { transformedClasses, transformedClassesInFile, transformedModules, transformedModulesInFile } from '../../compare/update-file-scan.js';
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpec, loadUpdateSpecFile } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
@@ -12,11 +10,16 @@ import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } fro
 import { commitLive, prepareLive, type LiveCommit, type PreparedLive } from './live.js';
 import { describeLive, firstLineOf } from '../../compare/live-plan.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
+import { collectEager, prepareMigrations, programWalk, startLazySweep } from './migrations.js';
+import type { ClassMigration } from '../state/class-migration.js';
 import { framesError, framesToSettle, settleFrames } from './frames-gate.js';
 import { PauseMeter } from './pause-meter.js';
 import { StagedEffects } from './staged-effects.js';
 import { prepareVersion, type PreparedModule } from './prepare.js';
-import { commitReload, prepareReload, startLazySweep, type PreparedReload } from './reload.js';
+import { commitNewModules, disposeRemoved, evaluateNewModules, stageNewModules, type StagedModules } from './new-modules.js';
+import type { Linker } from '../runner/module-graph.js';
+import { Stage } from './stage.js';
+import { liveBindings } from '../runner/live-bindings.js';
 import type { Runtime } from './runtime.js';
 import { Deadline } from './deadline.js';
 import type { UpdatePhase } from '../../protocol/messages.js';
@@ -38,8 +41,8 @@ export interface UpdateOptions {
 
 /**
  * One update, start to end: plan against the code that runs, refuse what
- * cannot be done, prepare everything that can fail, then commit patches and
- * reloads together in one synchronous step. Returns data, never throws for
+ * cannot be done, prepare everything that can fail, then commit patches,
+ * live changes and new modules together in one synchronous step. Returns data, never throws for
  * an expected failure.
  */
 export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOptions): Promise<UpdateOutcome> {
@@ -52,16 +55,27 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   let prepared;
   // A rollback transforms what the current version's reverse section names; an update, what its own file names.
   const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : transformedModulesInFile(resolve(dir));
+  const classes = options.direction === 'back' ? transformedClasses(runtime.current.spec?.reverse) : transformedClassesInFile(resolve(dir));
   try {
-    prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(transformed)), () => undefined);
+    prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, classes), () => undefined);
   } catch (error) {
     return refuse(toErrorData(error));
   }
   const changed = prepared.modules.filter((m) => m.change.kind !== 'unchanged');
   modules = changed.map(initialReport);
+  // Module code runs once: a change the live module cannot take is refused, never made by evaluating the module again.
+  const blocked = changed.filter((m) => m.change.kind === 'blocked');
+  if (blocked.length > 0) {
+    const where = blocked.map((m) => `${m.file ?? m.id}: ${m.change.kind === 'blocked' ? m.change.reasons.join('; ') : ''}`).join('; ');
+    return refuse({
+      code: 'E_NOT_LIVE',
+      message: `${where}: baton changes a running module only in place, and cannot make this change there`,
+      hint: 'write the change so that each top-level name keeps its own declaration statement (or rename it), or restart the program for this release (process hand-off, --handoff, is not built yet)',
+    });
+  }
   const declined = changed.filter((m) => m.change.kind !== 'patch' && runtime.graph.records.get(m.id)?.current.hot.declined);
   if (declined.length > 0) {
-    return refuse({ code: 'E_DECLINED', message: `${declined.map((m) => m.id).join(', ')} called import.meta.hot.decline() and this update would reload it`, hint: 'restart the program for this release, or remove the decline() call in a release that can be patched' });
+    return refuse({ code: 'E_DECLINED', message: `${declined.map((m) => m.id).join(', ')} called import.meta.hot.decline() and this update changes it structurally`, hint: 'restart the program for this release, or remove the decline() call in a release that can be patched' });
   }
   let reverse = options.direction === 'back' ? runtime.current.spec?.reverse : undefined;
   if (options.direction === 'back' && options.updateFile) {
@@ -105,49 +119,45 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }
 
-  const inPlaceKinds = new Set(['patch', 'live']);
-  const needsReload = changed.some((m) => !inPlaceKinds.has(m.change.kind));
   let patches: PreparedPatch[] = [];
   let lives: PreparedLive[] = [];
-  let reload: PreparedReload | undefined;
+  let staged: StagedModules | undefined;
   let spec: UpdateSpec | undefined;
   let inPlace: InPlaceState | undefined;
-  const reloaded = new Set(changed.filter((m) => !inPlaceKinds.has(m.change.kind)).map((m) => m.id));
-  // What the staged new instances start (timers, servers, listeners) is stopped if the update aborts.
-  const effects = new StagedEffects(changed.filter((m) => reloaded.has(m.id) && m.file).map((m) => m.file!));
-  const prepareAll = async (): Promise<PreparedReload | undefined> => {
+  const newModules = changed.filter((m) => m.change.kind === 'added' || m.change.kind === 'removed');
+  // What the staged new modules start (timers, servers, listeners) is stopped if the update aborts.
+  const effects = new StagedEffects(changed.filter((m) => m.change.kind === 'added' && m.file).map((m) => m.file!));
+  const walk = () => programWalk(runtime, staged?.stage.instances.values() ?? []);
+  const prepareAll = async (): Promise<StagedModules | undefined> => {
     deadline.enter('evaluate');
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
-    if (needsReload) {
-      // New instances may await at their top level: past the deadline the update aborts, and
-      // whatever the staging still does later is never committed; what it started is stopped.
-      effects.start();
-      const result = await prepareReload(
-        runtime,
-        prepared.root,
-        changed,
-        async (stage) => (options.direction === 'back' ? reverse : loadUpdateSpec(runtime.graph, prepared.root, stage, deadline.remaining())),
-        (s) => (inPlace = prepareInPlace(runtime, s, reloaded)),
-        deadline,
-      );
-      reload = result.reload;
-      spec = result.spec;
-      effects.stop();
-      warnings.push(...reload.warnings);
-    } else {
-      deadline.enter('transform');
-      spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, runtime.graph, deadline.remaining());
-      deadline.check();
-      // The watchdog only where transformers run: starting one is a synchronous stretch of its own
-      // (measured 0.35 ms idle, several ms on a loaded machine), the longest a patch made.
-      const transforms = Object.keys(spec?.bindings ?? {}).length > 0 || Object.keys(spec?.classes ?? {}).length > 0;
-      inPlace = guarded('the in-place transformers', transforms ? deadline.remaining() : 0, () => prepareInPlace(runtime, spec, reloaded));
-    }
-    // Live modules, with what the update file asks of them (run, reinit).
-    lives = prepareLives(changed, runtime, spec);
+    // New modules are linked now and evaluated last, so a failure before then runs none of their code.
+    if (newModules.length > 0) staged = stageNewModules(runtime, prepared.root, changed, deadline);
+    // What new modules start (an update file importing one evaluates it early) is stopped if the update aborts.
+    if (staged) effects.start();
+    deadline.enter('transform');
+    spec = options.direction === 'back' ? reverse : await loadUpdateSpec(runtime.graph, prepared.root, staged?.stage ?? runtime.graph, deadline.remaining());
+    deadline.check();
+    // Live modules, with what the update file asks of them (run, reinit, classes) and their new imports linked.
+    lives = await prepareLives(changed, runtime, spec, staged?.stage ?? runtime.graph);
     for (const live of lives) modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: liveReasons(live) } : m));
-    return reload;
+    const migrating = new Set(lives.flatMap((l) => l.migrations.map((m) => `${l.record.id}:${m.name}`)));
+    // The watchdog only where transformers run: starting one is a synchronous stretch of its own
+    // (measured 0.35 ms idle, several ms on a loaded machine), the longest a patch made.
+    const transforms = Object.keys(spec?.bindings ?? {}).length > 0 || Object.keys(spec?.classes ?? {}).length > 0;
+    inPlace = guarded('the in-place transformers', transforms ? deadline.remaining() : 0, () => prepareInPlace(runtime, spec, (id, name) => migrating.has(`${id}:${name}`), staged?.stage.instances));
+    await prepareMigrations(walk, lives.flatMap((l) => l.migrations), warnings, deadline);
+    // New modules may await at their top level: past the deadline the update aborts, and
+    // whatever the staging still does later is never committed; what it started is stopped.
+    if (staged) {
+      await evaluateNewModules(staged, deadline);
+      effects.stop();
+    }
+    deadline.enter('dispose');
+    // Last, once nothing else can fail.
+    if (staged) await disposeRemoved(runtime, staged.removed);
+    return staged;
   };
   try {
     // Staging that finishes after the deadline is discarded (its instances' dispose hooks run).
@@ -155,56 +165,66 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     deadline.enter('commit');
   } catch (error) {
     effects.discard();
+    await staged?.stage.discard();
     if (error instanceof BatonError && error.code === 'E_UPDATE_FILE') return refuse(toErrorData(error));
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }
 
   // The commit: one synchronous stretch. What can throw (an eager transformer
-  // on the values of the moment) runs first; slot stores cannot fail.
+  // on the values of the moment, a new binding's initializer) runs first and
+  // undoes itself; slot stores cannot fail.
   const inFlight = new Map<string, Map<string, number>>();
   const started = performance.now();
   const liveCommits: Array<[string, LiveCommit]> = [];
   try {
     // Under the watchdog: new initializers and transformers run here on the values of the moment. A
     // patch alone runs no code of the program's at commit and skips it (starting one costs about 0.35 ms).
-    const runsCode = lives.length > 0 || reload !== undefined || (inPlace?.reports.length ?? 0) > 0;
+    const runsCode = lives.length > 0 || staged !== undefined || (inPlace?.reports.length ?? 0) > 0;
     // A frame may have been suspended while the update prepared: it would meet the new shape.
     const left = suspended();
     if (left.length > 0) throw framesError(left);
     guarded('the commit', runsCode ? deadline.remaining() : 0, () => {
-      // Transformers of modules that keep their instance, on the values of the moment: may throw, changes nothing.
+      // Transformers of the values of the moment: may throw, changes nothing.
       inPlace?.recompute();
-      // Live modules first: their new bindings' initializers may throw, and undo themselves.
-      for (const live of lives) liveCommits.push([live.record.id, commitLive(live)]);
-      if (reload) commitReload(runtime, reload);
+      // Live modules: their new bindings' initializers may throw, and undo themselves.
+      for (const live of lives) liveCommits.push([live.record.id, commitLive(live, walk)]);
+      // The program hook reads and sets new bindings, so it runs once they exist; `old` is what held before.
+      const byId = new Map(liveCommits);
+      inPlace?.runHook((id, name) => {
+        const before = byId.get(id)?.before(name);
+        if (before) return before.value;
+        const record = runtime.graph.records.get(id);
+        return record ? liveBindings(record.current).bindings[name]?.[0]() : undefined;
+      });
+      if (staged) commitNewModules(runtime, staged);
       inPlace?.commit();
     });
   } catch (error) {
     for (const [, c] of liveCommits.reverse()) c.undo();
     meter.stretch(performance.now() - started, true);
     effects.discard();
-    await reload?.stage.discard();
+    await staged?.stage.discard();
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }
+  const migrations: ClassMigration[] = [];
   for (const [id, c] of liveCommits) {
     c.finish();
     inFlight.set(id, c.inFlight);
+    migrations.push(...c.migrations);
   }
   for (const p of patches) inFlight.set(p.id, commitPatch(p));
   runtime.graph.root = prepared.root;
   meter.stretch(performance.now() - started, true);
   modules = modules.map((m) => (inFlight.has(m.id) ? { ...m, functions: withFramesInFlight(m.functions, inFlight.get(m.id)!) } : m));
 
-  // After commit: accept callbacks get the new exports, of replaced instances and of modules changed live.
-  const accepting: Array<[string, ModuleInstance]> = [...(reload?.replaced ?? [])];
-  for (const live of lives) accepting.push([live.record.id, live.record.current]);
-  for (const [id, old] of accepting) {
-    const record = runtime.graph.records.get(id);
-    for (const accept of old.hot.acceptors) {
+  // After commit: accept callbacks of modules changed live get their new exports.
+  for (const live of lives) {
+    const record = runtime.graph.records.get(live.record.id);
+    for (const accept of live.record.current.hot.acceptors) {
       try {
         if (record) accept(record.namespace);
       } catch (error) {
-        warnings.push(`${id}: an import.meta.hot.accept callback threw after the update was applied: ${(error as Error).message}`);
+        warnings.push(`${live.record.id}: an import.meta.hot.accept callback threw after the update was applied: ${(error as Error).message}`);
       }
     }
   }
@@ -242,15 +262,13 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     if (same) modules = modules.map((m) => (m === same ? { ...m, bindings: [...m.bindings, ...r.bindings], classes: [...m.classes, ...r.classes] } : m));
     else modules.push(r);
   }
-  const applied = reload;
-  if (applied) {
-    modules = modules.map((m) => ({
-      ...m,
-      bindings: applied.bindings.get(m.id) ?? m.bindings,
-      classes: applied.migrations.some((c) => c.moduleId === m.id) ? applied.migrations.filter((c) => c.moduleId === m.id).map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode })) : m.classes,
-    }));
-    runtime.keepMigrations(applied.migrations);
-    const lazy = applied.migrations.filter((m) => m.mode === 'lazy');
+  if (migrations.length > 0) {
+    modules = modules.map((m) => {
+      const mine = migrations.filter((c) => c.moduleId === m.id);
+      return mine.length > 0 ? { ...m, classes: [...m.classes, ...mine.map((c) => ({ name: c.name, instances: c.migrated, mode: c.mode }))] } : m;
+    });
+    runtime.keepMigrations(migrations);
+    const lazy = migrations.filter((m) => m.mode === 'lazy');
     if (lazy.length > 0) {
       const entries = lazy.map((migration) => ({ migration, doneMs: null as number | null }));
       runtime.sweeps = entries;
@@ -273,18 +291,28 @@ function packageImports(runtime: Runtime, modules: readonly PreparedModule[]): M
  * (`run`, `reinit`). An entry for a module this update does not change live
  * is an error in the update file: it would silently do nothing.
  */
-function prepareLives(changed: readonly PreparedModule[], runtime: Runtime, spec: UpdateSpec | undefined): PreparedLive[] {
+async function prepareLives(changed: readonly PreparedModule[], runtime: Runtime, spec: UpdateSpec | undefined, linker: Linker): Promise<PreparedLive[]> {
   const byId = new Map(changed.map((m) => [m.id, m]));
   for (const [section, entries] of [['run', spec?.run], ['reinit', spec?.reinit]] as const) {
     for (const id of Object.keys(entries ?? {})) {
       const kind = byId.get(id)?.change.kind;
-      if (kind === 'live' || kind === 'reload' || kind === 'added') continue;
+      if (kind === 'live' || kind === 'added') continue;
       throw new BatonError('E_UPDATE_FILE', `${section}: '${id}' ${kind ? `only changes by ${kind} in this update` : 'is not a module of the running program'}, so it has no new statement or binding to ${section}`, `remove the entry, or name a module \`baton diff\` shows as changed live`);
     }
   }
-  return changed.flatMap((m) =>
-    m.change.kind === 'live' ? [prepareLive(runtime.graph.records.get(m.id)!, m.compiled!, m.change.plan, { run: spec?.run?.[m.id], reinit: spec?.reinit?.[m.id] })] : [],
-  );
+  const out: PreparedLive[] = [];
+  for (const m of changed) {
+    if (m.change.kind !== 'live') continue;
+    const record = runtime.graph.records.get(m.id)!;
+    // A new import leads to a module the program runs, a new module staged by this update, or a package.
+    const links: Array<readonly [string, object]> = [];
+    for (const specifier of m.change.plan.importsAdded) {
+      const resolved = resolveImport(specifier, m.file!);
+      links.push([specifier, linker instanceof Stage ? await linker.linkLater(resolved, record.current) : await linker.link(resolved, record.current)]);
+    }
+    out.push(prepareLive(record, m.compiled!, m.change.plan, { run: spec?.run?.[m.id], reinit: spec?.reinit?.[m.id], classes: spec?.classes?.[m.movedTo ?? m.id], links }));
+  }
+  return out;
 }
 
 /** A live module's reasons once prepared: what its kept bindings hold (code takes the new value) and what the update file asked for. */
@@ -305,9 +333,9 @@ function initialReport(m: PreparedModule): ModuleReport {
   const c = m.change;
   return {
     id: m.id,
-    mechanism: c.kind === 'patch' ? 'patch' : c.kind === 'live' ? 'live' : c.kind === 'reload' ? 'reload' : c.kind === 'added' ? 'added' : 'removed',
-    functions: c.kind === 'patch' || c.kind === 'reload' || c.kind === 'live' ? c.functions : [],
-    reasons: c.kind === 'reload' ? c.reasons : c.kind === 'live' ? describeLive(c.plan) : [],
+    mechanism: c.kind === 'patch' ? 'patch' : c.kind === 'live' ? 'live' : c.kind === 'blocked' ? 'blocked' : c.kind === 'added' ? 'added' : 'removed',
+    functions: c.kind === 'patch' || c.kind === 'blocked' || c.kind === 'live' ? c.functions : [],
+    reasons: c.kind === 'blocked' ? c.reasons : c.kind === 'live' ? describeLive(c.plan) : [],
     bindings: [],
     classes: [],
   };

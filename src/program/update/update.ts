@@ -184,7 +184,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       // Transformers of the values of the moment: may throw, changes nothing.
       inPlace?.recompute();
       // Live modules: their new bindings' initializers may throw, and undo themselves.
-      for (const live of lives) liveCommits.push([live.record.id, commitLive(live, walk)]);
+      // Imported modules first: a table recomputed in an importer reads the functions its imports declare again.
+      for (const live of dependencyOrder(runtime, lives)) liveCommits.push([live.record.id, commitLive(live, walk)]);
       // The program hook reads and sets new bindings, so it runs once they exist; `old` is what held before.
       const byId = new Map(liveCommits);
       inPlace?.runHook((id, name) => {
@@ -332,6 +333,25 @@ async function prepareLives(changed: readonly PreparedModule[], runtime: Runtime
     }
     out.push(prepareLive(record, m.compiled!, m.change.plan, { run: spec?.run?.[m.id], reinit: spec?.reinit?.[m.id], classes: spec?.classes?.[m.movedTo ?? m.id], links }));
   }
+  return out;
+}
+
+/** Live modules with the live modules each imports (or newly imports) before it; a cycle is cut where it closes. */
+function dependencyOrder(runtime: Runtime, lives: readonly PreparedLive[]): PreparedLive[] {
+  const idOf = new Map<object, string>([...runtime.graph.records.values()].map((r) => [r.namespace, r.id]));
+  const byId = new Map(lives.map((l) => [l.record.id, l]));
+  const out: PreparedLive[] = [];
+  const seen = new Set<string>();
+  const visit = (live: PreparedLive) => {
+    if (seen.has(live.record.id)) return;
+    seen.add(live.record.id);
+    for (const ns of [...live.record.current.deps.values(), ...live.links.map(([, target]) => target)]) {
+      const dep = byId.get(idOf.get(ns) ?? '');
+      if (dep) visit(dep);
+    }
+    out.push(live);
+  };
+  lives.forEach(visit);
   return out;
 }
 

@@ -132,7 +132,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     deadline.enter('evaluate');
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
-    // New modules are linked now and evaluated last, so a failure before then runs none of their code.
+    // New modules are linked now and evaluated late (below), so a failure before then runs none of their code.
     if (newModules.length > 0) staged = stageNewModules(runtime, prepared.root, changed, deadline);
     // What new modules start (an update file importing one evaluates it early) is stopped if the update aborts.
     if (staged) effects.start();
@@ -144,13 +144,16 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     for (const live of lives) modules = modules.map((m) => (m.id === live.record.id ? { ...m, reasons: liveReasons(live) } : m));
     const migrating = new Set(lives.flatMap((l) => l.migrations.map((m) => `${l.record.id}:${m.name}`)));
     inPlace = guarded('the in-place transformers', deadline.remaining(), () => prepareInPlace(runtime, spec, (id, name) => migrating.has(`${id}:${name}`), staged?.stage.instances));
-    await prepareMigrations(walk, lives.flatMap((l) => l.migrations), warnings, deadline);
     // New modules may await at their top level: past the deadline the update aborts, and
     // whatever the staging still does later is never committed; what it started is stopped.
+    // Before the class-migration checks, whose heap pass is the costly part of prepare: an
+    // update whose new module fails is refused without paying for it.
     if (staged) {
       await evaluateNewModules(staged, deadline);
       effects.stop();
     }
+    deadline.enter('transform');
+    await prepareMigrations(walk, lives.flatMap((l) => l.migrations), warnings, deadline);
     deadline.enter('dispose');
     // Last, once nothing else can fail.
     if (staged) await disposeRemoved(runtime, staged.removed);

@@ -292,4 +292,15 @@ ${extra}`;
     assert.equal((ns('main.ts')['dbs'] as unknown[])[0], db, 'the same Map, not a read-only view of it');
     assert.equal(call(ns('main.ts'), 'read', 'a'), 1);
   });
+
+  it('a changed table of functions in an importer is recomputed after its import declares a function again (imports first)', async () => {
+    const commands = (extra: string) => `import { del } from './z-keys.js';\nexport const table = new Map([['del', del]${extra}]);\nexport const run = (a: string, b?: string) => table.get('del')!(a, b as string);\n`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export * from './a-commands.js';\n", 'a-commands.ts': commands(''), 'z-keys.ts': 'export function del(a: string) { return `del ${a}`; }\n' },
+      v2: { 'main.ts': "export * from './a-commands.js';\n", 'a-commands.ts': commands(", ['rm', del]"), 'z-keys.ts': 'export function del(a: string, db: string) { return `del ${a} in ${db}`; }\n' },
+    });
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    assert.equal(call(ns('main.ts'), 'run', 'k', '2'), 'del k in 2', 'the table holds the function declared again, which passes both arguments');
+  });
 });

@@ -27,10 +27,9 @@ export function stageNewModules(runtime: Runtime, root: string, modules: readonl
 }
 
 /**
- * Runs the new modules' top levels, once: the last step of prepare, after
- * everything else that can fail (the update file, transformers, class
- * migrations), just before the removed modules' dispose hooks and the
- * commit. A module whose top level throws aborts the update, and what the new
+ * Runs the new modules' top levels, once, late in prepare: after the update
+ * file, the live changes and the binding transformers, before the class
+ * migrations' checks (a heap pass) and the removed modules' dispose hooks. A module whose top level throws aborts the update, and what the new
  * modules started is stopped (staged-effects.ts).
  */
 export async function evaluateNewModules(staged: StagedModules, deadline: Deadline): Promise<void> {

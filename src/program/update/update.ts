@@ -132,7 +132,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     deadline.enter('evaluate');
     // New bodies compile in each running module's scope before anything changes.
     patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
-    // New modules are linked now and evaluated last, so a failure before then runs none of their code.
+    // New modules are linked now and evaluated late (below), so a failure before then runs none of their code.
     if (newModules.length > 0) staged = stageNewModules(runtime, prepared.root, changed, deadline);
     // What new modules start (an update file importing one evaluates it early) is stopped if the update aborts.
     if (staged) effects.start();
@@ -147,13 +147,16 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     // (measured 0.35 ms idle, several ms on a loaded machine), the longest a patch made.
     const transforms = Object.keys(spec?.bindings ?? {}).length > 0 || Object.keys(spec?.classes ?? {}).length > 0;
     inPlace = guarded('the in-place transformers', transforms ? deadline.remaining() : 0, () => prepareInPlace(runtime, spec, (id, name) => migrating.has(`${id}:${name}`), staged?.stage.instances));
-    await prepareMigrations(walk, lives.flatMap((l) => l.migrations), warnings, deadline);
     // New modules may await at their top level: past the deadline the update aborts, and
     // whatever the staging still does later is never committed; what it started is stopped.
+    // Before the class-migration checks, whose heap pass is the costly part of prepare: an
+    // update whose new module fails is refused without paying for it.
     if (staged) {
       await evaluateNewModules(staged, deadline);
       effects.stop();
     }
+    deadline.enter('transform');
+    await prepareMigrations(walk, lives.flatMap((l) => l.migrations), warnings, deadline);
     deadline.enter('dispose');
     // Last, once nothing else can fail.
     if (staged) await disposeRemoved(runtime, staged.removed);
@@ -187,7 +190,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       // Transformers of the values of the moment: may throw, changes nothing.
       inPlace?.recompute();
       // Live modules: their new bindings' initializers may throw, and undo themselves.
-      for (const live of lives) liveCommits.push([live.record.id, commitLive(live, walk)]);
+      // Imported modules first: a table recomputed in an importer reads the functions its imports declare again.
+      for (const live of dependencyOrder(runtime, lives)) liveCommits.push([live.record.id, commitLive(live, walk)]);
       // The program hook reads and sets new bindings, so it runs once they exist; `old` is what held before.
       const byId = new Map(liveCommits);
       inPlace?.runHook((id, name) => {
@@ -312,6 +316,25 @@ async function prepareLives(changed: readonly PreparedModule[], runtime: Runtime
     }
     out.push(prepareLive(record, m.compiled!, m.change.plan, { run: spec?.run?.[m.id], reinit: spec?.reinit?.[m.id], classes: spec?.classes?.[m.movedTo ?? m.id], links }));
   }
+  return out;
+}
+
+/** Live modules with the live modules each imports (or newly imports) before it; a cycle is cut where it closes. */
+function dependencyOrder(runtime: Runtime, lives: readonly PreparedLive[]): PreparedLive[] {
+  const idOf = new Map<object, string>([...runtime.graph.records.values()].map((r) => [r.namespace, r.id]));
+  const byId = new Map(lives.map((l) => [l.record.id, l]));
+  const out: PreparedLive[] = [];
+  const seen = new Set<string>();
+  const visit = (live: PreparedLive) => {
+    if (seen.has(live.record.id)) return;
+    seen.add(live.record.id);
+    for (const ns of [...live.record.current.deps.values(), ...live.links.map(([, target]) => target)]) {
+      const dep = byId.get(idOf.get(ns) ?? '');
+      if (dep) visit(dep);
+    }
+    out.push(live);
+  };
+  lives.forEach(visit);
   return out;
 }
 

@@ -3,7 +3,7 @@ import { BatonError, toErrorData, type ErrorData } from '../protocol/errors.js';
 import { ControlClient } from './client.js';
 import type { ProgramInfo, Request } from '../protocol/messages.js';
 import { listPrograms, resolveTarget } from './targets.js';
-import { renderOutcome, renderPrograms, renderStatus } from './render.js';
+import { renderHandoff, renderOutcome, renderPrograms, renderStatus } from './render.js';
 
 /** Commands that talk to a running program over its control channel. */
 async function withTarget<T>(target: string, use: (client: ControlClient) => Promise<T>): Promise<T> {
@@ -98,4 +98,19 @@ export async function statusCommand(target: string, json: boolean): Promise<numb
 
 function print<T>(value: T, json: boolean, render: (v: T) => string): void {
   process.stdout.write(`${json ? JSON.stringify(value, null, 2) : render(value)}\n`);
+}
+
+/** `baton update --handoff`: checked like an update, then carried out by the program, which answers when it is done. */
+export async function sendHandoff(target: string, request: Extract<Request, { type: 'handoff' }>, json: boolean, check: boolean): Promise<number> {
+  const body = await withTarget(target, async (c) => {
+    if (check) {
+      const refused = await checkFirst(c, request.dir, json);
+      if (refused !== undefined) return refused;
+    }
+    return c.request(request);
+  });
+  if (typeof body === 'number') return body;
+  if (body.type !== 'handoff') throw new Error('unexpected answer to a hand-off');
+  print(body.outcome, json, renderHandoff);
+  return body.outcome.status === 'applied' || body.outcome.status === 'planned' ? 0 : body.outcome.status === 'refused' ? 2 : 3;
 }

@@ -64,7 +64,7 @@ export class ListenerTakeover {
   }
 }
 
-function portOf(args: unknown[]): { port: number; host: string | undefined } | undefined {
+export function portOf(args: unknown[]): { port: number; host: string | undefined } | undefined {
   const first = args[0];
   if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
     return { port: Number(first), host: typeof args[1] === 'string' ? args[1] : undefined };

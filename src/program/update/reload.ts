@@ -128,8 +128,11 @@ export async function prepareReload(
   }
 }
 
+/** The parts of a module instance that carrying state reads: a hand-off builds the old side from transferred values. */
+export type CarrySide = Pick<ModuleInstance, 'id' | 'bindings'> & { readonly compiled: Pick<ModuleInstance['compiled'], 'bindings'> };
+
 /** Top-level bindings present in both versions keep their values unless a transformer says otherwise. */
-function carryBindings(old: ModuleInstance, next: ModuleInstance, transformers: Record<string, (old: unknown) => unknown>, rerun: Map<string, () => void>): BindingReport[] {
+export function carryBindings(old: CarrySide, next: CarrySide, transformers: Record<string, (old: unknown) => unknown>, rerun: Map<string, () => void>): BindingReport[] {
   const reports: BindingReport[] = [];
   const oldKinds = new Map(old.compiled.bindings.map((b) => [b.name, b]));
   for (const binding of next.compiled.bindings) {

@@ -34,7 +34,7 @@ export const COMMANDS = {
   rollback: { usage: 'baton rollback <target> [--update-file F] [--timeout ms] [--json]', description: 'return a running program to the version before its last update', options: { timeout, json, 'dry-run': { type: 'boolean', description: 'plan only' }, 'update-file': { type: 'string', description: 'a transformer file whose `reverse: { ... }` takes the current state back (when the running version has none)' } } },
   ls: { usage: 'baton ls [--json]', description: 'list running programs', options: { json } },
   status: { usage: 'baton status <target> [--json]', description: 'show one running program and its update history', options: { json } },
-  diff: { usage: 'baton diff <old-dir> <new-dir> [--json] [--stubs]', description: 'show what an update would do, without a running program', options: { json, stubs: { type: 'boolean', description: 'write typed transformer stubs into <new-dir>/baton.update.ts' } } },
+  diff: { usage: 'baton diff <old-dir> <new-dir> [--json] [--stubs] [--handoff]', description: 'show what an update would do, without a running program', options: { json, stubs: { type: 'boolean', description: 'write typed transformer stubs into <new-dir>/baton.update.ts' }, handoff: { type: 'boolean', description: 'also name the state a hand-off could not move to a new process' } } },
   check: { usage: 'baton check <old-dir> <new-dir> [--json]', description: 'type-check an update and its transformers against both versions', options: { json } },
 } as const satisfies Record<string, CommandSpec>;
 

@@ -87,7 +87,7 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
     case 'diff': {
       const [oldDir, newDir] = need(2).map(existingDir);
       const { diffCommand } = await import('./diff.js');
-      return diffCommand({ oldDir: oldDir!, newDir: newDir!, json: flag('json'), stubs: flag('stubs') });
+      return diffCommand({ oldDir: oldDir!, newDir: newDir!, json: flag('json'), stubs: flag('stubs'), handoff: flag('handoff') });
     }
     case 'check': {
       const [oldDir, newDir] = need(2).map(existingDir);

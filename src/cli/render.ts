@@ -2,7 +2,7 @@ import type { ErrorData } from '../protocol/errors.js';
 import type { UpdateOutcome, ModuleReport } from '../protocol/outcome.js';
 import type { ProgramInfo } from '../protocol/messages.js';
 import type { ListedProgram } from './targets.js';
-import type { HandoffOutcome } from '../protocol/handoff.js';
+import type { HandoffOutcome, Untransferable } from '../protocol/handoff.js';
 
 /** The one place outcomes and errors are turned into text for people. */
 export function renderError(error: ErrorData): string {
@@ -130,4 +130,12 @@ export function renderHandoff(outcome: HandoffOutcome): string {
       break;
   }
   return lines.join('\n');
+}
+
+/** `baton diff --handoff`: the state a hand-off could not move, at file:line. */
+export function renderHandoffState(found: ReadonlyArray<Untransferable & { readonly file: string; readonly line: number }>): string {
+  if (found.length === 0) return '\nhand-off: all state of the old version can move to a new process\n';
+  const lines = ['', 'hand-off: state that cannot move to a new process (give each a `reinit` entry in baton.update.ts, or keep it out of module state):'];
+  for (const u of found) lines.push(`  ${u.file}:${u.line} ${u.binding}${u.path}: ${u.what}`);
+  return `${lines.join('\n')}\n`;
 }

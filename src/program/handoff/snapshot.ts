@@ -60,7 +60,8 @@ export function untransferable(graph: ModuleGraph, reinit: ReadonlyMap<string, R
 export function serializeState(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>, history: readonly HistoryEntry[]): Buffer {
   const { metas, values } = collectBindings(graph, reinit);
   const classes = appClasses(graph);
-  const scan = scanState(values, classes);
+  // Proxies were looked for before anything stopped (untransferable); one made since makes the clone throw.
+  const scan = scanState(values, classes, { proxies: false });
   if (scan.problem) throw metas.flatMap((m, i) => explain(m.module, m.binding.name, values[i], classes));
   const payload: StatePayload = { bindings: metas, values, instances: scan.instances, classOf: scan.classOf, classes: scan.classes, history };
   return serialize(payload);

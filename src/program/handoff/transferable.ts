@@ -49,7 +49,7 @@ const LEAVES: ReadonlyArray<abstract new (...args: never[]) => object> = [Date, 
  * whether anything cannot cross. A second, slower pass (`explain`) names
  * what and where, only when something was found.
  */
-export function scanState(roots: readonly unknown[], classes: ReadonlyMap<object, ClassName>): StateScan {
+export function scanState(roots: readonly unknown[], classes: ReadonlyMap<object, ClassName>, options: { proxies: boolean } = { proxies: true }): StateScan {
   const scan: StateScan = { instances: [], classOf: [], classes: [], problem: false };
   const classIndex = new Map<ClassName, number>();
   const indexOf = (c: ClassName) => {
@@ -60,17 +60,38 @@ export function scanState(roots: readonly unknown[], classes: ReadonlyMap<object
     }
     return i;
   };
+  // What a prototype makes of its objects, decided once per prototype: most state is a few kinds of objects, many times.
+  const byProto = new Map<object | null, Kind>([
+    [Object.prototype, { kind: 'plain' }],
+    [Array.prototype, { kind: 'array' }],
+    [Map.prototype, { kind: 'map' }],
+    [Set.prototype, { kind: 'set' }],
+  ]);
   const seen = new Set<object>();
   const stack: unknown[] = [...roots];
+  const push = (v: unknown) => {
+    if (typeof v === 'object' ? v !== null : typeof v === 'function' || typeof v === 'symbol') stack.push(v);
+  };
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value !== 'object' || value === null) {
-      if (typeof value === 'function' || typeof value === 'symbol') scan.problem = true;
+      scan.problem = true;
       continue;
     }
     if (seen.has(value)) continue;
     seen.add(value);
-    const kind = classify(value, classes);
+    // A Proxy answers getPrototypeOf as it likes: looked for first where it matters (before anything stops).
+    if (options.proxies && types.isProxy(value)) {
+      scan.problem = true;
+      continue;
+    }
+    const proto = Object.getPrototypeOf(value) as object | null;
+    let kind = byProto.get(proto);
+    if (kind === undefined) {
+      kind = classify(value, classes);
+      // Per-object answers (a Proxy) are not kept.
+      if (kind.kind !== 'problem') byProto.set(proto, kind);
+    }
     switch (kind.kind) {
       case 'problem':
         scan.problem = true;
@@ -78,27 +99,23 @@ export function scanState(roots: readonly unknown[], classes: ReadonlyMap<object
       case 'leaf':
         continue;
       case 'array':
-        for (const v of value as unknown[]) if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean' && v !== undefined) stack.push(v);
+        for (const v of value as unknown[]) push(v);
         continue;
       case 'map':
         for (const [k, v] of value as Map<unknown, unknown>) {
-          if (typeof k === 'object' || typeof k === 'function' || typeof k === 'symbol') stack.push(k);
-          if (typeof v === 'object' || typeof v === 'function' || typeof v === 'symbol') stack.push(v);
+          push(k);
+          push(v);
         }
         continue;
       case 'set':
-        for (const v of value as Set<unknown>) if (typeof v === 'object' || typeof v === 'function' || typeof v === 'symbol') stack.push(v);
+        for (const v of value as Set<unknown>) push(v);
         continue;
       case 'instance':
         scan.instances.push(value);
         scan.classOf.push(indexOf(kind.cls));
       // falls through: an instance's own fields are state too
       case 'plain':
-        for (const key in value) {
-          if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-          const v = (value as Record<string, unknown>)[key];
-          if (typeof v === 'object' || typeof v === 'function' || typeof v === 'symbol') stack.push(v);
-        }
+        for (const v of Object.values(value)) push(v);
         continue;
     }
   }

@@ -68,10 +68,12 @@ export function scanState(roots: readonly unknown[], classes: ReadonlyMap<object
     [Set.prototype, { kind: 'set' }],
   ]);
   const seen = new Set<object>();
-  const stack: unknown[] = [...roots];
+  const stack: unknown[] = [];
+  // Only objects, and what cannot cross (functions, symbols), are worth a visit.
   const push = (v: unknown) => {
     if (typeof v === 'object' ? v !== null : typeof v === 'function' || typeof v === 'symbol') stack.push(v);
   };
+  roots.forEach(push);
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value !== 'object' || value === null) {

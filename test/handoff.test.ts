@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { baton, freePort, Program, ROOT } from './helpers/baton.js';
+import { installNode } from '../bench/lib/node-binary.js';
 
 /**
  * Hand-off: the running program moves to a new process (a new dependency
@@ -284,6 +285,47 @@ describe('hand-off of examples/http under keep-alive load', () => {
       await program.stop();
       // The new process is the thin parent's child: it goes with a SIGKILL of the parent only if told; stop it by its name.
       for (const pid of await listed(name)) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
+
+describe('hand-off to another Node.js major', () => {
+  it('moves kv from this Node.js to Node 22 (installed from npm): keys, classes and the status follow', async () => {
+    const node = installNode(process.version.startsWith('v22.') ? '24' : '22');
+    assert.equal(typeof node, 'string', JSON.stringify(node));
+    const root = mkdtempSync(join(tmpdir(), 'baton-handoff-node-'));
+    kvVersion(root, 'a', 1);
+    const dir = kvVersion(root, 'b', 2);
+    const port = await freePort();
+    const name = `kv-node-${process.pid}`;
+    const program = new Program(['--name', name, join(root, 'a', 'server.ts'), '--', '--port', String(port)]);
+    const client = new Redis({ host: '127.0.0.1', port });
+    try {
+      await program.waitFor(/kvfmt 1: kv v5 listening/, 20_000);
+      const pipe = client.pipeline();
+      for (let i = 0; i < 1000; i++) pipe.set(`k${i}`, `v${i}`);
+      await pipe.exec();
+      await client.hset('h', 'f', 'x');
+      const before = await digest(client);
+      const r = await handoff(name, dir, ['--node', node as string]);
+      assert.equal(r.code, 0, JSON.stringify(r.outcome));
+      const outcome = r.outcome as { pid: number; node: string };
+      assert.notEqual(outcome.node, process.version);
+      assert.match(outcome.node, /^v2[24]\./);
+      const check = async () => {
+        assert.deepEqual(await digest(client), before);
+        assert.equal(await client.type('h'), 'hash');
+        const status = JSON.parse((await baton(['status', name, '--json'])).stdout) as { pid: number; node: string };
+        assert.equal(status.pid, outcome.pid);
+        assert.equal(status.node, outcome.node);
+      };
+      await check();
+      await sleep(1000);
+      await check();
+    } finally {
+      client.disconnect();
+      for (const pid of await listed(name)) process.kill(pid, 'SIGKILL');
+      await program.stop();
     }
   });
 });

@@ -23,8 +23,7 @@ export function renderOutcome(outcome: UpdateOutcome): string {
       lines.push(`plan (dry run, nothing changed) from ${outcome.from.label} (${outcome.from.hash})`);
       break;
     case 'refused':
-      lines.push(`refused: ${outcome.reason.message} [${outcome.reason.code}]`, '  nothing was changed');
-      if (outcome.reason.hint) lines.push(`  ${outcome.reason.hint}`);
+      lines.push(...renderRefusal(outcome.reason));
       break;
     case 'aborted':
       lines.push(`aborted: ${outcome.reason.message} [${outcome.reason.code}]`, `  the old version (${outcome.from.label} ${outcome.from.hash}) is still running on its old state`);
@@ -120,8 +119,7 @@ export function renderHandoff(outcome: HandoffOutcome): string {
       for (const u of outcome.untransferable) lines.push(`  cannot move: ${u.module} ${u.binding}${u.path}: ${u.what}`);
       break;
     case 'refused':
-      lines.push(`refused: ${outcome.reason.message} [${outcome.reason.code}]`, '  nothing was changed');
-      if (outcome.reason.hint) lines.push(`  ${outcome.reason.hint}`);
+      lines.push(...renderRefusal(outcome.reason));
       break;
     case 'aborted':
       lines.push(`aborted: ${outcome.reason.message} [${outcome.reason.code}]`, `  the new process was stopped; the old one (${outcome.from.label} ${outcome.from.hash}) serves on, its state untouched`);
@@ -138,4 +136,9 @@ export function renderHandoffState(found: ReadonlyArray<Untransferable & { reado
   const lines = ['', 'hand-off: state that cannot move to a new process (give each a `reinit` entry in baton.update.ts, or keep it out of module state):'];
   for (const u of found) lines.push(`  ${u.file}:${u.line} ${u.binding}${u.path}: ${u.what}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A refusal, update or hand-off alike: nothing was touched. */
+function renderRefusal(reason: ErrorData): string[] {
+  return [`refused: ${reason.message} [${reason.code}]`, '  nothing was changed', ...(reason.hint ? [`  ${reason.hint}`] : [])];
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { baton, freePort, Program, ROOT } from './helpers/baton.js';
+import { baton, freePort, Program, ROOT, writeVersions } from './helpers/baton.js';
 import { installNode } from '../bench/lib/node-binary.js';
 
 /**
@@ -325,6 +325,49 @@ describe('hand-off to another Node.js major', () => {
     } finally {
       client.disconnect();
       for (const pid of await listed(name)) process.kill(pid, 'SIGKILL');
+      await program.stop();
+    }
+  });
+});
+
+describe('state a hand-off cannot move', () => {
+  const main = [
+    "import { EventEmitter } from 'node:events';",
+    "export const state = { users: new Map([['ada', { name: 'Ada', onSave: () => 'saved' }]]), count: 1 };",
+    'export const cache = { store: new Proxy({}, {}) };',
+    'export const bus = { emitters: [new EventEmitter()] };',
+    'setInterval(() => { state.count++; }, 100);',
+    "console.log('ready');",
+    '',
+  ].join('\n');
+
+  it('is named with module, binding and path, by the refusal (before anything stops) and by baton diff --handoff', async () => {
+    const root = writeVersions({ v1: { 'main.ts': main }, v2: { 'main.ts': main.replace("'ready'", "'ready v2'") } });
+    const name = `untransferable-${process.pid}`;
+    const program = new Program(['--name', name, join(root, 'v1', 'main.ts')]);
+    try {
+      await program.waitFor(/ready/, 20_000);
+      const r = await handoff(name, join(root, 'v2'));
+      assert.equal(r.code, 2, JSON.stringify(r.outcome));
+      const reason = (r.outcome as { status: string; reason: { code: string; message: string; hint: string } }).reason;
+      assert.equal(r.outcome['status'], 'refused');
+      assert.equal(reason.code, 'E_HANDOFF_STATE');
+      assert.match(reason.message, /main\.ts state\.users\.get\("ada"\)\.onSave: a function/);
+      assert.match(reason.message, /main\.ts cache\.store: a Proxy/);
+      assert.match(reason.message, /main\.ts bus\.emitters\[0\]: a handle \(EventEmitter\)/);
+      assert.match(reason.hint, /reinit/);
+      // Nothing stopped: the same process serves, its timer still runs.
+      assert.deepEqual(await listed(name), [program.pid]);
+      assert.doesNotMatch(program.output, /ready v2/);
+      await sleep(1000);
+      assert.deepEqual(await listed(name), [program.pid]);
+
+      const diff = await baton(['diff', join(root, 'v1'), join(root, 'v2'), '--handoff', '--json']);
+      const plan = JSON.parse(diff.stdout) as { handoff: { untransferable: Array<{ binding: string; path: string; line: number; file: string; what: string }> } };
+      const found = plan.handoff.untransferable.map((u) => `${u.file.endsWith('main.ts') ? 'main.ts' : u.file}:${u.line} ${u.binding}${u.path}`);
+      assert.ok(found.includes('main.ts:2 state.users.values().onSave'), found.join('; '));
+      assert.ok(found.some((f) => f.startsWith('main.ts:4 bus.emitters[]')), found.join('; '));
+    } finally {
       await program.stop();
     }
   });

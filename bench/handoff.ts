@@ -201,7 +201,7 @@ ${rerunCommand(NAME)}
 kv v5 filled with N keys (\`SET key:i value-i\`), a probe client looping PING, then \`baton update <name> <copy of v5> --handoff --json --no-check --grace 500\`
 (the copy's \`baton.update.ts\` reinitializes the expiry cursor). *No request served* is the outcome's \`pauseMs\`: from the moment the old process
 stopped accepting and reading to the moment the new one served (its listening socket adopted). It splits into *quiescence* (in-flight work settling),
-*state transfer* (serialize in the old process, the bytes through a pipe, deserialize, revive classes and write bindings in the new one) and *install*
+*state transfer* (serialize in the old process, the bytes through a private file in /dev/shm, deserialize, revive classes and write bindings in the new one) and *install*
 (the rest: handing the listening socket over, the new process's adopt, the messages). The *rate* is state bytes over the transfer time. The probe's
 *max gap* is what a client sees: its connection is closed gracefully and it reconnects by itself. One fresh server per sample, median of ${SAMPLES} (1 at 1M keys).
 Keys after the hand-off: ${lost.length === 0 ? 'all present in every sample' : `${lost.length} samples lost keys`}.

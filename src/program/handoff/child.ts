@@ -1,10 +1,11 @@
+import { readFileSync, rmSync } from 'node:fs';
 import { Server, Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { BatonError, toErrorData } from '../../protocol/errors.js';
 import { portOf } from '../update/listeners.js';
 import { loadUpdateSpec } from '../state/load-spec.js';
 import type { Runtime } from '../update/runtime.js';
 import { isToChild, type ToChild, type ToParent } from './ipc.js';
-import { STATE_FD } from './launch.js';
 import { restoreState } from './restore.js';
 
 type ListenFn = (this: Server, ...args: unknown[]) => Server;
@@ -62,7 +63,7 @@ export class HandoffChild {
       const state = await this.next('state');
       if (state.type !== 'state') throw new Error('unexpected message');
       const readStarted = performance.now();
-      const bytes = await readState(state.bytes);
+      const bytes = readState(state.file, state.bytes);
       const readMs = performance.now() - readStarted;
       const restoreStarted = performance.now();
       const restored = restoreState(runtime.graph, bytes, spec);
@@ -153,27 +154,13 @@ function send(message: ToParent): void {
   process.send?.(message);
 }
 
-/** The serialized state, `bytes` long, from the pipe the old process writes it to. */
-function readState(bytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const pipe = new Socket({ fd: STATE_FD, readable: true, writable: false });
-    const chunks: Buffer[] = [];
-    let got = 0;
-    pipe.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      got += chunk.length;
-      if (got >= bytes) {
-        pipe.destroy();
-        resolve(Buffer.concat(chunks, got));
-      }
-    });
-    pipe.on('error', reject);
-    pipe.on('end', () => {
-      if (got < bytes) reject(new BatonError('E_HANDOFF_START', `the state pipe closed after ${got} of ${bytes} bytes`, 'the old process stopped writing; it keeps serving'));
-    });
-    if (bytes === 0) {
-      pipe.destroy();
-      resolve(Buffer.alloc(0));
-    }
-  });
+/** The serialized state from the file the old process wrote, removed once read (it holds the program's data). */
+function readState(file: string, bytes: number): Buffer {
+  try {
+    const data = readFileSync(file);
+    if (data.length !== bytes) throw new BatonError('E_HANDOFF_START', `the state file ${file} holds ${data.length} of ${bytes} bytes`, 'the old process serves on; try the hand-off again');
+    return data;
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
 }

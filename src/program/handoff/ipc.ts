@@ -13,8 +13,8 @@ export type ToChild =
   | { readonly type: 'accepted'; readonly key: string }
   /** With a socket: an idle HTTP keep-alive connection of the server on `key`. */
   | { readonly type: 'idle'; readonly server: string }
-  /** The state follows on the state pipe: `bytes` long. Then adopt the sockets and serve. */
-  | { readonly type: 'state'; readonly bytes: number; readonly timeoutMs: number; readonly from: string; readonly parentPid: number }
+  /** The state is in `file` (private to this user; the new process removes it once read). Then adopt the sockets and serve. */
+  | { readonly type: 'state'; readonly file: string; readonly bytes: number; readonly from: string; readonly parentPid: number }
   /** The grace period is over: take the control name. */
   | { readonly type: 'commit' };
 

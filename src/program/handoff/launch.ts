@@ -29,5 +29,3 @@ export function launchOf(): Launch | undefined {
 
 /** The environment variable that tells `baton run` it is the new process of a hand-off. */
 export const HANDOFF_ENV = 'BATON_HANDOFF_CHILD';
-/** The file descriptor the state arrives on (a pipe beside the IPC channel, so megabytes need no JSON). */
-export const STATE_FD = 4;

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { Writable } from 'node:stream';
 import { toErrorData, type ErrorData } from '../../protocol/errors.js';
 import type { Request } from '../../protocol/messages.js';
 import type { HandoffOutcome, HandoffStep, HandoffStepName, Untransferable } from '../../protocol/handoff.js';
@@ -11,7 +10,7 @@ import { isToParent, type ToChild, type ToParent } from './ipc.js';
 import { HANDOFF_ENV, launchOf } from './launch.js';
 import { Quiescence } from './quiesce.js';
 import { probeUntil } from './readiness.js';
-import { serializeState, untransferable } from './snapshot.js';
+import { serializeState, untransferable, writeStateFile } from './snapshot.js';
 import { becomeThinParent } from './thin-parent.js';
 
 type HandoffRequest = Extract<Request, { type: 'handoff' }>;
@@ -56,10 +55,11 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
   const child = spawn(node, [...launch.execArgv, launch.script, 'run', '--name', runtime.name, entry, '--', ...launch.args], {
     cwd: process.cwd(),
     env: { ...process.env, [HANDOFF_ENV]: '1' },
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc', 'pipe'],
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   const channel = new ChildChannel(child);
   let quiet: Quiescence | undefined;
+  let stateFile: { file: string; remove: () => void } | undefined;
   try {
     await channel.expect('loaded', request.timeoutMs, 'E_HANDOFF_START', 'load');
     step('start');
@@ -82,8 +82,8 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     const serializeMs = performance.now() - serializeStarted;
     for (const held of quiet.servers) channel.send({ type: 'listen', key: held.key }, held.handle);
     const sendStarted = performance.now();
-    channel.send({ type: 'state', bytes: bytes.length, timeoutMs: request.timeoutMs, from: `${from.label} ${from.hash}`, parentPid: process.pid });
-    (child.stdio[4] as Writable).end(bytes);
+    stateFile = writeStateFile(bytes);
+    channel.send({ type: 'state', file: stateFile.file, bytes: bytes.length, from: `${from.label} ${from.hash}`, parentPid: process.pid });
     const serving = await channel.expect('serving', request.timeoutMs, 'E_HANDOFF_START', 'take the state and serve');
     if (serving.type !== 'serving') throw new Error('unexpected message');
     const sendMs = performance.now() - sendStarted - serving.restoreMs;
@@ -129,6 +129,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     child.kill('SIGKILL');
     await channel.exited;
     quiet?.resume();
+    stateFile?.remove();
     const reason = error instanceof StepFailed ? error.data : toErrorData(error);
     return { status: 'aborted', from, reason, steps };
   }

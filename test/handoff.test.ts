@@ -57,7 +57,8 @@ async function digest(client: Redis): Promise<{ keys: number; hash: string }> {
 }
 
 async function handoff(name: string, dir: string, extra: string[] = []): Promise<{ code: number | null; outcome: Record<string, unknown>; stderr: string }> {
-  const r = await baton(['update', name, dir, '--handoff', '--no-check', '--json', ...extra]);
+  // Starting a process is a step with a deadline: generous by default, since the machine may be busy (a test that wants a short one gives its own).
+  const r = await baton(['update', name, dir, '--handoff', '--no-check', '--json', '--timeout', '90000', ...extra]);
   assert.ok(r.stdout, r.stderr);
   return { code: r.code, outcome: JSON.parse(r.stdout) as Record<string, unknown>, stderr: r.stderr };
 }
@@ -81,7 +82,7 @@ describe('hand-off of examples/kv to a new process', () => {
     kvVersion(root, 'a', 1);
     port = await freePort();
     program = new Program(['--name', name, join(root, 'a', 'server.ts'), '--', '--port', String(port)]);
-    await program.waitFor(/kvfmt 1: kv v5 listening/, 20_000);
+    await program.waitFor(/kvfmt 1: kv v5 listening/, 60_000);
     client = new Redis({ host: '127.0.0.1', port });
     for (let i = 0; i < KEYS; i += 10_000) {
       const pipe = client.pipeline();
@@ -178,7 +179,7 @@ describe('hand-off of examples/kv to a new process', () => {
     assert.ok(outcome.connections.closed >= 5, JSON.stringify(outcome.connections));
     assert.deepEqual(failures, []);
     assert.ok(acked.size > 0);
-    await program.waitFor(/kvfmt 2: kv v5 listening/, 5000);
+    await program.waitFor(/kvfmt 2: kv v5 listening/, 10_000);
     assert.deepEqual(await listed(name), [outcome.pid]);
 
     const check = async () => {
@@ -225,7 +226,7 @@ describe('hand-off of examples/http under keep-alive load', () => {
     const name = `http-handoff-${process.pid}`;
     const program = new Program(['--name', name, join(HTTP, 'v1', 'server.ts'), '--', '--port', String(port)]);
     try {
-      await program.waitFor(/http v1 listening/, 20_000);
+      await program.waitFor(/http v1 listening/, 60_000);
       const agent = new Agent({ keepAlive: true, maxSockets: 8 });
       const call = (method: string, path: string, body?: unknown) =>
         new Promise<{ status: number; body: string; socket: string }>((resolve, reject) => {
@@ -301,7 +302,7 @@ describe('hand-off to another Node.js major', () => {
     const program = new Program(['--name', name, join(root, 'a', 'server.ts'), '--', '--port', String(port)]);
     const client = new Redis({ host: '127.0.0.1', port });
     try {
-      await program.waitFor(/kvfmt 1: kv v5 listening/, 20_000);
+      await program.waitFor(/kvfmt 1: kv v5 listening/, 60_000);
       const pipe = client.pipeline();
       for (let i = 0; i < 1000; i++) pipe.set(`k${i}`, `v${i}`);
       await pipe.exec();
@@ -346,7 +347,7 @@ describe('state a hand-off cannot move', () => {
     const name = `untransferable-${process.pid}`;
     const program = new Program(['--name', name, join(root, 'v1', 'main.ts')]);
     try {
-      await program.waitFor(/ready/, 20_000);
+      await program.waitFor(/ready/, 60_000);
       const r = await handoff(name, join(root, 'v2'));
       assert.equal(r.code, 2, JSON.stringify(r.outcome));
       const reason = (r.outcome as { status: string; reason: { code: string; message: string; hint: string } }).reason;

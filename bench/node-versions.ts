@@ -19,12 +19,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { installNode, NODE_CACHE as CACHE } from './lib/node-binary.js';
 
 /** The majors the README promises; package.json "engines" says >=20. */
 const SUPPORTED = ['20', '22', '24'];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TESTS = join(ROOT, 'dist', 'test');
-const CACHE = process.env.BATON_NODE_CACHE ?? join(ROOT, '.cache', 'node');
 
 interface Outcome {
   readonly requested: string;
@@ -72,19 +72,6 @@ function testFiles(only: string | undefined): string[] {
     process.exit(64);
   }
   return wanted.map((f) => join(TESTS, f));
-}
-
-/** The path of a `node` binary for `requested` (a major or a version), installed from npm into the cache if absent. */
-function installNode(requested: string): string | { error: string } {
-  const pkg = `node-${process.platform}-${process.arch}`;
-  const dir = join(CACHE, `${pkg}@${requested}`);
-  const bin = join(dir, 'node_modules', pkg, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-  if (existsSync(bin)) return bin;
-  mkdirSync(dir, { recursive: true });
-  console.log(`installing ${pkg}@${requested} into ${dir}`);
-  const npm = spawnSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', `${pkg}@${requested}`], { stdio: 'inherit' });
-  if (npm.status !== 0 || !existsSync(bin)) return { error: `npm install ${pkg}@${requested} failed (exit ${npm.status})` };
-  return bin;
 }
 
 /**

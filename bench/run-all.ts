@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ROOT } from './lib/process.js';
 import { QUICK, RESULTS, table } from './lib/report.js';
 
-const ORDER = ['kv-overhead', 'micro-overhead', 'throughput', 'patch-pause', 'reload-pause', 'plan-time', 'kv-pause', 'availability', 'chaos', 'memory', 'effort', 'demo'];
+const ORDER = ['kv-overhead', 'micro-overhead', 'throughput', 'patch-pause', 'reload-pause', 'plan-time', 'kv-pause', 'handoff', 'availability', 'chaos', 'memory', 'effort', 'demo'];
 const ASSEMBLE_ONLY = process.argv.includes('--assemble-only');
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;

@@ -116,6 +116,8 @@ export class ControlClient {
 }
 
 function defaultTimeout(request: Request): number {
+  // A hand-off has several steps with a deadline each (start, quiesce, transfer, take-over), then its grace period.
+  if (request.type === 'handoff') return request.timeoutMs * 4 + request.graceMs + UPDATE_GRACE_MS;
   return request.type === 'update' || request.type === 'rollback' ? request.timeoutMs + UPDATE_GRACE_MS : ANSWER_TIMEOUT_MS;
 }
 

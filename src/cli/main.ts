@@ -56,6 +56,14 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
     case 'update': {
       const [target, dir] = need(2);
       const full = existingDir(dir!);
+      if (flag('handoff')) {
+        const { handoffRequest } = await import('./handoff-options.js');
+        const request = handoffRequest(full, { dryRun: flag('dry-run'), timeoutMs: text('timeout') === undefined ? 30_000 : timeoutOf(text('timeout')), node: text('node'), ready: text('ready'), grace: text('grace') });
+        return (await import('./remote.js')).sendHandoff(target!, request, flag('json'), !flag('no-check'));
+      }
+      for (const only of ['node', 'ready', 'grace']) {
+        if (text(only) !== undefined) throw new BatonError('E_USAGE', `--${only} goes with --handoff`, `add --handoff to run the new version in a new process, or drop --${only}`);
+      }
       const { sendUpdate } = await import('./remote.js');
       return sendUpdate(target!, { type: 'update', dir: full, dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')), allowDependencyChange: flag('allow-dependency-change') }, flag('json'), !flag('no-check'));
     }
@@ -79,7 +87,7 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
     case 'diff': {
       const [oldDir, newDir] = need(2).map(existingDir);
       const { diffCommand } = await import('./diff.js');
-      return diffCommand({ oldDir: oldDir!, newDir: newDir!, json: flag('json'), stubs: flag('stubs') });
+      return diffCommand({ oldDir: oldDir!, newDir: newDir!, json: flag('json'), stubs: flag('stubs'), handoff: flag('handoff') });
     }
     case 'check': {
       const [oldDir, newDir] = need(2).map(existingDir);

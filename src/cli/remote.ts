@@ -1,9 +1,9 @@
 import type { UpdateOutcome } from '../protocol/outcome.js';
 import { BatonError, toErrorData, type ErrorData } from '../protocol/errors.js';
 import { ControlClient } from './client.js';
-import type { ProgramInfo, Request } from '../protocol/messages.js';
+import type { ProgramInfo, Request, ResponseBody } from '../protocol/messages.js';
 import { listPrograms, resolveTarget } from './targets.js';
-import { renderOutcome, renderPrograms, renderStatus } from './render.js';
+import { renderHandoff, renderOutcome, renderPrograms, renderStatus } from './render.js';
 
 /** Commands that talk to a running program over its control channel. */
 async function withTarget<T>(target: string, use: (client: ControlClient) => Promise<T>): Promise<T> {
@@ -16,14 +16,7 @@ async function withTarget<T>(target: string, use: (client: ControlClient) => Pro
 }
 
 export async function sendUpdate(target: string, request: Extract<Request, { type: 'update' | 'rollback' }>, json: boolean, check: boolean): Promise<number> {
-  const body = await withTarget(target, async (c) => {
-    if (check && request.type === 'update') {
-      const refused = await checkFirst(c, request.dir, json);
-      if (refused !== undefined) return refused;
-    }
-    // The program answers an update when it is done: the request waits its deadline, and then some.
-    return c.request(request);
-  });
+  const body = await checkedRequest(target, request, json, check);
   if (typeof body === 'number') return body;
   if (body.type !== 'outcome') throw new Error('unexpected answer to an update');
   print(body.outcome, json, renderOutcome);
@@ -76,7 +69,7 @@ async function recordRefusal(client: ControlClient, dir: string, reason: ErrorDa
   }
 }
 
-export function exitCodeOf(outcome: UpdateOutcome): number {
+export function exitCodeOf(outcome: Pick<UpdateOutcome, 'status'>): number {
   return outcome.status === 'applied' || outcome.status === 'planned' ? 0 : outcome.status === 'refused' ? 2 : 3;
 }
 
@@ -98,4 +91,28 @@ export async function statusCommand(target: string, json: boolean): Promise<numb
 
 function print<T>(value: T, json: boolean, render: (v: T) => string): void {
   process.stdout.write(`${json ? JSON.stringify(value, null, 2) : render(value)}\n`);
+}
+
+/** `baton update --handoff`: checked like an update, then carried out by the program, which answers when it is done. */
+export async function sendHandoff(target: string, request: Extract<Request, { type: 'handoff' }>, json: boolean, check: boolean): Promise<number> {
+  const body = await checkedRequest(target, request, json, check);
+  if (typeof body === 'number') return body;
+  if (body.type !== 'handoff') throw new Error('unexpected answer to a hand-off');
+  print(body.outcome, json, renderHandoff);
+  return exitCodeOf(body.outcome);
+}
+
+/**
+ * An update, rollback or hand-off: type-checked first (updates and hand-offs),
+ * then sent; the program answers when it is done, so the request waits its
+ * deadline, and then some. A number is the exit code of a refusal by the check.
+ */
+async function checkedRequest(target: string, request: Extract<Request, { type: 'update' | 'rollback' | 'handoff' }>, json: boolean, check: boolean): Promise<ResponseBody | number> {
+  return withTarget(target, async (c) => {
+    if (check && request.type !== 'rollback') {
+      const refused = await checkFirst(c, request.dir, json);
+      if (refused !== undefined) return refused;
+    }
+    return c.request(request);
+  });
 }

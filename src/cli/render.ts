@@ -2,6 +2,7 @@ import type { ErrorData } from '../protocol/errors.js';
 import type { UpdateOutcome, ModuleReport } from '../protocol/outcome.js';
 import type { ProgramInfo } from '../protocol/messages.js';
 import type { ListedProgram } from './targets.js';
+import type { HandoffOutcome, Untransferable } from '../protocol/handoff.js';
 
 /** The one place outcomes and errors are turned into text for people. */
 export function renderError(error: ErrorData): string {
@@ -22,8 +23,7 @@ export function renderOutcome(outcome: UpdateOutcome): string {
       lines.push(`plan (dry run, nothing changed) from ${outcome.from.label} (${outcome.from.hash})`);
       break;
     case 'refused':
-      lines.push(`refused: ${outcome.reason.message} [${outcome.reason.code}]`, '  nothing was changed');
-      if (outcome.reason.hint) lines.push(`  ${outcome.reason.hint}`);
+      lines.push(...renderRefusal(outcome.reason));
       break;
     case 'aborted':
       lines.push(`aborted: ${outcome.reason.message} [${outcome.reason.code}]`, `  the old version (${outcome.from.label} ${outcome.from.hash}) is still running on its old state`);
@@ -95,4 +95,50 @@ function duration(ms: number): string {
 
 function indent(text: string): string {
   return text.split('\n').map((l) => `    ${l}`).join('\n');
+}
+
+export function renderHandoff(outcome: HandoffOutcome): string {
+  const lines: string[] = [];
+  switch (outcome.status) {
+    case 'applied': {
+      const t = outcome.transfer;
+      lines.push(`handed off: ${outcome.from.label} (${outcome.from.hash}) -> ${outcome.to.label} (${outcome.to.hash}), now pid ${outcome.pid} on node ${outcome.node}`);
+      lines.push(`  no request served for ${outcome.pauseMs.toFixed(1)} ms; steps: ${outcome.steps.map((s) => `${s.name} ${s.ms.toFixed(1)} ms`).join(', ')}`);
+      lines.push(`  state: ${(t.bytes / 1e6).toFixed(2)} MB, ${t.instances} class instance(s); serialize ${t.serializeMs.toFixed(1)} ms, send ${t.sendMs.toFixed(1)} ms, restore ${t.restoreMs.toFixed(1)} ms (${t.rateMBps.toFixed(0)} MB/s)`);
+      lines.push(`  connections: ${outcome.connections.passed} idle passed, ${outcome.connections.closed} closed gracefully`);
+      const byModule = new Map<string, string[]>();
+      for (const b of t.bindings) byModule.set(b.module, [...(byModule.get(b.module) ?? []), `${b.name} ${b.how}${b.note ? ` (${b.note})` : ''}`]);
+      for (const [id, bs] of byModule) lines.push(`  state   ${id}: ${bs.join(', ')}`);
+      lines.push(`  the old process (pid ${outcome.parentPid}) stays as a thin parent: it forwards signals and exits with the new one`);
+      for (const w of outcome.warnings) lines.push(`  warning: ${w}`);
+      break;
+    }
+    case 'planned':
+      lines.push(`hand-off plan (dry run, nothing changed) from ${outcome.from.label} (${outcome.from.hash}): ${outcome.bindings} top-level binding(s)`);
+      if (outcome.untransferable.length === 0) lines.push('  all state can move to a new process');
+      for (const u of outcome.untransferable) lines.push(`  cannot move: ${u.module} ${u.binding}${u.path}: ${u.what}`);
+      break;
+    case 'refused':
+      lines.push(...renderRefusal(outcome.reason));
+      break;
+    case 'aborted':
+      lines.push(`aborted: ${outcome.reason.message} [${outcome.reason.code}]`, `  the new process was stopped; the old one (${outcome.from.label} ${outcome.from.hash}) serves on, its state untouched`);
+      if (outcome.steps.length > 0) lines.push(`  steps done: ${outcome.steps.map((s) => `${s.name} ${s.ms.toFixed(1)} ms`).join(', ')}`);
+      if (outcome.reason.hint) lines.push(`  ${outcome.reason.hint}`);
+      break;
+  }
+  return lines.join('\n');
+}
+
+/** `baton diff --handoff`: the state a hand-off could not move, at file:line. */
+export function renderHandoffState(found: ReadonlyArray<Untransferable & { readonly file: string; readonly line: number }>): string {
+  if (found.length === 0) return '\nhand-off: all state of the old version can move to a new process\n';
+  const lines = ['', 'hand-off: state that cannot move to a new process (give each a `reinit` entry in baton.update.ts, or keep it out of module state):'];
+  for (const u of found) lines.push(`  ${u.file}:${u.line} ${u.binding}${u.path}: ${u.what}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A refusal, update or hand-off alike: nothing was touched. */
+function renderRefusal(reason: ErrorData): string[] {
+  return [`refused: ${reason.message} [${reason.code}]`, '  nothing was changed', ...(reason.hint ? [`  ${reason.hint}`] : [])];
 }

@@ -116,3 +116,28 @@ function propertyName(p: acorn.Property): string | undefined {
   if (p.key.type === 'Literal') return String(p.key.value);
   return undefined;
 }
+
+/**
+ * The `reinit` section of a version's update file, read without running it
+ * (a hand-off decides what crosses to the new process before the new version
+ * runs): module id -> binding names that take their new initializer's value.
+ */
+export function reinitInFile(root: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  let text: string;
+  try {
+    text = readFileSync(join(root, UPDATE_FILE), 'utf8');
+  } catch {
+    return out;
+  }
+  const prop = specLiteral(text)?.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === 'reinit');
+  if (!prop || prop.value.type !== 'ObjectExpression') return out;
+  for (const m of prop.value.properties) {
+    if (m.type !== 'Property' || m.value.type !== 'ArrayExpression') continue;
+    const id = propertyName(m);
+    if (id === undefined) continue;
+    const names = m.value.elements.flatMap((e) => (e?.type === 'Literal' && typeof e.value === 'string' ? [e.value] : []));
+    out.set(id, new Set(names));
+  }
+  return out;
+}

@@ -6,6 +6,7 @@ import { startControlServer } from './control/server.js';
 import { socketPathFor } from '../protocol/socket-dir.js';
 import { installStackTraces } from './runner/stack-traces.js';
 import { failAsNodeWould } from './uncaught.js';
+import { HANDOFF_ENV, rememberLaunch } from './handoff/launch.js';
 
 /**
  * `baton run`: the program runs in this very process, so exit codes, stdio
@@ -18,12 +19,23 @@ export async function runCommand(entry: string, name: string | undefined, args: 
   // App code's traces are mapped by baton (one frame per call, patched bodies too); other code's by Node.
   process.setSourceMapsEnabled(true);
   installStackTraces();
+  const script = process.argv[1]!;
   process.argv = [process.argv[0]!, file, ...args];
   const socket = socketPathFor(process.pid);
   const runtime = new Runtime(name ?? basename(dirname(file)), file, socket);
-  await startControlServer(socket, (request) => runtime.handle(request));
+  const control = async () => {
+    const { server, remove } = await startControlServer(socket, (request) => runtime.handle(request));
+    rememberLaunch({ script, execArgv: process.execArgv, args, control: server, removeSocket: remove });
+  };
+  // The new process of a hand-off: it serves, and takes the control name, only once the old one lets go.
+  const handoff = process.env[HANDOFF_ENV] === '1' && process.send ? new (await import('./handoff/child.js')).HandoffChild() : undefined;
+  if (handoff) {
+    delete process.env[HANDOFF_ENV];
+    handoff.intercept();
+  } else await control();
   try {
     await runtime.start();
+    await handoff?.takeOver(runtime, control);
   } catch (error) {
     // baton's own refusals (a syntax error, a missing import) are rendered as baton errors.
     if (error instanceof BatonError) throw error;

@@ -40,6 +40,14 @@ export type ErrorCode =
   | 'E_ENCODING'
   /** A symbolic link in a version directory that leads outside it. */
   | 'E_LINK_OUTSIDE'
+  /** State a hand-off cannot move to another process (a closure, a handle, a Proxy, ...), named with module and binding. */
+  | 'E_HANDOFF_STATE'
+  /** The new process of a hand-off failed to start, or exited before it served. */
+  | 'E_HANDOFF_START'
+  /** The new process of a hand-off did not pass its readiness check in time. */
+  | 'E_HANDOFF_NOT_READY'
+  /** The new process of a hand-off exited during the grace period. */
+  | 'E_HANDOFF_CRASHED'
   | 'E_INTERNAL'
   /** A file baton writes (a stub file) could not be written; the one there is left as it was. */
   | 'E_WRITE';

@@ -1,5 +1,6 @@
 import type { ErrorData } from './errors.js';
 import type { UpdateOutcome } from './outcome.js';
+import type { HandoffOutcome } from './handoff.js';
 
 /** Bumped when a message changes shape; the handshake refuses a mismatch. */
 export const PROTOCOL_VERSION = 1;
@@ -9,6 +10,13 @@ export type Request =
   | { readonly type: 'info' }
   | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly allowDependencyChange?: boolean }
   /** `updateFile`: a transformer file whose `reverse` section is used instead of the current version's. */
+  /**
+   * Moves the program to a new process running the version in `dir`
+   * (program/handoff/): `graceMs` is how long the new process must stay up
+   * after it served; `node` another Node.js binary; `ready` a readiness check
+   * (`tcp:PORT` or an http:// URL on loopback).
+   */
+  | { readonly type: 'handoff'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly graceMs: number; readonly node?: string; readonly ready?: string }
   | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number; readonly updateFile?: string }
   /**
    * The CLI's check (run before an update is sent) refused the update:
@@ -40,7 +48,7 @@ export interface ProgramInfo {
 export type UpdatePhase = 'compile' | 'evaluate' | 'transform' | 'dispose' | 'commit';
 
 export interface UpdateProgress {
-  readonly kind: 'update' | 'rollback';
+  readonly kind: 'update' | 'rollback' | 'handoff';
   readonly phase: UpdatePhase;
   readonly elapsedMs: number;
 }
@@ -73,7 +81,7 @@ export interface VersionInfo {
 
 export interface HistoryEntry {
   readonly at: number;
-  readonly kind: 'update' | 'rollback';
+  readonly kind: 'update' | 'rollback' | 'handoff';
   readonly status: UpdateOutcome['status'];
   readonly from: string;
   readonly to: string;
@@ -84,6 +92,7 @@ export type ResponseBody =
   | { readonly type: 'hello'; readonly protocol: number; readonly pid: number }
   | { readonly type: 'info'; readonly info: ProgramInfo }
   | { readonly type: 'outcome'; readonly outcome: UpdateOutcome }
+  | { readonly type: 'handoff'; readonly outcome: HandoffOutcome }
   | { readonly type: 'recorded' };
 
 /** A frame on the wire: a request or its answer, matched by id. Handler errors travel as data. */
@@ -102,6 +111,15 @@ export function isRequest(value: unknown): value is Request {
       return true;
     case 'update':
       return typeof v['dir'] === 'string' && typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['allowDependencyChange'] === undefined || typeof v['allowDependencyChange'] === 'boolean');
+    case 'handoff':
+      return (
+        typeof v['dir'] === 'string' &&
+        typeof v['dryRun'] === 'boolean' &&
+        typeof v['timeoutMs'] === 'number' &&
+        typeof v['graceMs'] === 'number' &&
+        (v['node'] === undefined || typeof v['node'] === 'string') &&
+        (v['ready'] === undefined || typeof v['ready'] === 'string')
+      );
     case 'rollback':
       return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['updateFile'] === undefined || typeof v['updateFile'] === 'string');
     case 'record-refusal':

@@ -31,7 +31,7 @@ export const LIMITS = {
  * (server and connections are unref'd), removes its socket on exit, and
  * replaces a stale socket a killed run left behind.
  */
-export async function startControlServer(path: string, handler: RequestHandler): Promise<Server> {
+export async function startControlServer(path: string, handler: RequestHandler): Promise<{ server: Server; remove: () => void }> {
   removeStaleSocket(path);
   const server = createServer((socket) => serveConnection(socket, handler));
   server.maxConnections = LIMITS.connections;
@@ -67,7 +67,7 @@ export async function startControlServer(path: string, handler: RequestHandler):
     };
     process.once(signal, onSignal);
   }
-  return server;
+  return { server, remove: cleanup };
 }
 
 /**

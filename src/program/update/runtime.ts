@@ -126,6 +126,17 @@ export class Runtime {
         // The previous version's sources as they ran, whatever is on disk now.
         return { type: 'outcome', outcome: await this.exclusive('rollback', () => withOverlay(target.info.dir, target.files, () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true, onPhase: (p) => this.enterPhase(p), ...(request.updateFile === undefined ? {} : { updateFile: request.updateFile }) }))) };
       }
+      case 'handoff': {
+        const { runHandoff } = await import('../handoff/parent.js');
+        const outcome = await this.locked('handoff', () => runHandoff(this, request));
+        if (outcome.status !== 'planned') {
+          const from = `${outcome.from.label} ${outcome.from.hash}`;
+          const to = outcome.status === 'applied' ? `${outcome.to.label} ${outcome.to.hash}` : from;
+          const summary = outcome.status === 'applied' ? `to pid ${outcome.pid}, pause ${outcome.pauseMs.toFixed(1)} ms` : outcome.reason.message;
+          this.history.push({ at: Date.now(), kind: 'handoff', status: outcome.status, from, to, summary: summary.slice(0, 2000) });
+        }
+        return { type: 'handoff', outcome };
+      }
       case 'record-refusal':
         this.recordRefusal(request.dir, request.reason);
         return { type: 'recorded' };
@@ -141,30 +152,39 @@ export class Runtime {
     if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
   }
 
-  private async exclusive(kind: HistoryEntry['kind'], run: () => Promise<UpdateOutcome>): Promise<UpdateOutcome> {
+  /** One update, rollback or hand-off at a time: a second is refused, never interleaved. */
+  private async locked<T>(kind: HistoryEntry['kind'], run: () => Promise<T>): Promise<T> {
     if (this.busy) throw new BatonError('E_BUSY', 'another update is in progress', 'wait for it to finish, then try again');
     this.busy = true;
     this.progress = { kind, phase: 'compile', startedAt: Date.now() };
-    const from = this.info().version;
     try {
-      const outcome = await run();
-      if (outcome.status !== 'planned') {
-        this.history.push({
-          at: Date.now(),
-          kind,
-          status: outcome.status,
-          from: `${from.label} ${from.hash}`,
-          to: outcome.status === 'applied' ? `${outcome.to.label} ${outcome.to.hash}` : `${from.label} ${from.hash}`,
-          summary: outcome.status === 'applied' ? `${outcome.modules.length} module(s), pause ${outcome.timing.pauseMs.toFixed(2)} ms` : outcome.reason.message,
-        });
-        // A long-lived program updated thousands of times keeps the recent past only.
-        if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
-      }
-      return outcome;
+      return await run();
     } finally {
       this.busy = false;
       this.progress = undefined;
     }
+  }
+
+  private async exclusive(kind: HistoryEntry['kind'], run: () => Promise<UpdateOutcome>): Promise<UpdateOutcome> {
+    return this.locked(kind, () => this.recorded(kind, run));
+  }
+
+  private async recorded(kind: HistoryEntry['kind'], run: () => Promise<UpdateOutcome>): Promise<UpdateOutcome> {
+    const from = this.info().version;
+    const outcome = await run();
+    if (outcome.status !== 'planned') {
+      this.history.push({
+        at: Date.now(),
+        kind,
+        status: outcome.status,
+        from: `${from.label} ${from.hash}`,
+        to: outcome.status === 'applied' ? `${outcome.to.label} ${outcome.to.hash}` : `${from.label} ${from.hash}`,
+        summary: outcome.status === 'applied' ? `${outcome.modules.length} module(s), pause ${outcome.timing.pauseMs.toFixed(2)} ms` : outcome.reason.message,
+      });
+      // A long-lived program updated thousands of times keeps the recent past only.
+      if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
+    }
+    return outcome;
   }
 
   private enterPhase(phase: UpdatePhase): void {

@@ -99,14 +99,14 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       return refuse({
         code: 'E_DEPENDENCY_CHANGED',
         message: `the new version resolves ${deps.map((d) => `${d.name} ${d.from} -> ${d.to}`).join(', ')}: objects the old package created keep its code, and the program would run both`,
-        hint: 'give --allow-dependency-change if the two versions may coexist, or restart the program (a hand-off) for this release',
+        hint: `hand it off to a new process, which takes the state and the sockets: \`baton update ${runtime.name} ${dir} --handoff\`; or give --allow-dependency-change if the two versions may coexist`,
       });
     }
   }
   const unslottable = changed.filter((m) => m.compiled?.unslottable && runtime.graph.records.has(m.id));
   if (unslottable.length > 0) {
     const where = unslottable.map((m) => `${m.id} uses ${m.compiled!.unslottable!.construct} at line ${m.compiled!.unslottable!.line}`).join('; ');
-    return refuse({ code: 'E_UNSLOTTABLE', message: `${where}: the slot form cannot express it, so baton cannot update this module in place`, hint: 'replace the construct (direct eval: use indirect eval `(0, eval)(...)` or `new Function`), then restart once' });
+    return refuse({ code: 'E_UNSLOTTABLE', message: `${where}: the slot form cannot express it, so baton cannot update this module in place`, hint: `hand it off to a new process, which takes the state and the sockets: \`baton update ${runtime.name} ${dir} --handoff\`; or replace the construct (direct eval: use indirect eval \`(0, eval)(...)\` or \`new Function\`)` });
   }
   const warnings: string[] = [];
   if (options.dryRun) return { status: 'planned', from, modules, warnings };

@@ -1,0 +1,44 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BatonError } from '../protocol/errors.js';
+import type { Request } from '../protocol/messages.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** `baton update --handoff`'s options, checked here so a mistake changes nothing in the program. */
+export function handoffRequest(
+  dir: string,
+  o: { dryRun: boolean; timeoutMs: number; node: string | undefined; ready: string | undefined; grace: string | undefined },
+): Extract<Request, { type: 'handoff' }> {
+  const graceMs = o.grace === undefined ? 2000 : Number(o.grace);
+  if (!Number.isFinite(graceMs) || graceMs < 0) throw new BatonError('E_USAGE', `--grace must be a number of milliseconds, not '${o.grace}'`, 'e.g. --grace 3000');
+  const request: Extract<Request, { type: 'handoff' }> = { type: 'handoff', dir, dryRun: o.dryRun, timeoutMs: o.timeoutMs, graceMs };
+  return { ...request, ...(o.node === undefined ? {} : { node: nodeBinary(o.node) }), ...(o.ready === undefined ? {} : { ready: readiness(o.ready) }) };
+}
+
+function nodeBinary(path: string): string {
+  const full = resolve(path);
+  if (!existsSync(full) || !statSync(full).isFile()) throw new BatonError('E_USAGE', `--node ${path} is not a file`, 'give the path of a node executable, e.g. --node ~/.nvm/versions/node/v22.12.0/bin/node');
+  try {
+    accessSync(full, constants.X_OK);
+  } catch {
+    throw new BatonError('E_USAGE', `--node ${path} is not executable`, `make it executable (chmod +x ${path}) or give another node binary`);
+  }
+  return full;
+}
+
+function readiness(ready: string): string {
+  const tcp = /^tcp:(\d+)$/.exec(ready);
+  if (tcp) {
+    const port = Number(tcp[1]);
+    if (port >= 1 && port <= 65535) return ready;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(ready);
+  } catch {
+    url = undefined;
+  }
+  if (url && url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return url.href;
+  throw new BatonError('E_USAGE', `--ready ${ready} is not tcp:PORT or an http:// URL on loopback`, 'e.g. --ready tcp:6380 or --ready http://127.0.0.1:8080/health');
+}

@@ -70,7 +70,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     return refuse({
       code: 'E_NOT_LIVE',
       message: `${where}: baton changes a running module only in place, and cannot make this change there`,
-      hint: 'write the change so that each top-level name keeps its own declaration statement (or rename it), or restart the program for this release (process hand-off, --handoff, is not built yet)',
+      hint: `write the change so that each top-level name keeps its own declaration statement (or rename it), or hand the program off to a new process, which takes the state and the sockets: \`baton update ${runtime.name} ${dir} --handoff\``,
     });
   }
   const declined = changed.filter((m) => m.change.kind !== 'patch' && runtime.graph.records.get(m.id)?.current.hot.declined);

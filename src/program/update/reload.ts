@@ -5,6 +5,7 @@ import type { ModuleRecord } from '../runner/module-graph.js';
 import { ClassMigration } from '../state/class-migration.js';
 import { stateWalk, type ReachableWalk } from '../state/reachable.js';
 import { instancesOf } from '../state/instances.js';
+import { ConstructionWatch } from '../state/construction-watch.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
 import { synchronousResult } from '../state/synchronous.js';
 import type { UpdateSpec } from '../state/update-spec.js';
@@ -194,7 +195,10 @@ function classMigrations(old: ModuleInstance, next: ModuleInstance, transformers
  * lazy classes, on a sample (the walk stops once every lazy class has one);
  * for eager ones, on every instance, in slices that let the event loop turn.
  * Lazy falls back to eager where it could let new code read an old-shaped
- * field.
+ * field. An eager class whose constructor is in a slot keeps its results for
+ * the commit (see ClassMigration.collectFound), and has its constructor
+ * watched from the heap query on, so the commit finds every instance without
+ * searching again.
  */
 async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: ClassMigration[], warnings: string[], deadline: Deadline): Promise<void> {
   const active = migrations.filter((m) => m.transformer);
@@ -203,17 +207,19 @@ async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: Cla
   // Every transformer, lazy ones too, runs on every instance reachable now, in
   // slices, so that one failing on any of them aborts here, before commit, and
   // never in a lazy trap or the sweep after "applied". Each slice runs under
-  // the watchdog: a transformer that loops is interrupted.
-  const walk = newStateWalk(runtime, stage);
-  let more = true;
+  // the watchdog: a transformer that loops is interrupted. Watched eager
+  // classes are left to the heap query below, which finds all of theirs.
+  const walked = active.filter((m) => m.mode === 'lazy' || constructorCell(runtime, m) === undefined);
+  const walk = walked.length > 0 ? newStateWalk(runtime, stage) : undefined;
+  let more = walk !== undefined;
   while (more) {
     deadline.check();
     more = guarded('a class transformer', deadline.remaining(), () => {
       const until = performance.now() + 4;
       let left = true;
       while (left && performance.now() < until) {
-        left = walk.step((value) => {
-          for (const m of active) {
+        left = walk!.step((value) => {
+          for (const m of walked) {
             if (m.mode === 'lazy' && !m.sample && m.isOldInstance(value)) m.sample = value;
             m.check(value);
           }
@@ -231,17 +237,32 @@ async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: Cla
   }
   // Instances only a closure holds, which the walk cannot reach: every one meets its eager transformer before commit.
   for (const m of active.filter((x) => x.mode === 'eager')) {
-    const found = instancesOf(m.oldClass.prototype as object);
-    m.heldElsewhere = found;
+    // Watched from just before the query: an instance is either found by it or constructed after it.
+    const watch = walked.includes(m) ? undefined : ConstructionWatch.start(constructorCell(runtime, m));
+    if (watch) {
+      m.watch = watch;
+      stage.onDiscard(() => watch.stop());
+    }
+    const found = instancesOf(m.oldClass.prototype as object, (o) => m.isFoundInstance(o));
+    if (!watch) m.heldElsewhere = found;
     for (let i = 0; i < found.length; i += 2000) {
       deadline.check();
       const slice = found.slice(i, i + 2000);
       guarded('a class transformer', deadline.remaining(), () => {
-        for (const value of slice) m.check(value);
+        if (watch) for (const value of slice) m.prepareFound(value);
+        else for (const value of slice) m.check(value);
       });
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+}
+
+/** The slot cell of a migrating class's own constructor in the running version, if it has one. */
+function constructorCell(runtime: Runtime, m: ClassMigration): string | undefined {
+  const path = `${m.oldClass.name}.constructor`;
+  const cell = runtime.graph.records.get(m.moduleId)?.current.compiled.slots.find((s) => s.path === path)?.cell;
+  // The class's compiled text names the cell its constructor stub calls: the path matched this class.
+  return cell !== undefined && Function.prototype.toString.call(m.oldClass).includes(cell) ? cell : undefined;
 }
 
 /** Every module binding the program will hold after commit, as walk roots (old classes count as app classes too). */
@@ -260,7 +281,8 @@ export function commitReload(runtime: Runtime, reload: PreparedReload): void {
   const graph = runtime.graph;
   // New instances are not visible yet: setting their bindings again changes nothing the program sees.
   for (const run of reload.rerun.values()) run();
-  const eager = reload.migrations.filter((m) => m.mode === 'eager' && m.transformer);
+  const eager = reload.migrations.filter((m) => m.mode === 'eager' && m.transformer && !m.watch);
+  for (const m of reload.migrations) if (m.watch) m.collectFound();
   if (eager.length > 0) {
     const seen = new Set<object>();
     const visit = (value: object) => {

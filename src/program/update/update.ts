@@ -51,7 +51,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const deadline = new Deadline(options.timeoutMs, options.onPhase);
   let prepared;
   // A rollback transforms what the current version's reverse section names; an update, what its own file names.
-  const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : transformedModulesInFile(resolve(dir));
+  const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : await transformedModulesInFile(resolve(dir));
   try {
     prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, liveAllowed(transformed)), () => undefined);
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Runtime } from './runtime.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { pointNamespace } from '../runner/namespace.js';
+import { releaseCells } from '../runner/slot-table.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
 import { ClassMigration } from '../state/class-migration.js';
 import { stateWalk, type ReachableWalk } from '../state/reachable.js';
@@ -310,8 +311,15 @@ export function commitReload(runtime: Runtime, reload: PreparedReload): void {
       graph.records.set(id, added);
     }
   }
-  for (const id of reload.removed) graph.records.delete(id);
+  const released = [...reload.replaced.values()];
+  for (const id of reload.removed) {
+    const old = graph.records.get(id)?.current;
+    if (old) released.push(old);
+    graph.records.delete(id);
+  }
   for (const record of graph.records.values()) syncViews(record);
+  // The old instances' bodies now live only as long as some old closure can call them.
+  for (const old of released) releaseCells(old.compiled.slots.map((s) => s.cell), old.ext);
   for (const m of reload.migrations) m.commit();
   reload.takeover.commit();
 }

@@ -47,6 +47,17 @@ describe('baton update: a package that resolves to another version', () => {
     await program.stop();
   });
 
+  it('baton diff reports the package and both versions, as the update will refuse it', async () => {
+    const r = await baton(['diff', join(ROOT, 'v1'), join(ROOT, 'v2')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Dependencies that resolve to another version[^\n]*--allow-dependency-change[^\n]*\n  slugger 1\.0\.0 -> 2\.0\.0\n/);
+    const json = await baton(['diff', join(ROOT, 'v1'), join(ROOT, 'v2'), '--json']);
+    assert.deepEqual((JSON.parse(json.stdout) as { dependencies: unknown }).dependencies, [{ name: 'slugger', from: '1.0.0', to: '2.0.0' }]);
+    // v1 -> v1 (same packages): nothing to report.
+    const same = await baton(['diff', join(ROOT, 'v1'), join(ROOT, 'v1'), '--json']);
+    assert.deepEqual((JSON.parse(same.stdout) as { dependencies: unknown }).dependencies, []);
+  });
+
   it('is refused, naming the package and both versions, with nothing changed', async () => {
     assert.equal(await get(port, '/?t=Hello%20World', agent), 'v1 1.0.0 hello-world');
     const r = await baton(['update', name, join(ROOT, 'v2'), '--json']);

@@ -57,3 +57,41 @@ export function dependencyChanges(pairs: Iterable<{ readonly old: string | undef
   }
   return [...out.values()].sort((x, y) => x.name.localeCompare(y.name));
 }
+
+/** One module's package imports, resolved from where the running version has it and where the new one does. */
+export interface ModuleImports {
+  /** The running version's file (resolution starts from its directory); none for a module new to the update. */
+  readonly old: string | undefined;
+  readonly next: string;
+  readonly specifiers: readonly string[];
+}
+
+/**
+ * Packages that resolve to another version in the new tree: the one rule
+ * `baton update` refuses on and `baton diff` reports. `resolve` is the
+ * runtime's resolver (where Node would load the specifier from); a specifier
+ * it cannot resolve names no package.
+ */
+export function changedDependencies(modules: Iterable<ModuleImports>, resolve: (specifier: string, from: string) => string): DependencyChange[] {
+  // Resolution depends on the importer's directory only: modules side by side share one lookup.
+  const cache = new Map<string, string | undefined>();
+  const where = (specifier: string, from: string | undefined) => {
+    if (!from) return undefined;
+    const key = `${dirname(from)}\0${specifier}`;
+    if (!cache.has(key)) {
+      try {
+        cache.set(key, resolve(specifier, from));
+      } catch {
+        cache.set(key, undefined);
+      }
+    }
+    return cache.get(key);
+  };
+  const pairs: Array<{ old: string | undefined; next: string | undefined }> = [];
+  for (const m of modules) {
+    for (const specifier of m.specifiers) {
+      if (isPackageSpecifier(specifier)) pairs.push({ old: where(specifier, m.old), next: where(specifier, m.next) });
+    }
+  }
+  return dependencyChanges(pairs);
+}

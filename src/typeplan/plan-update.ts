@@ -9,6 +9,8 @@ import { compareShapes, type BindingDiff, type ClassDiff } from './compare-shape
 import { assertVersionDir, loadVersion, type SourceFileCache, type VersionProgram } from './load-program.js';
 import { moduleShape, type ModuleShape } from './module-shape.js';
 import { findRisks, type Risk } from './risks.js';
+import { planDependencies } from './package-imports.js';
+import type { DependencyChange } from '../compare/dependencies.js';
 import { readUpdateFile, type DeclaredTransformer } from './update-file.js';
 
 /** One module in the plan: the mechanism (from the compiled code) and its state (from the types). */
@@ -37,6 +39,8 @@ export interface UpdatePlan {
   /** Transformers the file declares for something that did not change (or does not exist). */
   readonly unneeded: readonly { readonly section: 'bindings' | 'classes'; readonly module: string; readonly name: string; readonly line: number }[];
   readonly risks: readonly Risk[];
+  /** Packages that resolve to another version: \`baton update\` refuses them unless --allow-dependency-change. */
+  readonly dependencies: readonly DependencyChange[];
   /**
    * Comparing compiled modules and building the two programs run
    * concurrently; types (shapes, fingerprints, transformers, risks) after both.
@@ -94,6 +98,7 @@ export async function planWithTypes(oldDir: string, newDir: string, cache: Sourc
     .filter((d) => !transformers.some((n) => n.section === d.section && n.module === d.module && n.name === d.name))
     .map((d) => ({ section: d.section, module: d.module, name: d.name, line: lineOf(d.node) }));
   const risks = findRisks(changes, before.modules);
+  const dependencies = planDependencies(before, after, changes);
   const t2 = performance.now();
   const plan: UpdatePlan = {
     oldRoot: before.root,
@@ -102,6 +107,7 @@ export async function planWithTypes(oldDir: string, newDir: string, cache: Sourc
     transformers,
     unneeded,
     risks,
+    dependencies,
     timings: { modulesMs: Math.round(modulesMs), programsMs: Math.round(programsMs), typesMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) },
   };
   return { plan, before, after, oldShapes, newShapes, declared, updateFile, affected };

@@ -26,6 +26,10 @@ export function renderPlan(plan: UpdatePlan): string {
     if (missing.length) out.push('  Next: `baton diff --stubs` writes typed stubs into baton.update.ts; fill them in, then `baton check`.');
   }
   for (const u of plan.unneeded) out.push(`  UNNEEDED ${u.section} ${u.module} ${u.name} (baton.update.ts:${u.line}): it did not change; remove the transformer`);
+  if (plan.dependencies.length) {
+    out.push('', 'Dependencies that resolve to another version (`baton update` refuses this unless --allow-dependency-change: objects the old package created keep its code):');
+    for (const d of plan.dependencies) out.push(`  ${d.name} ${d.from} -> ${d.to}`);
+  }
   if (plan.risks.length) {
     out.push('', 'Risks:');
     for (const r of plan.risks) out.push(`  ${riskLine(r)}`);

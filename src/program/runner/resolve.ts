@@ -155,3 +155,9 @@ export function whereImported(specifier: string, file: string, name?: string): s
   const index = at >= 0 ? at : lines.findIndex(quoted);
   return index >= 0 ? `${file}:${index + 1}` : file;
 }
+
+/** Where a specifier lands, as a file path or (built-ins, baton) a URL: where a package's version is read from. */
+export function resolvedLocation(specifier: string, fromFile: string): string {
+  const r = resolveImport(specifier, fromFile);
+  return r.kind === 'native' ? r.url : r.file;
+}

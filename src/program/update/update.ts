@@ -1,7 +1,7 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { liveAllowed } from '../../compare/compare-module.js';
-import { dependencyChanges, isPackageSpecifier } from '../../compare/dependencies.js';
-import { resolveImport } from '../runner/resolve.js';
+import { changedDependencies, type ModuleImports } from '../../compare/dependencies.js';
+import { resolvedLocation } from '../runner/resolve.js';
 import { transformedModules, transformedModulesInFile } from '../../compare/update-file-scan.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
@@ -80,7 +80,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     }
   }
   if (!options.allowDependencyChange) {
-    const deps = dependencyChanges(packageResolutions(runtime, prepared.modules));
+    const deps = changedDependencies(packageImports(runtime, prepared.modules), resolvedLocation);
     if (deps.length > 0) {
       return refuse({
         code: 'E_DEPENDENCY_CHANGED',
@@ -259,33 +259,10 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 
 const MAX_ROLLBACK_DEPTH = 32;
 
-/** Every package the new version imports, resolved from its file and from where the running instance came from. */
-function packageResolutions(runtime: Runtime, modules: readonly PreparedModule[]): Array<{ old: string | undefined; next: string | undefined }> {
+/** Where each prepared module's package imports resolve, from the running file and from the new one. */
+function packageImports(runtime: Runtime, modules: readonly PreparedModule[]): ModuleImports[] {
   const entry = runtime.graph.records.get(runtime.entryId)?.current.file;
-  // Resolution depends on the importer's directory only: modules side by side share one lookup.
-  const cache = new Map<string, string | undefined>();
-  const where = (specifier: string, from: string | undefined) => {
-    if (!from) return undefined;
-    const key = `${dirname(from)}\0${specifier}`;
-    if (!cache.has(key)) {
-      try {
-        const r = resolveImport(specifier, from);
-        cache.set(key, r.kind === 'native' ? r.url : r.file);
-      } catch {
-        cache.set(key, undefined);
-      }
-    }
-    return cache.get(key);
-  };
-  const pairs: Array<{ old: string | undefined; next: string | undefined }> = [];
-  for (const m of modules) {
-    if (!m.file || !m.compiled) continue;
-    const old = runtime.graph.records.get(m.id)?.current.file ?? entry;
-    for (const specifier of m.compiled.imports) {
-      if (isPackageSpecifier(specifier)) pairs.push({ old: where(specifier, old), next: where(specifier, m.file) });
-    }
-  }
-  return pairs;
+  return modules.flatMap((m) => (m.file && m.compiled ? [{ old: runtime.graph.records.get(m.id)?.current.file ?? entry, next: m.file, specifiers: m.compiled.imports }] : []));
 }
 
 /**

@@ -209,24 +209,35 @@ async function prepareMigrations(runtime: Runtime, stage: Stage, migrations: Cla
   // slices, so that one failing on any of them aborts here, before commit, and
   // never in a lazy trap or the sweep after "applied". Each slice runs under
   // the watchdog: a transformer that loops is interrupted. Watched eager
-  // classes are left to the heap query below, which finds all of theirs.
+  // classes are left to the heap query below, which finds all of theirs; the
+  // walk only tries their transformer on the first instance it meets, so one
+  // that fails on every instance (async, looping, writing to its input) aborts
+  // before that pass over the heap (seconds on a large heap), as it did before.
   const walked = active.filter((m) => m.mode === 'lazy' || constructorCell(runtime, m) === undefined);
-  const walk = walked.length > 0 ? newStateWalk(runtime, stage) : undefined;
-  let more = walk !== undefined;
+  const sampled = active.filter((m) => !walked.includes(m));
+  const walk = newStateWalk(runtime, stage);
+  const tried = new Set<ClassMigration>();
+  const unsampled = () => tried.size < sampled.length;
+  let more = walked.length > 0 || unsampled();
   while (more) {
     deadline.check();
     more = guarded('a class transformer', deadline.remaining(), () => {
       const until = performance.now() + 4;
       let left = true;
-      while (left && performance.now() < until) {
-        left = walk!.step((value) => {
+      while (left && performance.now() < until && (walked.length > 0 || unsampled())) {
+        left = walk.step((value) => {
           for (const m of walked) {
             if (m.mode === 'lazy' && !m.sample && m.isOldInstance(value)) m.sample = value;
             m.check(value);
           }
+          for (const m of sampled) {
+            if (tried.has(m) || !m.isOldInstance(value)) continue;
+            tried.add(m);
+            m.check(value);
+          }
         }, 500);
       }
-      return left;
+      return left && (walked.length > 0 || unsampled());
     });
     if (more) await new Promise((resolve) => setImmediate(resolve));
   }

@@ -1,7 +1,10 @@
-// Heap growth over many reloads: a program under
-// `node --expose-gc bin/baton.js run` is updated 1,000 times (quick: 200) by
-// alternating two versions of one module whose top-level const changes (a
-// reload, not a patch). Heap used after a forced gc (the program's /mem
+// Heap growth over many updates: a program under
+// `node --expose-gc bin/baton.js run` is updated 1,000 times (quick: 200),
+// cycling through five versions of one module so that every kind of update
+// happens in both directions: a changed constant (live), a changed body
+// (patch), added functions, a binding and a class method (live), a function
+// gaining a parameter (a reload: a new instance), and back to the start
+// (a reload that also removes what was added). Heap used after a forced gc (the program's /mem
 // endpoint calls global.gc() and returns process.memoryUsage().heapUsed) is
 // read at checkpoints; the figure is after-N vs after-10. Updates go over the
 // control channel directly (the same request `baton update --no-check` sends)
@@ -21,18 +24,27 @@ const TOTAL = QUICK ? 200 : 1000;
 const CHECKPOINTS = [10, 50, 100, 200, 500, 1000].filter((n) => n <= TOTAL);
 const TARGET = 0.05;
 
-function conf(limit: number): string {
+/** The five versions, in the order the updates cycle through them (the fifth goes back to the first). */
+function conf(version: 1 | 2 | 3 | 4 | 5): string {
+  const limit = version === 1 ? 1 : 2;
+  const params = version === 5 ? 'scale = 1' : '';
+  const body = version === 1 || version === 2 ? 'LIMIT + scratch.length * 0' : version === 3 ? 'LIMIT + scratch.length * 0 + 0' : `LIMIT + scratch.length * 0 + extra() * 0${version === 5 ? ' * scale' : ''}`;
+  const added = version >= 4 ? 'function extra(): number {\n  return LIMIT * 3 + added.n;\n}\nconst added = { n: 1 };\n' : '';
+  const method = version >= 4 ? '  twice(n: number): boolean { return this.allows(n * 2); }\n' : '';
   return `export const LIMIT = ${limit};
 const scratch = Array.from({ length: 2000 }, (_, i) => 'row-' + i);
-export function limit(): number {
-  return LIMIT + scratch.length * 0;
+export function limit(${params}): number {
+  return ${body};
 }
-export class Rule {
+${added}export class Rule {
   constructor(readonly max: number) {}
   allows(n: number): boolean { return n <= this.max * LIMIT; }
-}
+${method}}
 `;
 }
+
+/** What each step is expected to be, by the version it goes to. */
+const EXPECTED: Record<number, string> = { 2: 'live', 3: 'patch', 4: 'live', 5: 'reload', 1: 'reload' };
 
 const MAIN = `import { createServer } from 'node:http';
 import { limit, Rule } from './conf.js';
@@ -59,13 +71,15 @@ async function heap(port: number): Promise<number> {
 
 async function main(): Promise<void> {
   const root = tempDir('memory');
-  const v1 = join(root, 'v1');
-  const v2 = join(root, 'v2');
-  writeTree(v1, { 'conf.ts': conf(1), 'main.ts': MAIN });
-  writeTree(v2, { 'conf.ts': conf(2), 'main.ts': MAIN });
+  const versions = ([1, 2, 3, 4, 5] as const).map((v) => {
+    const dir = join(root, `v${v}`);
+    writeTree(dir, { 'conf.ts': conf(v), 'main.ts': MAIN });
+    return dir;
+  });
+  const v1 = versions[0]!;
   const env = benchEnv('memory');
   const port = await freePort();
-  console.log(`memory (${QUICK ? 'quick' : 'full'}): ${TOTAL} reloads of conf.ts (LIMIT 1 <-> 2), heap after gc at ${CHECKPOINTS.join(', ')}`);
+  console.log(`memory (${QUICK ? 'quick' : 'full'}): ${TOTAL} updates of conf.ts cycling v1..v5 (live, patch, live, reload, reload), heap after gc at ${CHECKPOINTS.join(', ')}`);
 
   // Plain node on the same code (esbuild bundle): the heap of the program itself.
   const bundle = join(root, 'bundle.mjs');
@@ -80,9 +94,9 @@ async function main(): Promise<void> {
   }
 
   const server = await startServer(['--expose-gc', BIN, 'run', join(v1, 'main.ts'), '--', '--port', String(port)], /listening/, env);
-  const samples: Array<{ reloads: number; heapUsed: number }> = [];
+  const samples: Array<{ updates: number; heapUsed: number }> = [];
   const pauses: number[] = [];
-  const mechanismsSeen = new Set<string>();
+  const mechanismsSeen = new Map<string, number>();
   let startHeap = NaN;
   try {
     startHeap = await heap(port);
@@ -94,20 +108,20 @@ async function main(): Promise<void> {
     const client = await ControlClient.open(socket);
     try {
       for (let n = 1; n <= TOTAL; n++) {
-        const body = await client.request({ type: 'update', dir: n % 2 === 1 ? v2 : v1, dryRun: false, timeoutMs: 5000 });
+        const to = (n % 5) + 1;
+        const body = await client.request({ type: 'update', dir: versions[to - 1]!, dryRun: false, timeoutMs: 5000 });
         const outcome = (body as { outcome: UpdateOutcome }).outcome;
         if (outcome.status !== 'applied') throw new Error(`update ${n}: ${outcome.status} ${'reason' in outcome ? outcome.reason.message : ''}`);
         const mech = outcome.modules.map((m) => `${m.id}:${m.mechanism}`).join(',');
-        // A changed top-level const: a reload, or (since structural updates are made on the live module) a `live` update.
-        if (mech !== 'conf.ts:reload' && mech !== 'conf.ts:live') throw new Error(`update ${n}: expected a reload or live update of conf.ts, got ${mech}`);
-        mechanismsSeen.add(mech.slice('conf.ts:'.length));
+        if (mech !== `conf.ts:${EXPECTED[to]}`) throw new Error(`update ${n} (to v${to}): expected a ${EXPECTED[to]} update of conf.ts, got ${mech}`);
+        mechanismsSeen.set(EXPECTED[to]!, (mechanismsSeen.get(EXPECTED[to]!) ?? 0) + 1);
         pauses.push(outcome.timing.pauseMs);
         if (CHECKPOINTS.includes(n)) {
           const limit = (await getJson<{ limit: number }>(port, '/')).limit;
-          if (limit !== (n % 2 === 1 ? 2 : 1)) throw new Error(`after ${n} reloads LIMIT is ${limit}`);
+          if (limit !== (to === 1 ? 1 : 2)) throw new Error(`after ${n} updates (at v${to}) LIMIT is ${limit}`);
           const h = await heap(port);
-          samples.push({ reloads: n, heapUsed: h });
-          console.log(`  after ${String(n).padStart(4)} reloads: heap used ${(h / 1e6).toFixed(2)} MB`);
+          samples.push({ updates: n, heapUsed: h });
+          console.log(`  after ${String(n).padStart(4)} updates: heap used ${(h / 1e6).toFixed(2)} MB`);
         }
       }
     } finally {
@@ -117,28 +131,35 @@ async function main(): Promise<void> {
     await stopServer(server);
   }
 
-  const at10 = samples.find((s) => s.reloads === 10)!.heapUsed;
+  const at10 = samples.find((s) => s.updates === 10)!.heapUsed;
   const last = samples[samples.length - 1]!;
   const growth = (last.heapUsed - at10) / at10;
-  const perReload = (last.heapUsed - at10) / (last.reloads - 10);
+  const perUpdate = (last.heapUsed - at10) / (last.updates - 10);
+  // After the first 100 updates every code path of baton's update machinery has run (and been compiled).
+  const at100 = samples.find((s) => s.updates === 100);
+  const warmGrowth = at100 && last.updates > 100 ? (last.heapUsed - at100.heapUsed) / at100.heapUsed : undefined;
+  const warmPerUpdate = at100 && last.updates > 100 ? (last.heapUsed - at100.heapUsed) / (last.updates - 100) : undefined;
   const rows = [
     ['plain node, same program (esbuild bundle)', '-', fmt(stats(plainHeap).median / 1e6), '-'],
     ['baton run, before any update', '0', fmt(startHeap / 1e6), '-'],
-    ...samples.map((s) => ['baton run', String(s.reloads), fmt(s.heapUsed / 1e6), `${s.heapUsed >= at10 ? '+' : ''}${fmt(((s.heapUsed - at10) / at10) * 100, 1)} %`]),
+    ...samples.map((s) => ['baton run', String(s.updates), fmt(s.heapUsed / 1e6), `${s.heapUsed >= at10 ? '+' : ''}${fmt(((s.heapUsed - at10) / at10) * 100, 1)} %`]),
   ];
-  const table = mdTable(['process', 'reloads', 'heap used after gc (MB)', 'vs after 10'], rows);
+  const table = mdTable(['process', 'updates', 'heap used after gc (MB)', 'vs after 10'], rows);
   const met = Math.abs(growth) <= TARGET;
-  // Bytes per reload between consecutive checkpoints: does the growth settle?
-  const slowing = samples
+  // Bytes per update between consecutive checkpoints: does the growth settle?
+  const steps = samples
     .slice(1)
-    .map((s, i) => `${samples[i]!.reloads}-${s.reloads}: ${fmt((s.heapUsed - samples[i]!.heapUsed) / (s.reloads - samples[i]!.reloads) / 1024, 2)} KB per reload`)
+    .map((s, i) => `${samples[i]!.updates}-${s.updates}: ${fmt((s.heapUsed - samples[i]!.heapUsed) / (s.updates - samples[i]!.updates) / 1024, 2)} KB per update`)
     .join(', ');
-  const verdict =
-    `Target (heap after ${TOTAL} reloads within ${TARGET * 100}% of after 10) ${met ? 'met' : 'missed'}: ${fmt(at10 / 1e6)} MB -> ${fmt(last.heapUsed / 1e6)} MB (${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %, ${fmt(perReload / 1024, 2)} KB per reload)` +
-    (met ? '.' : `; the growth slows as reloads go on (${slowing}).`);
-  const notes = [`Each update is the \`update\` request of the control protocol (what \`baton update --no-check\` sends), alternating v2/v1 of conf.ts: \`LIMIT\` changes, so conf.ts is updated as ${[...mechanismsSeen].map((m) => `\`${m}\``).join(' and ')} (the outcome's mechanism; \`live\`: the constant recomputed on the running instance, nothing evaluated again). Median update pause ${fmt(stats(pauses).median)} ms (p90 ${fmt(stats(pauses).p90)} ms). Heap is read after three global.gc() calls.`,
-    'What the growth was when these updates were reloads (from heap snapshots taken in a separate investigation, 400 and 1,000 reloads of a module with a class, in one process): old module instances are collected (one class object per version is not retained; three remain, the current one and those old instances still point at), and what grows is V8 code metadata (deoptimization data, relocation info, weak lists of dependent code), not the program\'s state or old module sources.'];
-  writeResults(NAME, { title: `Memory: heap after ${TOTAL.toLocaleString('en-US')} reloads`, command: `npx tsc -p tsconfig.json && node dist/bench/memory.js${QUICK ? ' --quick' : ''}`, table, verdict, notes }, { target: TARGET, totalReloads: TOTAL, mechanisms: [...mechanismsSeen], plainHeap, startHeap, samples, growth, bytesPerReload: perReload, pauses });
+  const warm = warmGrowth === undefined ? '' : `; from update 100 on, ${warmGrowth >= 0 ? '+' : ''}${fmt(warmGrowth * 100, 1)} % (${fmt(warmPerUpdate! / 1024, 2)} KB per update)`;
+  const verdict = `Target (heap after ${TOTAL} updates within ${TARGET * 100}% of after 10) ${met ? 'met' : 'missed'}: ${fmt(at10 / 1e6)} MB -> ${fmt(last.heapUsed / 1e6)} MB (${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %, ${fmt(perUpdate / 1024, 2)} KB per update)${warm}. By interval: ${steps}.`;
+  const mix = [...mechanismsSeen].map(([m, n]) => `${n} ${m}`).join(', ');
+  const notes = [
+    `Each update is the \`update\` request of the control protocol (what \`baton update --no-check\` sends). The updates cycle v1 -> v2 -> v3 -> v4 -> v5 -> v1 of conf.ts: a changed constant (live: recomputed on the running instance), a changed body (patch), a function, a binding and a class method added (live), a function gaining a parameter (reload: a new instance, state carried), and back to v1 (reload, removing what was added). Mechanisms seen: ${mix}. Median update pause ${fmt(stats(pauses).median)} ms (p90 ${fmt(stats(pauses).p90)} ms). Heap is read after three global.gc() calls.`,
+    'What each update leaves behind, from heap snapshots of this mix (taken separately, compared by constructor and retaining path): before this run\'s code, every reload kept its old module instance alive for good (17 KB per reload here: its compiled text, source map, scope and state), held by the old version\'s slot cells on globalThis; a replaced instance\'s cells now hold its bodies weakly, and its own scope keeps them while an old closure can still call them (test/released-instances.test.ts). Between 300 and 900 updates (+434 KB in the snapshots) what still grew was V8 optimized code (unnamed code objects, deoptimization data, relocation info): 162 of the 192 new code objects belong to acorn\'s parser functions (every update parses the versions it compares), the rest to Node\'s http and stream functions; no program state, module instance, source text or closure was among the new objects. Heap after gc also moves by several hundred KB between checkpoints as V8 flushes the bytecode of functions not run for a while. The rise over the first ~100 updates is the same warm-up: with the JIT tiers off (--no-opt --no-sparkplug --no-maglev) the heap rose 0.84 MB from 10 to 100 live/patch updates (bytecode and feedback of baton\'s update path, compiled on first use) and then stayed within 0.03 MB up to 1,000.',
+    'Kept by design, and bounded: the rollback history (32 versions, each with its update file and file snapshot, MAX_ROLLBACK_DEPTH in src/program/update/update.ts), and the program\'s sources pruned to the versions still reachable (runtime.pruneSources). A discarded staging (an aborted update) leaves a no-op tombstone in each of its cells (one global property per function of its new modules), not its module graph.',
+  ];
+  writeResults(NAME, { title: `Memory: heap after ${TOTAL.toLocaleString('en-US')} updates of every kind`, command: `npx tsc -p tsconfig.json && node dist/bench/memory.js${QUICK ? ' --quick' : ''}`, table, verdict, notes }, { target: TARGET, totalUpdates: TOTAL, mechanisms: Object.fromEntries(mechanismsSeen), plainHeap, startHeap, samples, growth, bytesPerUpdate: perUpdate, growthFrom100: warmGrowth, bytesPerUpdateFrom100: warmPerUpdate, pauses });
   console.log(`\n${verdict}`);
 }
 

@@ -39,15 +39,15 @@ export function writeTree(dir: string, files: Record<string, string>): void {
 export interface Outcome {
   status: string;
   modules: Array<{ id: string; mechanism: string; classes: Array<{ name: string; mode: string; instances: number }>; bindings: Array<{ name: string; how: string }> }>;
-  timing?: { pauseMs: number; totalMs: number };
+  timing?: { pauseMs: number; commitMs?: number; totalMs: number };
   reason?: { code: string; message: string };
   warnings?: string[];
 }
 
 /** `baton update <target> <dir> --json` through the real CLI. */
-export async function cliUpdate(target: string, dir: string, env: NodeJS.ProcessEnv, check = false): Promise<Outcome & { cliMs: number }> {
+export async function cliUpdate(target: string, dir: string, env: NodeJS.ProcessEnv, check = false, extra: readonly string[] = []): Promise<Outcome & { cliMs: number }> {
   const started = performance.now();
-  const args = ['update', target, dir, '--json', ...(check ? [] : ['--no-check'])];
+  const args = ['update', target, dir, '--json', ...(check ? [] : ['--no-check']), ...extra];
   const r = await batonCli(args, env);
   const cliMs = performance.now() - started;
   let outcome: Outcome;

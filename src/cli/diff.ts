@@ -30,7 +30,7 @@ export async function diffCommand(args: { oldDir: string; newDir: string; json: 
   const { writeStubs } = await import('../typeplan/stubs.js');
   const ctx = await planWithTypes(args.oldDir, args.newDir);
   const stubs = args.stubs ? await writeStubs(ctx).catch((error: unknown) => Promise.reject(withPath(error, join(args.newDir, UPDATE_FILE)))) : undefined;
-  const handoff = args.handoff === true ? (await import('../typeplan/handoff-state.js')).untransferableTypes(ctx, (await import('../compare/update-file-scan.js')).reinitInFile(args.newDir)) : undefined;
+  const handoff = args.handoff === true ? (await import('../typeplan/handoff-state.js')).untransferableTypes(ctx, await (await import('../compare/update-file-scan.js')).reinitInFile(args.newDir)) : undefined;
   if (args.json) {
     const planned = handoff ? { ...ctx.plan, handoff: { untransferable: handoff } } : ctx.plan;
     const out = stubs ? { ...planned, stubs: { file: stubs.file, added: stubs.added.length, reverse: stubs.reverse, todos: stubs.todos, notes: stubs.notes } } : planned;

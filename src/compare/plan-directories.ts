@@ -15,7 +15,7 @@ import { transformedClassesInFile } from './update-file-scan.js';
 export async function planDirectories(oldRoot: string, newRoot: string): Promise<ModuleChange[]> {
   const [oldIds, newIds] = await Promise.all([listModules(oldRoot), listModules(newRoot)]);
   const [oldSet, newSet] = [new Set(oldIds), new Set(newIds)];
-  const transformed = transformedClassesInFile(newRoot);
+  const transformed = await transformedClassesInFile(newRoot);
   const both = oldIds.filter((id) => newSet.has(id));
   // Most modules of a release are byte-for-byte the same: no need to compile them.
   const pairs = new Map<string, { before: CompiledModule; after: CompiledModule }>();

@@ -1,6 +1,6 @@
 import * as acorn from 'acorn';
-import { transformSync } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { transform } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UPDATE_FILE, type UpdateSpec } from '../program/state/update-spec.js';
 
@@ -17,16 +17,19 @@ export function transformedModules(spec: Omit<UpdateSpec, 'reverse'> | undefined
  * The same set read from a version directory's update file without running
  * it (`baton diff`, and `baton update` before the new version is linked): the
  * object literal given to `defineUpdate` (or default-exported). A file of
- * another shape counts every module it names, as the safe reading.
+ * another shape counts every module it names, as the safe reading. Async:
+ * inside the program, esbuild's synchronous API starts a new esbuild process
+ * for each call, which blocked the event loop for 150 ms at the start of
+ * every update that has an update file.
  */
-export function transformedModulesInFile(root: string): Set<string> {
+export async function transformedModulesInFile(root: string): Promise<Set<string>> {
   let text: string;
   try {
-    text = readFileSync(join(root, UPDATE_FILE), 'utf8');
+    text = await readFile(join(root, UPDATE_FILE), 'utf8');
   } catch {
     return new Set();
   }
-  const spec = specLiteral(text);
+  const spec = await specLiteral(text);
   if (spec) return new Set([...keysOf(spec, 'bindings'), ...keysOf(spec, 'classes')]);
   return new Set([...text.matchAll(/['"]([^'"\n]+\.[cm]?[jt]sx?)['"]/g)].map((m) => m[1]!));
 }
@@ -47,14 +50,14 @@ export function transformedClasses(spec: Omit<UpdateSpec, 'reverse'> | undefined
 }
 
 /** The same read from a version directory's update file without running it; a section baton cannot read counts every class of the modules it names. */
-export function transformedClassesInFile(root: string): TransformedClasses {
+export async function transformedClassesInFile(root: string): Promise<TransformedClasses> {
   let text: string;
   try {
-    text = readFileSync(join(root, UPDATE_FILE), 'utf8');
+    text = await readFile(join(root, UPDATE_FILE), 'utf8');
   } catch {
     return { has: () => false };
   }
-  const spec = specLiteral(text);
+  const spec = await specLiteral(text);
   if (!spec) {
     const named = new Set([...text.matchAll(/['"]([^'"\n]+\.[cm]?[jt]sx?)['"]/g)].map((m) => m[1]!));
     return { has: (id) => named.has(id) };
@@ -76,10 +79,10 @@ export function transformedClassesInFile(root: string): TransformedClasses {
   };
 }
 
-function specLiteral(text: string): acorn.ObjectExpression | undefined {
+async function specLiteral(text: string): Promise<acorn.ObjectExpression | undefined> {
   let ast: acorn.Program;
   try {
-    const js = transformSync(text, { loader: 'ts', format: 'esm' }).code;
+    const js = (await transform(text, { loader: 'ts', format: 'esm' })).code;
     ast = acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module' });
   } catch {
     return undefined;
@@ -122,15 +125,15 @@ function propertyName(p: acorn.Property): string | undefined {
  * (a hand-off decides what crosses to the new process before the new version
  * runs): module id -> binding names that take their new initializer's value.
  */
-export function reinitInFile(root: string): Map<string, Set<string>> {
+export async function reinitInFile(root: string): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   let text: string;
   try {
-    text = readFileSync(join(root, UPDATE_FILE), 'utf8');
+    text = await readFile(join(root, UPDATE_FILE), 'utf8');
   } catch {
     return out;
   }
-  const prop = specLiteral(text)?.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === 'reinit');
+  const prop = (await specLiteral(text))?.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === 'reinit');
   if (!prop || prop.value.type !== 'ObjectExpression') return out;
   for (const m of prop.value.properties) {
     if (m.type !== 'Property' || m.value.type !== 'ArrayExpression') continue;

@@ -38,7 +38,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
   if (!launch) return refuse({ code: 'E_INTERNAL', message: 'this process was not started by `baton run`' });
   const entry = join(request.dir, relative(runtime.graph.root, runtime.entry));
   if (!existsSync(entry)) return refuse({ code: 'E_BAD_DIR', message: `${request.dir} has no ${relative(runtime.graph.root, runtime.entry)}, the entry the program runs`, hint: 'give the directory of the new version, laid out like the running one' });
-  const reinit = reinitInFile(request.dir);
+  const reinit = await reinitInFile(request.dir);
   // Named before anything stops: what cannot cross refuses the hand-off.
   const cannot = untransferable(runtime.graph, reinit);
   if (request.dryRun) return { status: 'planned', from, bindings: countBindings(runtime), untransferable: cannot };

@@ -111,7 +111,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   holder.filename = instance.file;
   (holder as unknown as { _compile(code: string, file: string): void })._compile(instance.compiled.code, instance.file);
   const body = holder.exports as (...args: unknown[]) => Promise<void>;
-  registerModule(instance.file, instance.compiled);
+  registerModule(instance, instance.file, instance.compiled);
   const dir = dirname(instance.file);
   const url = pathToFileURL(instance.file).href;
   const meta = {
@@ -161,7 +161,7 @@ export function evaluateCommonJs(instance: ModuleInstance, hooks: EvaluateHooks,
   holder.filename = instance.file;
   (holder as unknown as { _compile(code: string, file: string): void })._compile(instance.compiled.code, instance.file);
   const body = holder.exports as (...args: unknown[]) => void;
-  registerModule(instance.file, instance.compiled);
+  registerModule(instance, instance.file, instance.compiled);
   const dir = dirname(instance.file);
   const native = createRequire(instance.file);
   const require = Object.assign((specifier: string) => hooks.require(String(specifier), instance), {

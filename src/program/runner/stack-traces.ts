@@ -35,9 +35,15 @@ export function releaseWithBody(body: object, url: string): void {
   released.register(body, url);
 }
 
-/** A module instance's script, named by its file, as V8 reports it. */
-export function registerModule(file: string, compiled: CompiledModule): void {
+/** A module instance's mapping lives as long as the instance (each new version's files have new names). */
+const instances = new FinalizationRegistry<{ file: string; compiled: CompiledModule }>(({ file, compiled }) => {
+  if (scripts.get(file)?.compiled === compiled) scripts.delete(file);
+});
+
+/** A module instance's script, named by its file, as V8 reports it, kept while `instance` lives. */
+export function registerModule(instance: object, file: string, compiled: CompiledModule): void {
   scripts.set(file, { compiled });
+  instances.register(instance, { file, compiled });
 }
 
 /** A name for the script of one patched body, and its mapping. */

@@ -10,7 +10,7 @@ import { Session } from 'node:inspector';
  * the commit. Costs one pass over the heap (measured in BENCHMARKS.md); used
  * only by eager class migrations.
  */
-export function instancesOf(prototype: object): object[] {
+export function instancesOf(prototype: object, keep: (o: object) => boolean = (o) => Object.getPrototypeOf(o) === prototype): object[] {
   const session = new Session();
   session.connect();
   const key = Symbol.for('baton.instances');
@@ -39,8 +39,9 @@ export function instancesOf(prototype: object): object[] {
     });
     const all = g[key] as object[];
     post('Runtime.releaseObjectGroup', { objectGroup: group });
-    // Objects whose chain merely passes through `prototype`: subclass prototypes and their instances.
-    return all.filter((o) => Object.getPrototypeOf(o) === prototype);
+    // V8 returns every object whose chain passes through `prototype` (subclass prototypes and their
+    // instances too): by default, only those made from it directly are kept.
+    return all.filter(keep);
   } finally {
     delete g[key];
     session.disconnect();

@@ -3,6 +3,7 @@ import { guardedTurn } from './watchdog.js';
 import { join } from 'node:path';
 import { BatonError } from '../../protocol/errors.js';
 import { createInstance } from '../runner/instance.js';
+import { releaseCells } from '../runner/slot-table.js';
 import { pointNamespace, createNamespace } from '../runner/namespace.js';
 import { ModuleGraph, type Linker } from '../runner/module-graph.js';
 import { UPDATE_FILE, type UpdateSpec } from './update-spec.js';
@@ -31,7 +32,13 @@ export async function loadUpdateSpecFile(graph: ModuleGraph, file: string, linke
     pending = graph.run(instance, linker, (i) => pointNamespace(ns, i.exports));
     pending.catch(() => undefined);
   });
-  await pending;
+  try {
+    await pending;
+  } finally {
+    // Its functions' cells would keep it, and through its linker the whole staged version, for good
+    // (an aborted update's included): they live as long as the spec that holds them.
+    releaseCells(instance.compiled.slots.map((s) => s.cell), instance.ext);
+  }
   const spec = instance.exports['default'];
   if (typeof spec !== 'object' || spec === null) {
     throw new BatonError('E_COMPILE', `${file} has no default export`, 'end it with `export default defineUpdate({ ... })`');

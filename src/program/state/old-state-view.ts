@@ -37,6 +37,12 @@ export class OldStateView {
   private rootProxy: object | undefined;
   private readonly handler: ProxyHandler<object>;
   private depth = 0;
+  /**
+   * Whether the call read anything but its input's own fields (a nested
+   * object, a method, a Date): an eager class migration keeps a result
+   * computed in prepare only if it depends on nothing but those fields.
+   */
+  readPastInput = false;
 
   constructor(private readonly what: string) {
     this.handler = makeHandler(this);
@@ -59,7 +65,7 @@ export class OldStateView {
 
   /** Starts a call (the program hook's spans several reads); calls nest. */
   open(): void {
-    this.depth++;
+    if (this.depth++ === 0) this.readPastInput = false;
   }
 
   /** Ends the call: the views it handed out pass everything through from now on. */
@@ -76,6 +82,16 @@ export class OldStateView {
   /** Whether `target` is shown by a view of the call under way (else its view, if any, is transparent). */
   guards(target: object): boolean {
     return target === this.rootTarget || (this.proxies.size > 0 && this.proxies.has(target));
+  }
+
+  /**
+   * A guarded read of `target[key]` that returned `value`: notes a read past
+   * the input's own data fields (an inherited getter runs code; a Date can
+   * change inside).
+   */
+  noteRead(target: object, key: PropertyKey, value: unknown): void {
+    if (this.readPastInput) return;
+    if (target !== this.rootTarget || !Object.prototype.hasOwnProperty.call(target, key) || typeof value === 'function' || (typeof value === 'object' && value !== null && !viewable(value))) this.readPastInput = true;
   }
 
   wrap<T>(value: T): T {
@@ -204,8 +220,12 @@ function makeHandler(view: OldStateView): ProxyHandler<object> {
   return {
     get(t, key) {
       if (!view.guards(t)) return Reflect.get(t, key, t);
-      if (t instanceof Map || t instanceof Set) return view.collectionMember(t, key);
+      if (t instanceof Map || t instanceof Set) {
+        view.readPastInput = true;
+        return view.collectionMember(t, key);
+      }
       const value = Reflect.get(t, key, t);
+      view.noteRead(t, key, value);
       if (typeof value !== 'object' && typeof value !== 'function') return value;
       if (value === null) return value;
       if (typeof value === 'function') {
@@ -220,6 +240,7 @@ function makeHandler(view: OldStateView): ProxyHandler<object> {
     },
     getOwnPropertyDescriptor(t, key) {
       const d = Reflect.getOwnPropertyDescriptor(t, key);
+      if (view.guards(t)) view.noteRead(t, key, d && !('value' in d) ? d.get : d?.value);
       if (!view.guards(t) || !d || !('value' in d) || (d.configurable === false && d.writable === false)) return d;
       return { ...d, value: view.wrap(d.value) };
     },

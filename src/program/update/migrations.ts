@@ -2,6 +2,7 @@ import type { Runtime } from './runtime.js';
 import type { ClassMigration } from '../state/class-migration.js';
 import { stateWalk, type ReachableWalk } from '../state/reachable.js';
 import { instancesOf } from '../state/instances.js';
+import { ConstructionWatch } from '../state/construction-watch.js';
 import type { Deadline } from './deadline.js';
 import { guarded } from '../state/watchdog.js';
 import { liveBindings } from '../runner/live-bindings.js';
@@ -20,32 +21,56 @@ export function programWalk(runtime: Runtime, extra: Iterable<Parameters<typeof 
  * lazy classes, on a sample (the walk stops once every lazy class has one);
  * for eager ones, on every instance, in slices that let the event loop turn.
  * Lazy falls back to eager where it could let new code read an old-shaped
- * field.
+ * field. An eager class whose constructor is in a slot cell (`cellOf`) keeps
+ * its results for the commit (ClassMigration.collectFound), and has its
+ * constructor watched from the heap query on, so the commit finds every
+ * instance without searching again; `onAbort` stops the watch if the update
+ * never commits.
  */
-export async function prepareMigrations(walk: () => ReachableWalk, migrations: readonly ClassMigration[], warnings: string[], deadline: Deadline): Promise<void> {
+export async function prepareMigrations(
+  walk: () => ReachableWalk,
+  migrations: readonly ClassMigration[],
+  warnings: string[],
+  deadline: Deadline,
+  cellOf: (m: ClassMigration) => string | undefined,
+  onAbort: (stop: () => void) => void,
+): Promise<void> {
   const active = migrations.filter((m) => m.transformer);
   if (active.length === 0) return;
   const lazy = active.filter((m) => m.mode === 'lazy');
   // Every transformer, lazy ones too, runs on every instance reachable now, in
   // slices, so that one failing on any of them aborts here, before commit, and
   // never in a lazy trap or the sweep after "applied". Each slice runs under
-  // the watchdog: a transformer that loops is interrupted.
+  // the watchdog: a transformer that loops is interrupted. Watched eager
+  // classes are left to the heap query below, which finds all of theirs; the
+  // walk only tries their transformer on the first instance it meets, so one
+  // that fails on every instance (async, looping, writing to its input) aborts
+  // before that pass over the heap (seconds on a large heap).
+  const walked = active.filter((m) => m.mode === 'lazy' || cellOf(m) === undefined);
+  const sampled = active.filter((m) => !walked.includes(m));
   const states = walk();
-  let more = true;
+  const tried = new Set<ClassMigration>();
+  const unsampled = () => tried.size < sampled.length;
+  let more = walked.length > 0 || unsampled();
   while (more) {
     deadline.check();
     more = guarded('a class transformer', deadline.remaining(), () => {
       const until = performance.now() + 4;
       let left = true;
-      while (left && performance.now() < until) {
+      while (left && performance.now() < until && (walked.length > 0 || unsampled())) {
         left = states.step((value) => {
-          for (const m of active) {
+          for (const m of walked) {
             if (m.mode === 'lazy' && !m.sample && m.isOldInstance(value)) m.sample = value;
+            m.check(value);
+          }
+          for (const m of sampled) {
+            if (tried.has(m) || !m.isOldInstance(value)) continue;
+            tried.add(m);
             m.check(value);
           }
         }, 500);
       }
-      return left;
+      return left && (walked.length > 0 || unsampled());
     });
     if (more) await new Promise((resolve) => setImmediate(resolve));
   }
@@ -57,17 +82,33 @@ export async function prepareMigrations(walk: () => ReachableWalk, migrations: r
   }
   // Instances only a closure holds, which the walk cannot reach: every one meets its eager transformer before commit.
   for (const m of active.filter((x) => x.mode === 'eager')) {
-    const found = instancesOf(m.oldClass.prototype as object);
-    m.heldElsewhere = found;
+    // Watched from just before the query: an instance is either found by it or constructed after it.
+    const cell = walked.includes(m) ? undefined : cellOf(m);
+    const watch = cell === undefined ? undefined : ConstructionWatch.start(cell);
+    if (watch) {
+      m.watch = watch;
+      onAbort(() => watch.stop());
+    }
+    const found = instancesOf(m.oldClass.prototype as object, (o) => m.isFoundInstance(o));
+    if (!watch) m.heldElsewhere = found;
     for (let i = 0; i < found.length; i += 2000) {
       deadline.check();
       const slice = found.slice(i, i + 2000);
       guarded('a class transformer', deadline.remaining(), () => {
-        for (const value of slice) m.check(value);
+        if (watch) for (const value of slice) m.prepareFound(value);
+        else for (const value of slice) m.check(value);
       });
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+}
+
+/** The slot cell of a migrating class's own constructor in the running version, if it has one. */
+export function constructorCell(runtime: Runtime, m: ClassMigration): string | undefined {
+  const path = `${m.oldClass.name}.constructor`;
+  const cell = runtime.graph.records.get(m.moduleId)?.current.compiled.slots.find((s) => s.path === path)?.cell;
+  // The class's compiled text names the cell its constructor stub calls: the path matched this class.
+  return cell !== undefined && Function.prototype.toString.call(m.oldClass).includes(cell) ? cell : undefined;
 }
 
 /**
@@ -76,7 +117,9 @@ export async function prepareMigrations(walk: () => ReachableWalk, migrations: r
  * throw; changes nothing until the migrations commit.
  */
 export function collectEager(migrations: readonly ClassMigration[], walk: () => ReachableWalk): void {
-  const eager = migrations.filter((m) => m.mode === 'eager' && m.transformer);
+  // Watched classes apply what prepare computed, plus what was constructed since.
+  for (const m of migrations) if (m.watch) m.collectFound();
+  const eager = migrations.filter((m) => m.mode === 'eager' && m.transformer && !m.watch);
   if (eager.length === 0) return;
   const seen = new Set<object>();
   const visit = (value: object) => {

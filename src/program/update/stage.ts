@@ -26,6 +26,8 @@ export class Stage implements Linker {
   readonly namespaces = new Map<string, Namespace>();
   private readonly evaluations = new Map<string, Promise<void>>();
   private discarded = false;
+  /** What else the update set up for this staging and must undo with it (constructor watches). */
+  private readonly discardHooks: Array<() => void> = [];
 
   constructor(
     private readonly graph: ModuleGraph,
@@ -106,11 +108,16 @@ export class Stage implements Linker {
   }
 
   /** After a failure: run the new instances' own dispose hooks so their timers stop. */
+  onDiscard(hook: () => void): void {
+    this.discardHooks.push(hook);
+  }
+
   async discard(): Promise<string[]> {
     const problems: string[] = [];
     // Once: a staging given up at a deadline is discarded then, and again if its work ends later.
     if (this.discarded) return problems;
     this.discarded = true;
+    for (const hook of this.discardHooks) hook();
     for (const instance of this.instances.values()) {
       for (const dispose of instance.hot.disposers) {
         try {

@@ -10,7 +10,7 @@ import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } fro
 import { commitLive, prepareLive, type LiveCommit, type PreparedLive } from './live.js';
 import { describeLive, firstLineOf } from '../../compare/live-plan.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
-import { collectEager, prepareMigrations, programWalk, startLazySweep } from './migrations.js';
+import { collectEager, constructorCell, prepareMigrations, programWalk, startLazySweep } from './migrations.js';
 import type { ClassMigration } from '../state/class-migration.js';
 import { framesError, framesToSettle, settleFrames } from './frames-gate.js';
 import { PauseMeter } from './pause-meter.js';
@@ -54,8 +54,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const deadline = new Deadline(options.timeoutMs, options.onPhase);
   let prepared;
   // A rollback transforms what the current version's reverse section names; an update, what its own file names.
-  const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : transformedModulesInFile(resolve(dir));
-  const classes = options.direction === 'back' ? transformedClasses(runtime.current.spec?.reverse) : transformedClassesInFile(resolve(dir));
+  const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : await transformedModulesInFile(resolve(dir));
+  const classes = options.direction === 'back' ? transformedClasses(runtime.current.spec?.reverse) : await transformedClassesInFile(resolve(dir));
   try {
     prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, classes), () => undefined);
   } catch (error) {
@@ -128,6 +128,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   // What the staged new modules start (timers, servers, listeners) is stopped if the update aborts.
   const effects = new StagedEffects(changed.filter((m) => m.change.kind === 'added' && m.file).map((m) => m.file!));
   const walk = () => programWalk(runtime, staged?.stage.instances.values() ?? []);
+  // What prepare set up that must end if the update never commits (construction watches).
+  const onAbort: Array<() => void> = [];
   const prepareAll = async (): Promise<StagedModules | undefined> => {
     deadline.enter('evaluate');
     // New bodies compile in each running module's scope before anything changes.
@@ -156,7 +158,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       effects.stop();
     }
     deadline.enter('transform');
-    await prepareMigrations(walk, lives.flatMap((l) => l.migrations), warnings, deadline);
+    await prepareMigrations(walk, lives.flatMap((l) => l.migrations), warnings, deadline, (m) => constructorCell(runtime, m), (stop) => onAbort.push(stop));
     deadline.enter('dispose');
     // Last, once nothing else can fail.
     if (staged) await disposeRemoved(runtime, staged.removed);
@@ -164,10 +166,14 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   };
   try {
     // Staging that finishes after the deadline is discarded (its instances' dispose hooks run).
-    await deadline.race(prepareAll(), (late) => late?.stage.discard());
+    await deadline.race(prepareAll(), (late) => {
+      for (const stop of onAbort) stop();
+      return late?.stage.discard();
+    });
     deadline.enter('commit');
   } catch (error) {
     effects.discard();
+    for (const stop of onAbort) stop();
     await staged?.stage.discard();
     if (error instanceof BatonError && error.code === 'E_UPDATE_FILE') return refuse(toErrorData(error));
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
@@ -207,6 +213,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     for (const [, c] of liveCommits.reverse()) c.undo();
     meter.stretch(performance.now() - started, true);
     effects.discard();
+    for (const stop of onAbort) stop();
     await staged?.stage.discard();
     return { status: 'aborted', from, reason: failure(error), modules, timing: meter.timing() };
   }

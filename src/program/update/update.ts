@@ -185,6 +185,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const inFlight = new Map<string, Map<string, number>>();
   const started = performance.now();
   const liveCommits: Array<[string, LiveCommit]> = [];
+  const rootBefore = runtime.graph.root;
   try {
     // Under the watchdog: new initializers and transformers run here on the values of the moment. A
     // patch alone runs no code of the program's at commit and skips it (starting one costs about 0.35 ms).
@@ -196,6 +197,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       // Transformers of the values of the moment: may throw, changes nothing.
       inPlace?.recompute();
       // Live modules: their new bindings' initializers may throw, and undo themselves.
+      // New code resolves from the new version's tree (a CommonJS module's new `require` of a new file).
+      runtime.graph.root = prepared.root;
       // Imported modules first: a table recomputed in an importer reads the functions its imports declare again.
       for (const live of dependencyOrder(runtime, lives)) liveCommits.push([live.record.id, commitLive(live, walk)]);
       // The program hook reads and sets new bindings, so it runs once they exist; `old` is what held before.
@@ -210,6 +213,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
       inPlace?.commit();
     });
   } catch (error) {
+    runtime.graph.root = rootBefore;
     for (const [, c] of liveCommits.reverse()) c.undo();
     meter.stretch(performance.now() - started, true);
     effects.discard();

@@ -19,8 +19,13 @@ interface Listed {
 
 async function startStore(name: string, env: NodeJS.ProcessEnv = ENV): Promise<{ program: Program; port: number }> {
   const program = new Program(['--name', name, join(FIX, 'v1', 'main.ts')], env);
-  const port = Number((await program.waitFor(/port (\d+)/, 20_000))[1]);
-  return { program, port };
+  try {
+    return { program, port: Number((await program.waitFor(/port (\d+)/, 30_000))[1]) };
+  } catch (error) {
+    // Not started in time: stopped here, since no after() hook holds it yet.
+    await program.stop();
+    throw error;
+  }
 }
 
 /** No baton stack trace and no E_INTERNAL: what every user error must look like. */
@@ -48,8 +53,9 @@ describe('item 7: the CLI never hangs on a program that does not answer', () => 
     await new Promise((r) => setTimeout(r, 300));
   });
   after(async () => {
-    await blocked.stop();
-    await healthy.stop();
+    // Unset when before() failed part way.
+    await blocked?.stop();
+    await healthy?.stop();
   });
 
   it('ls answers within its deadline, lists the healthy program and marks the blocked one as not answering', async () => {
@@ -263,6 +269,7 @@ describe('item 9: the control channel has limits, and the program keeps serving 
 
   it('caps control connections: extra ones are closed at once, silent ones after the handshake deadline; descriptors stay bounded, clients are served', async (t) => {
     const traffic = new Traffic(port);
+    t.after(() => traffic.stop());
     const fdsBefore = fdsOf(program.pid);
     const sockets = await Promise.all(Array.from({ length: 300 }, () => rawConnect(socket)));
     const closed = new Set<number>();
@@ -313,9 +320,11 @@ describe('item 9: the control channel has limits, and the program keeps serving 
   it('stops reading a connection that pipelines requests without reading the answers: memory stays bounded, clients are served', async (t) => {
     // What the program serves in 4 s on this (shared, loaded) machine without the flood: the yardstick.
     const baseline = new Traffic(port);
+    t.after(() => baseline.stop());
     await new Promise((r) => setTimeout(r, 4000));
     await baseline.stop();
     const traffic = new Traffic(port);
+    t.after(() => traffic.stop());
     const rssBefore = rssOf(program.pid);
     const c = await rawConnect(socket);
     c.on('error', () => {});

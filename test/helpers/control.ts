@@ -135,6 +135,9 @@ export function fdsOf(pid: number): number {
 /**
  * Sequential requests against the program's own HTTP server until stopped:
  * the program's own traffic, which the control channel must never starve.
+ * It stops by itself after `limitMs` too: a test whose assertion fails before
+ * its stop() must not leave it requesting forever (the test file then never
+ * ends, as happened on Node 24 when the flood test failed).
  */
 export class Traffic {
   served = 0;
@@ -143,9 +146,10 @@ export class Traffic {
   private running = true;
   private readonly done: Promise<void>;
 
-  constructor(port: number) {
+  constructor(port: number, limitMs = 120_000) {
+    const until = Date.now() + limitMs;
     this.done = (async () => {
-      while (this.running) {
+      while (this.running && Date.now() < until) {
         const started = Date.now();
         try {
           const body = await get(port, '/get?k=key:7');

@@ -175,9 +175,9 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
   const refCells = new Map<FnInfo | undefined, Set<string>>();
   for (const v of refVars) {
     const at = refInsertion(v, undefined)!;
-    const decl = v.defs[0]?.parent as acorn.VariableDeclaration | undefined;
-    const constant = decl?.type === 'VariableDeclaration' && decl.kind === 'const';
-    const setter = constant ? '' : `, (__v) => { ${v.name} = __v; }`;
+    // A `const` gets a writer too: the assignment in it throws as the program's own would (TypeError, or
+    // ReferenceError before its declaration), and the accessor needs no check (which kept it from inlining).
+    const setter = `, (__v) => { ${v.name} = __v; }`;
     // An accessor class of its own per variable of each function (refClass in slot-table.ts).
     const owner = ownerAt(at);
     const cell = cellName(scope, `${owner?.path ?? ''}<ref>${v.name}`, '');

@@ -73,7 +73,6 @@ export const WRAPPER_PARAMS = [
   '__baton_frames',
   '__baton_async',
   '__baton_ready',
-  '__baton_track',
   '__baton_ext',
   '__baton_home',
 ] as const;
@@ -201,7 +200,7 @@ function* compileSteps(source: string, file: string, scope: string, external: re
   // and exports exist before its imports run, so an import cycle can call
   // them early. The body pauses here, with its exports set and its slots
   // installed, until the runner has linked and evaluated its imports.
-  const ready = 'await __baton_ready(); __baton_track();';
+  const ready = 'await __baton_ready();';
   const exportsAt = cjs.search(/^module\.exports = \w+_exports;$/m);
   cjs = exportsAt >= 0 ? cjs.replace(/^(module\.exports = \w+_exports;)$/m, `$1 ${ready}`) : `${ready} ${cjs}`;
   yield 'yield';
@@ -236,7 +235,6 @@ function* compileCommonJs(
   yield 'yield';
   // The names an ES module may import from it: Node's own detection, run on what Node would see.
   const { exports: names, reexports } = lexCommonJs(cjs, file);
-  // Not tracked for side effects: nested requires would swap the globals inside each other's synchronous parts.
   return finish(cjs, file, scope, external, 'function', { format: 'cjs', sourceHash, imports: staticRequires(cjs, file), cjs: { names, reexports } });
 }
 

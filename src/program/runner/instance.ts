@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompiledModule } from './compile.js';
 import { HotContext } from './hot.js';
-import { trackSynchronousPart } from './side-effects.js';
 import { installHome, markAsync, setCell, withFrames } from './slot-table.js';
 import { registerModule } from './stack-traces.js';
 
@@ -31,8 +30,6 @@ export interface ModuleInstance {
   cjsModule?: CommonJsModule;
   /** Resolved dependencies, by specifier: what `require` answers. */
   readonly deps: Map<string, object>;
-  /** Timers and listeners the top level created (warned about when there is no dispose hook). */
-  readonly sideEffects: string[];
   status: 'linking' | 'evaluating' | 'evaluated' | 'failed';
 }
 
@@ -79,7 +76,6 @@ export function createInstance(id: string, file: string, scope: string, compiled
     bindings: {},
     hot: new HotContext(data),
     deps: new Map(),
-    sideEffects: [],
     status: 'linking',
   };
 }
@@ -140,8 +136,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   };
   instance.status = 'evaluating';
   try {
-    const track = () => trackSynchronousPart(instance.sideEffects);
-    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, track, instance.ext, installHome);
+    await body.call(undefined, {}, require, moduleObject(instance, hooks), instance.file, dir, meta, importDynamic, esm, bind, setCell, withFrames, markAsync, hooks.linkImports, instance.ext, installHome);
     instance.status = 'evaluated';
   } catch (error) {
     instance.status = 'failed';
@@ -197,7 +192,7 @@ export function evaluateCommonJs(instance: ModuleInstance, hooks: EvaluateHooks,
   const importDynamic = (specifier: string) => hooks.importDynamic(String(specifier), instance);
   instance.status = 'evaluating';
   try {
-    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, importInterop, bind, setCell, withFrames, markAsync, () => undefined, () => undefined, instance.ext, installHome);
+    body.call(exportsValue, exportsValue, require, module, instance.file, dir, meta, importDynamic, importInterop, bind, setCell, withFrames, markAsync, () => undefined, instance.ext, installHome);
     module.loaded = true;
     instance.status = 'evaluated';
   } catch (error) {

@@ -303,4 +303,25 @@ ${extra}`;
     assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
     assert.equal(call(ns('main.ts'), 'run', 'k', '2'), 'del k in 2', 'the table holds the function declared again, which passes both arguments');
   });
+  it('a removed binding lets go of its value; added back (by an update or a rollback), it takes the new initializer, and old import getters read it', async () => {
+    const lib = (extra: string) => `export function base() { return 1; }\n${extra}`;
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': 'import { extra, base, LIMIT, cache } from "./lib.js";\nexport const go = () => base() + extra() + LIMIT + cache.size;\n', 'lib.ts': lib('export function extra() { return 10; }\nexport const LIMIT = 5;\nexport const cache = new Map([[1, 1]]);\n') },
+      v2: { 'main.ts': 'import { base } from "./lib.js";\nexport const go = () => base();\n', 'lib.ts': lib('') },
+      v3: { 'main.ts': 'import { extra, base, LIMIT, cache } from "./lib.js";\nexport const go = () => base() + extra() + LIMIT + cache.size;\n', 'lib.ts': lib('export function extra() { return 20; }\nexport const LIMIT = 7;\nexport const cache = new Map<number, number>();\n') },
+    });
+    const binding = (name: string) => runtime.graph.records.get('lib.ts')!.current.bindings[name]![0]();
+    assert.equal(call(ns('main.ts'), 'go'), 17);
+    assert.equal((await update(runtime, join(root, 'v2'))).status, 'applied');
+    assert.equal(call(ns('main.ts'), 'go'), 1);
+    assert.equal(binding('cache'), undefined, 'the removed cache is no longer held');
+    const back = await runtime.handle({ type: 'rollback', dryRun: false, timeoutMs: 5000 });
+    assert.equal((back as { outcome: UpdateOutcome }).outcome.status, 'applied');
+    assert.equal(call(ns('main.ts'), 'go'), 17, 'v1 again: its initializers gave LIMIT and cache their values');
+    assert.equal((await update(runtime, join(root, 'v2'))).status, 'applied');
+    assert.equal((await update(runtime, join(root, 'v3'))).status, 'applied');
+    assert.equal(call(ns('main.ts'), 'go'), 28, 'LIMIT is 7 and the cache new, through the import getters v1 defined');
+    await sleep(1000);
+    assert.equal(call(ns('main.ts'), 'go'), 28);
+  });
 });

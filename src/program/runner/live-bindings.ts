@@ -22,6 +22,12 @@ export function writeBinding(instance: ModuleInstance, name: string, value: unkn
   instance.bindings[name]?.[1](value);
 }
 
+/** A binding the module no longer declares: its value goes (the module scope keeps the name, holding undefined). */
+export function releaseBinding(instance: ModuleInstance, name: string): void {
+  delete instance.ext[name];
+  instance.bindings[name]?.[1](undefined);
+}
+
 /** Every binding, module and live-added alike, as read and write accessors (walk roots, transformers). */
 export function liveBindings(instance: ModuleInstance): { readonly bindings: ModuleInstance['bindings'] } {
   const bindings: Record<string, readonly [() => unknown, (value: unknown) => void]> = { ...instance.bindings };

@@ -8,7 +8,7 @@ import { ClassMigration } from '../state/class-migration.js';
 import type { ClassTransformer } from '../state/update-spec.js';
 import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleRecord } from '../runner/module-graph.js';
-import { hasBinding, readBinding, writeBinding } from '../runner/live-bindings.js';
+import { hasBinding, readBinding, releaseBinding, writeBinding } from '../runner/live-bindings.js';
 import { pointNamespace } from '../runner/namespace.js';
 import { clearCell, framesInFlight, readCell, setCell } from '../runner/slot-table.js';
 import { preparePatch, type PreparedPatch } from './patch.js';
@@ -200,8 +200,10 @@ export function commitLive(live: PreparedLive, walk: () => ReachableWalk): LiveC
   }
   const overwritten = new Map<string, unknown>();
   const replacedMembers: Array<{ target: object; key: PropertyKey; old: PropertyDescriptor | undefined }> = [];
-  // Bindings declared again: what they held, in both places, to put back on undo.
-  const redeclared = live.plan.redeclared.map((name) => ({ name, inExt: Object.prototype.hasOwnProperty.call(instance.ext, name), old: readBinding(instance, name) }));
+  // Bindings declared again, and added ones an earlier version declared in the module's own scope
+  // (removed since, re-added now: its export getter still reads that binding): what they held, to put back on undo.
+  const again = [...live.plan.redeclared, ...live.plan.added.filter((name) => instance.bindings[name] !== undefined)];
+  const redeclared = again.map((name) => ({ name, inExt: Object.prototype.hasOwnProperty.call(instance.ext, name), old: readBinding(instance, name) }));
   const linked = live.links.filter(([specifier]) => !instance.deps.has(specifier));
   const undo = () => {
     for (const { target, key, old } of replacedMembers.reverse()) {
@@ -265,6 +267,9 @@ export function commitLive(live: PreparedLive, walk: () => ReachableWalk): LiveC
       live.addExports?.();
       pointNamespace(live.record.namespace, instance.exports);
       instance.compiled = live.compiled;
+      // Bindings the new version no longer declares let go of their values (a removed cache is freed),
+      // unless a frame suspended in an old body of this module may still read them.
+      if (inFlight.size === 0) for (const name of live.plan.dropped) releaseBinding(instance, name);
     },
   };
 }

@@ -6,13 +6,15 @@
 //   3 modules      v4 <-> v5  (commands.ts, info.ts, server.ts)
 // Figures per update, from the outcome: `timing.pauseMs` (the longest
 // event-loop block during the whole update, monitorEventLoopDelay with a 1 ms
-// resolution, or the commit's stretch if longer) and `timing.commitMs` (the
-// commit's own synchronous stretch). An in-program probe (variants.ts
-// LAG_PROBE: the same histogram, read over a loopback port of its own) gives
-// the same figure independently during each update, and over idle windows of
-// the same length in the same process with no update running, and in plain
-// node running the same code (esbuild bundle) with the same keys: the noise
-// floor the pause is to be read against.
+// resolution less that 1 ms period, or a synchronous stretch baton timed if
+// longer: the commit's, and the last one, which the timer cannot see) and
+// `timing.commitMs` (the commit's own synchronous stretch). An in-program
+// probe (variants.ts LAG_PROBE: the same histogram, read over a loopback port
+// of its own, its max less the same 1 ms period, so that every column is on
+// pauseMs's scale) gives the same figure independently during each update,
+// and over idle windows of the same length in the same process with no update
+// running, and in plain node running the same code (esbuild bundle) with the
+// same keys: the noise floor the pause is to be read against.
 //
 //   node dist/bench/patch-pause.js [--quick]
 import { join } from 'node:path';
@@ -32,6 +34,19 @@ const WINDOWS = QUICK ? 20 : 60;
 const GAP_MS = 60;
 const P50_TARGET = 2;
 const P99_TARGET = 10;
+/**
+ * The probe's histogram period. A 1 ms timer that is never late still reads
+ * 1 ms, so its max includes the period: the pause meter takes it out, and so
+ * does every probe figure here, or an idle plain node would read 1.2 ms
+ * against pauseMs figures that start at 0.
+ */
+const PERIOD_MS = 1;
+
+/** The longest block the probe saw since /start, on pauseMs's scale. */
+async function probeStop(port: number): Promise<number> {
+  const { maxMs } = await getJson<{ maxMs: number }>(port, '/stop');
+  return Math.max(0, maxMs - PERIOD_MS);
+}
 
 const root = tempDir('patch-pause');
 const trees = kvTrees(root);
@@ -92,7 +107,7 @@ async function idleWindows(probePort: number, n: number, windowMs: number): Prom
   for (let i = 0; i < n; i++) {
     await getJson(probePort, '/start');
     await sleep(windowMs);
-    out.push((await getJson<{ maxMs: number }>(probePort, '/stop')).maxMs);
+    out.push(await probeStop(probePort));
     await sleep(GAP_MS);
   }
   return out;
@@ -130,7 +145,7 @@ for (const keys of SIZES) {
           await getJson(probePort, '/start');
           const dir = kind.dirs[(i + 1) % 2]!;
           const outcome = await update(control, dir);
-          const probe = (await getJson<{ maxMs: number }>(probePort, '/stop')).maxMs;
+          const probe = await probeStop(probePort);
           const got = outcome.modules.map((m) => `${m.id}:${m.mechanism}`).sort().join(',');
           if (got !== kind.expect) throw new Error(`${kind.label}: expected ${kind.expect}, got ${got}`);
           if (kind.id === 'one') {
@@ -216,9 +231,10 @@ kv v4 (a temp copy, started at v4 so without its v3 -> v4 transformer) under \`b
 *3 modules*: v4 <-> v5 (\`baton diff\`: patches of commands.ts, info.ts, server.ts).
 Each update is the control-channel request \`baton update <name> <dir> --no-check\` sends (no CLI process spawned per update).
 *pauseMs* is the outcome's \`timing.pauseMs\`: the longest event-loop block during the whole update
-(\`monitorEventLoopDelay\`, resolution 1 ms, its max; this figure includes the 1 ms timer period, so an idle loop reads about 1.1 ms),
-or the commit's own stretch if that is longer; *commitMs* is the commit's stretch alone (the cell swaps).
-The *probe* columns read the same histogram from inside the program (a module of its own, loopback port): during each update,
+(\`monitorEventLoopDelay\`, resolution 1 ms, its max less the 1 ms timer period), or a synchronous stretch baton timed itself if that is longer
+(the commit's, and the update's last stretch, which ends before the timer can fire again); *commitMs* is the commit's stretch alone (the cell swaps).
+The *probe* columns read the same histogram from inside the program (a module of its own, loopback port), its max less the same 1 ms period,
+so that all columns are on pauseMs's scale (a loop that is never late reads 0): during each update,
 then over ${WINDOWS} windows as long as the median update (${floors.filter((f) => f.runtime === 'baton').map((f) => `${f.windowMs} ms`).join(' / ')}) in the same process with no update,
 and over as many windows of the same length in plain \`node\` running the same code (esbuild bundle) holding the same keys: what an update-free process shows.
 After the updates the key count and 100 sampled values were checked: ${problems.length === 0 ? 'all correct' : problems.join('; ')}.

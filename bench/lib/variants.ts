@@ -13,7 +13,7 @@
 // it runs in exactly as baton's pause meter does (see LAG_PROBE), so the same
 // figure can be read from a baton process without an update running and from
 // plain node.
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from './process.js';
@@ -74,6 +74,12 @@ export interface KvTrees {
   v5: string;
   /** v4 with one function body changed (dispatch in commands.ts). */
   v4f: string;
+  /**
+   * v4 with a comment added to commands.ts, two different ones: an update
+   * between them compiles commands.ts (its text is not the running one's) and
+   * finds its code unchanged, so it evaluates and commits nothing.
+   */
+  v4c: [string, string];
 }
 
 /** What `baton update` reports for each kind of kv patch (see control.ts mechanisms()). */
@@ -86,7 +92,12 @@ export function kvTrees(root: string): KvTrees {
   const v4f = copy('kv/v4', join(root, 'v4f'));
   // The same behaviour, another body: `lastCommandAt` is a number either way.
   edit(join(v4f, 'commands.ts'), 'client.lastCommandAt = Date.now();', 'client.lastCommandAt = Date.now() + 0;');
-  return { v4, v5, v4f };
+  const v4c = (n: number) => {
+    const dir = copy('kv/v4', join(root, `v4c${n}`));
+    appendFileSync(join(dir, 'commands.ts'), `\n// a comment, and nothing else (${n})\n`);
+    return dir;
+  };
+  return { v4, v5, v4f, v4c: [v4c(1), v4c(2)] };
 }
 
 export interface HttpTrees {

@@ -49,10 +49,12 @@ export function registerModule(instance: object, file: string, compiled: Compile
 /** A name for the script of one patched body, and its mapping. */
 export function registerPatchedBody(compiled: CompiledModule, cell: string, path: string): string {
   const url = `baton-patch:${++patches}`;
-  const at = compiled.comparable.indexOf(`__baton_slot(${JSON.stringify(cell)}, `);
-  const before = compiled.comparable.slice(0, at + `__baton_slot(${JSON.stringify(cell)}, `.length);
-  const line = before.split('\n').length - 1;
-  const column = before.length - before.lastIndexOf('\n') - 1;
+  const text = compiled.comparable;
+  const marker = `__baton_slot(${JSON.stringify(cell)}, `;
+  // Counted in place: a copy of the module's text up to the body, split into lines, was an allocation per body in prepare.
+  const end = text.indexOf(marker) + marker.length;
+  const line = lineAt(text, end);
+  const column = end - text.lastIndexOf('\n', end - 1) - 1;
   scripts.set(url, { compiled, origin: { line, column, path } });
   return url;
 }

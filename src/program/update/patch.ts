@@ -3,6 +3,7 @@ import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { ensureSuperHelper, framesInFlight, installRefs, readCell, setCell } from '../runner/slot-table.js';
 import { registerPatchedBody, releaseWithBody } from '../runner/stack-traces.js';
+import type { LoopSlices } from '../runner/yield-to-loop.js';
 
 /** One module's patch, prepared: new bodies compiled in the module's scope, waiting for commit. */
 export interface PreparedPatch {
@@ -19,22 +20,40 @@ export interface PreparedPatch {
  * compile.
  */
 export function preparePatch(id: string, instance: ModuleInstance, compiled: CompiledModule, every = false): PreparedPatch {
+  return { id, instance, compiled, swaps: slotsToCompile(instance, compiled, every).map((s) => compileBody(instance, compiled, s)) };
+}
+
+/**
+ * preparePatch for an update: the program's event loop turns between bodies
+ * once a slice's budget is spent (each body is one eval in the module's
+ * scope, a tenth of a millisecond or more), so a patch of many functions
+ * never blocks the program for the sum of them.
+ */
+export async function preparePatchInSlices(id: string, instance: ModuleInstance, compiled: CompiledModule, slices: LoopSlices): Promise<PreparedPatch> {
+  const swaps: PreparedPatch['swaps'][number][] = [];
+  for (const s of slotsToCompile(instance, compiled, false)) {
+    await slices.next();
+    swaps.push(compileBody(instance, compiled, s));
+  }
+  return { id, instance, compiled, swaps };
+}
+
+/** The slots whose body changed or is new; `every`: all of them (the conformance corpus replaces every slot). */
+function slotsToCompile(instance: ModuleInstance, compiled: CompiledModule, every: boolean): CompiledModule['slots'] {
   const running = new Map(instance.compiled.slots.map((s) => [s.cell, s.source]));
   // Accessor classes the new code names that the running scope does not declare (new reassigned captures).
   installRefs(compiled.refs.filter((cell) => !instance.refs.has(cell)));
-  const swaps = compiled.slots
-    // `every`: recompile unchanged bodies too (the conformance corpus replaces every slot).
-    .filter((s) => every || running.get(s.cell) !== s.source)
-    // Each body runs from a script of its own, mapped to the new version's source for stack traces.
-    .map((s) => {
-      // A cell no code names yet: invisible until a new body is installed.
-      for (const helper of s.supers ?? []) ensureSuperHelper(helper);
-      const url = registerPatchedBody(compiled, s.cell, s.path);
-      const body = instance.evaluate(`(${s.source})\n//# sourceURL=${url}`) as object;
-      releaseWithBody(body, url);
-      return { cell: s.cell, path: s.path, body };
-    });
-  return { id, instance, compiled, swaps };
+  return compiled.slots.filter((s) => every || running.get(s.cell) !== s.source);
+}
+
+/** One new body, evaluated in the module's scope from a script of its own, mapped to the new version's source for stack traces. */
+function compileBody(instance: ModuleInstance, compiled: CompiledModule, s: CompiledModule['slots'][number]): PreparedPatch['swaps'][number] {
+  // A cell no code names yet: invisible until a new body is installed.
+  for (const helper of s.supers ?? []) ensureSuperHelper(helper);
+  const url = registerPatchedBody(compiled, s.cell, s.path);
+  const body = instance.evaluate(`(${s.source})\n//# sourceURL=${url}`) as object;
+  releaseWithBody(body, url);
+  return { cell: s.cell, path: s.path, body };
 }
 
 /**

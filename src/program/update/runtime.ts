@@ -8,10 +8,26 @@ import type { ClassMigration } from '../state/class-migration.js';
 import type { UpdateOutcome } from '../../protocol/outcome.js';
 import { runUpdate } from './update.js';
 import { readFile } from 'node:fs/promises';
-import { hashSource } from '../runner/compile.js';
+import { hashSource, type CompiledModule } from '../runner/compile.js';
 import { keepOnly, recall, remember, withOverlay } from '../runner/source-store.js';
 
 const MAX_HISTORY = 200;
+
+/**
+ * Each compiled module's code, hashed once: an update leaves most modules'
+ * compiled form as it was (the same object), and hashing every module's code
+ * again after each commit was a synchronous stretch on the program's thread
+ * that grew with the program.
+ */
+const digests = new WeakMap<CompiledModule, string>();
+function digestOf(compiled: CompiledModule): string {
+  let digest = digests.get(compiled);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(compiled.comparable).digest('hex');
+    digests.set(compiled, digest);
+  }
+  return digest;
+}
 
 /** A version the program ran, kept so `baton rollback` can return to it. */
 export interface VersionRecord {
@@ -88,7 +104,7 @@ export class Runtime {
   /** Identity of what runs now: the compiled code of every module. */
   versionInfo(dir: string): VersionInfo {
     const hash = createHash('sha256');
-    for (const id of [...this.graph.records.keys()].sort()) hash.update(id).update(this.graph.records.get(id)!.current.compiled.comparable);
+    for (const id of [...this.graph.records.keys()].sort()) hash.update(id).update(digestOf(this.graph.records.get(id)!.current.compiled));
     return { label: basename(dir), dir, hash: hash.digest('hex').slice(0, 12) };
   }
 

@@ -6,7 +6,8 @@ import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.j
 import { loadUpdateSpec, loadUpdateSpecFile } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ModuleReport, UpdateOutcome } from '../../protocol/outcome.js';
-import { commitPatch, preparePatch, withFramesInFlight, type PreparedPatch } from './patch.js';
+import { commitPatch, preparePatchInSlices, withFramesInFlight, type PreparedPatch } from './patch.js';
+import { LoopSlices } from '../runner/yield-to-loop.js';
 import { commitLive, prepareLive, type LiveCommit, type PreparedLive } from './live.js';
 import { describeLive, firstLineOf } from '../../compare/live-plan.js';
 import { prepareInPlace, type InPlaceState } from './in-place.js';
@@ -132,8 +133,11 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const onAbort: Array<() => void> = [];
   const prepareAll = async (): Promise<StagedModules | undefined> => {
     deadline.enter('evaluate');
-    // New bodies compile in each running module's scope before anything changes.
-    patches = changed.filter((m) => m.change.kind === 'patch').map((m) => preparePatch(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!));
+    // New bodies compile in each running module's scope before anything changes, in slices of the event loop.
+    const slices = new LoopSlices();
+    for (const m of changed) {
+      if (m.change.kind === 'patch') patches.push(await preparePatchInSlices(m.id, runtime.graph.records.get(m.id)!.current, m.compiled!, slices));
+    }
     // New modules are linked now and evaluated late (below), so a failure before then runs none of their code.
     if (newModules.length > 0) staged = stageNewModules(runtime, prepared.root, changed, deadline);
     // What new modules start (an update file importing one evaluates it early) is stopped if the update aborts.
@@ -181,7 +185,10 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
 
   // The commit: one synchronous stretch. What can throw (an eager transformer
   // on the values of the moment, a new binding's initializer) runs first and
-  // undoes itself; slot stores cannot fail.
+  // undoes itself; slot stores cannot fail. It starts on a turn of its own, so
+  // the work before it (the last module compiled, bodies evaluated) is not
+  // added to it, and it is timed to the next turn.
+  await meter.turn();
   const inFlight = new Map<string, Map<string, number>>();
   const started = performance.now();
   const liveCommits: Array<[string, LiveCommit]> = [];
@@ -231,6 +238,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   runtime.graph.root = prepared.root;
   meter.stretch(performance.now() - started, true);
   modules = modules.map((m) => (inFlight.has(m.id) ? { ...m, functions: withFramesInFlight(m.functions, inFlight.get(m.id)!) } : m));
+  // What follows (the program's accept callbacks, the version's bookkeeping, the report) is not part of the commit.
+  await meter.turn();
 
   // After commit: accept callbacks of modules changed live get their new exports.
   for (const live of lives) {
@@ -271,6 +280,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     runtime.current = { ...runtime.current, info: to };
   }
   runtime.pruneSources();
+  await meter.turn();
   // A module changed live whose state a transformer also changed has one report, with both.
   for (const r of inPlace?.reports ?? []) {
     const same = modules.find((m) => m.id === r.id);

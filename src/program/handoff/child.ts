@@ -67,12 +67,14 @@ export class HandoffChild {
       const restoreStarted = performance.now();
       const restored = restoreState(runtime.graph, bytes, spec);
       const restoreMs = performance.now() - restoreStarted;
+      const installStarted = performance.now();
       const warnings = this.adopt();
       const to = runtime.versionInfo(runtime.graph.root);
       // `baton status` goes on showing the program's history, and this hand-off in it.
       runtime.history.push(...restored.history, { at: Date.now(), kind: 'handoff', status: 'applied', from: state.from, to: `${to.label} ${to.hash}`, summary: `from pid ${state.parentPid} to pid ${process.pid}` });
       if (spec?.program) warnings.push('the update file\'s `program` hook does not run in a hand-off (it reads the old version\'s live bindings); its bindings were carried by name');
-      send({ type: 'serving', restored: { bindings: restored.bindings, instances: restored.instances }, readMs, restoreMs, hash: to.hash, node: process.version, warnings });
+      const installMs = performance.now() - installStarted;
+      send({ type: 'serving', restored: { bindings: restored.bindings, instances: restored.instances }, readMs, restoreMs, installMs, hash: to.hash, node: process.version, warnings });
       await this.next('commit');
       await startControl();
       send({ type: 'committed' });

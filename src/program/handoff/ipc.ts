@@ -20,7 +20,17 @@ export type ToChild =
 
 export type ToParent =
   | { readonly type: 'loaded' }
-  | { readonly type: 'serving'; readonly restored: Omit<Restored, 'history'>; readonly readMs: number; readonly restoreMs: number; readonly hash: string; readonly node: string; readonly warnings: readonly string[] }
+  | {
+      readonly type: 'serving';
+      readonly restored: Omit<Restored, 'history'>;
+      readonly readMs: number;
+      readonly restoreMs: number;
+      /** Adopting the listening handles and recording the hand-off: install, not transfer. */
+      readonly installMs: number;
+      readonly hash: string;
+      readonly node: string;
+      readonly warnings: readonly string[];
+    }
   | { readonly type: 'failed'; readonly error: ErrorData }
   | { readonly type: 'committed' };
 

@@ -127,6 +127,11 @@ describe('hand-off of examples/kv to a new process', () => {
     await failsAndKeepsState(dir, 'E_HANDOFF_NOT_READY', ['--timeout', '8000']);
   });
 
+  it("a new process that serves but never calls ready() from 'baton-dsu' (--ready call) is stopped after --grace; the old one serves on", async () => {
+    const dir = kvVersion(root, 'never-calls-ready', 2);
+    await failsAndKeepsState(dir, 'E_HANDOFF_NOT_READY', ['--ready', 'call', '--grace', '1500']);
+  });
+
   it('a new process that crashes 1 s after it served is stopped; the old one resumes with its state as before the hand-off', async () => {
     const dir = kvVersion(root, 'crash-later', 2, { onListening: '\n    setTimeout(() => process.exit(7), 1000);' });
     await failsAndKeepsState(dir, 'E_HANDOFF_CRASHED', ['--grace', '3000']);
@@ -455,6 +460,52 @@ describe('state of every kind a hand-off moves', () => {
       await check();
       await sleep(1000);
       await check();
+    } finally {
+      for (const pid of await listed(name)) if (pid !== program.pid) process.kill(pid, 'SIGKILL');
+      await program.stop();
+    }
+  });
+});
+
+describe("readiness called by the program (--ready call)", () => {
+  // v2 calls ready() from 'baton-dsu' once it listens (in v1 the call does nothing: no hand-off is under way).
+  const main = (version: string) =>
+    [
+      "import http from 'node:http';",
+      "import { ready } from 'baton-dsu';",
+      'export const hits = { count: 0 };',
+      `http.createServer((req, res) => { hits.count++; res.end('${version} ' + hits.count); }).listen(Number(process.argv[2]), '127.0.0.1', () => {`,
+      "  ready();",
+      `  console.log('ready ${version}');`,
+      '});',
+      '',
+    ].join('\n');
+
+  it("passes when the new version calls ready(); its state is the old one's", async () => {
+    const root = writeVersions({ v1: { 'main.ts': main('v1') }, v2: { 'main.ts': main('v2') } });
+    const name = `ready-call-${process.pid}`;
+    const port = await freePort();
+    const program = new Program(['--name', name, join(root, 'v1', 'main.ts'), '--', String(port)]);
+    const get = () =>
+      new Promise<string>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+    try {
+      await program.waitFor(/ready v1/, 60_000);
+      assert.equal(await get(), 'v1 1');
+      assert.equal(await get(), 'v1 2');
+      const r = await handoff(name, join(root, 'v2'), ['--ready', 'call', '--grace', '1000']);
+      assert.equal(r.code, 0, JSON.stringify(r.outcome));
+      assert.ok((r.outcome['steps'] as Array<{ name: string }>).some((s) => s.name === 'ready'));
+      assert.equal(await get(), 'v2 3');
+      await sleep(1000);
+      assert.equal(await get(), 'v2 4');
     } finally {
       for (const pid of await listed(name)) if (pid !== program.pid) process.kill(pid, 'SIGKILL');
       await program.stop();

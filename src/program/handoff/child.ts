@@ -5,6 +5,7 @@ import { BatonError, toErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpec } from '../state/load-spec.js';
 import type { Runtime } from '../update/runtime.js';
 import { isToChild, type ToChild, type ToParent } from './ipc.js';
+import { onReady } from './ready-call.js';
 import { restoreState } from './restore.js';
 
 type ListenFn = (this: Server, ...args: unknown[]) => Server;
@@ -51,6 +52,8 @@ export class HandoffChild {
       return this;
     };
     process.on('message', (message: unknown, handle: unknown) => this.receive(message, handle));
+    // `--ready call`: the program's ready() (from 'baton-dsu', the same module instance as this one's) is passed on.
+    onReady(() => send({ type: 'ready' }));
   }
 
   /** After the modules loaded: waits for the state and the sockets, serves, and takes the control name at commit. */
@@ -79,6 +82,7 @@ export class HandoffChild {
       await startControl();
       send({ type: 'committed' });
       // From now on the program is on its own: the channel must not keep it alive, nor the old process's death end it.
+      onReady(undefined);
       process.removeAllListeners('message');
       (process as unknown as { channel?: { unref(): void } }).channel?.unref();
     } catch (error) {

@@ -32,11 +32,13 @@ export type ToParent =
       readonly warnings: readonly string[];
     }
   | { readonly type: 'failed'; readonly error: ErrorData }
+  /** The program called `ready()` from 'baton-dsu' (`--ready call`). */
+  | { readonly type: 'ready' }
   | { readonly type: 'committed' };
 
 export function isToParent(value: unknown): value is ToParent {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'loaded' || type === 'serving' || type === 'failed' || type === 'committed';
+  return type === 'loaded' || type === 'serving' || type === 'failed' || type === 'committed' || type === 'ready';
 }
 
 export function isToChild(value: unknown): value is ToChild {

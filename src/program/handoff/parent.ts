@@ -100,7 +100,10 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     step('install');
 
     const graceEnds = performance.now() + request.graceMs;
-    if (request.ready !== undefined) {
+    if (request.ready === 'call') {
+      const hint = "the new version must call ready() from 'baton-dsu' once it serves, or give a longer --grace; the old process serves on";
+      await channel.expect('ready', Math.max(0, graceEnds - performance.now()), 'E_HANDOFF_NOT_READY', "call ready() from 'baton-dsu'", hint);
+    } else if (request.ready !== undefined) {
       const ok = await Promise.race([probeUntil(request.ready, graceEnds), channel.exited.then(() => false)]);
       if (!ok) throw new StepFailed(channel.exitInfo() ?? { code: 'E_HANDOFF_NOT_READY', message: `the new process did not pass the readiness check ${request.ready} within ${request.graceMs} ms`, hint: 'check the new version (its output is the program\'s), or give a longer --grace' });
     }
@@ -191,7 +194,7 @@ class ChildChannel {
   }
 
   /** The next message of `type`; a failure if the process reports one, exits, or takes longer than `ms`. */
-  async expect(type: ToParent['type'], ms: number, code: ErrorData['code'], doing: string): Promise<ToParent> {
+  async expect(type: ToParent['type'], ms: number, code: ErrorData['code'], doing: string, hint = 'give a longer --timeout if it needs more time to start; the old process serves on'): Promise<ToParent> {
     const deadline = performance.now() + ms;
     for (;;) {
       const failed = this.inbox.find((m) => m.type === 'failed');
@@ -201,7 +204,7 @@ class ChildChannel {
       const exit = this.exitInfo();
       if (exit) throw new StepFailed({ ...exit, code, message: `${exit.message} before it could ${doing}` });
       const left = deadline - performance.now();
-      if (left <= 0) throw new StepFailed({ code: code === 'E_HANDOFF_START' ? 'E_HANDOFF_NOT_READY' : code, message: `the new process did not ${doing} within ${ms} ms`, hint: 'give a longer --timeout if it needs more time to start; the old process serves on' });
+      if (left <= 0) throw new StepFailed({ code: code === 'E_HANDOFF_START' ? 'E_HANDOFF_NOT_READY' : code, message: `the new process did not ${doing} within ${ms} ms`, hint });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiter = () => {

@@ -405,6 +405,8 @@ describe('state of every kind a hand-off moves', () => {
       `  own: JSON.parse('{"__proto__": "own key", "2": "index"}'),`,
       "  nested: { deep: { deeper: [[[{ at: 'bottom' }]]] } },",
       '  scalars: [undefined, null, true, false],',
+      // Same prototype, keys that a separator-joined shape name would confuse.
+      "  keys: [{ 'a\\u0000b': 1 }, { a: 2, b: 3 }, { 'a\\u0000b': 4 }],",
       '};',
       'function canon(v: unknown, seen: Map<object, number>): unknown {',
       "  if (typeof v === 'bigint') return v + 'n';",

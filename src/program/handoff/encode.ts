@@ -187,7 +187,8 @@ export class Encoder {
   private shapeOf(plan: Extract<ProtoPlan, { kind: 'object' }>, keys: string[]): number {
     const last = plan.last;
     if (last !== undefined && sameKeys(last.keys, keys)) return last.shape;
-    const id = keys.join('\0');
+    // JSON, not a join: a key may hold any character, the separator too.
+    const id = JSON.stringify(keys);
     let shape = plan.byKeys.get(id);
     if (shape === undefined) {
       shape = this.shapes.push({ proto: plan.proto, keys }) - 1;

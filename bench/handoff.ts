@@ -4,9 +4,10 @@
 // restarting the same program (bundled by esbuild), which is unavailable for
 // as long as a process takes to start, and loses every key.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { batonCli, BIN, freePort, median, ROOT, startServer, stopServer } from './lib/process.js';
@@ -36,6 +37,8 @@ interface Sample {
   sendMs: number;
   restoreMs: number;
   startMs: number;
+  /** The walk for what cannot cross, before anything stops: the program's event loop is blocked meanwhile. */
+  checkMs: number;
   /** Longest PING round trip a probe client saw (it reconnects by itself after its connection is closed). */
   probeMaxMs: number;
   keysAfter: number;
@@ -116,6 +119,7 @@ async function sample(keys: number): Promise<Sample> {
       sendMs: o.transfer.sendMs,
       restoreMs: o.transfer.restoreMs,
       startMs: step('start'),
+      checkMs: step('check'),
       probeMaxMs,
       keysAfter: await client.dbsize(),
     };
@@ -154,6 +158,51 @@ async function plainRestart(): Promise<{ gapMs: number; keysAfter: number }> {
   return { gapMs, keysAfter };
 }
 
+/** kv's Entry, as plain Node.js would hold it. */
+class Entry {
+  constructor(
+    public value: { kind: 'string'; data: string },
+    public expiresAt: number | undefined = undefined,
+  ) {}
+}
+
+/**
+ * Plain Node.js moving the same state by hand, in this process: kv's keyspace
+ * (16 Maps, N Entry instances) through v8.serialize, a file in /dev/shm and
+ * v8.deserialize, without reviving the class (the clone drops it). What a
+ * program could do for itself with Node's own structured clone.
+ */
+function plainTransfer(keys: number): { ms: number; bytes: number; rateMBps: number } {
+  const dbs = Array.from({ length: 16 }, () => new Map<string, Entry>());
+  for (let j = 0; j < keys; j++) dbs[0]!.set(`key:${j}`, new Entry({ kind: 'string', data: `value-${j}` }));
+  const file = join(mkdtempSync('/dev/shm/baton-bench-'), 'state');
+  const t0 = performance.now();
+  const bytes = serialize(dbs);
+  writeFileSync(file, bytes, { mode: 0o600 });
+  const back = deserialize(readFileSync(file)) as Array<Map<string, Entry>>;
+  const ms = performance.now() - t0;
+  rmSync(file);
+  if (back[0]!.size !== keys) throw new Error('plain transfer lost keys');
+  return { ms, bytes: bytes.length, rateMBps: bytes.length / 1e6 / (ms / 1000) };
+}
+
+/**
+ * How fast this machine gives a process memory it has not touched yet,
+ * against memory it has (MB/s): decoding builds the state in fresh pages,
+ * so this bounds any transfer rate.
+ */
+function freshMemoryRate(): { freshMBps: number; touchedMBps: number } {
+  const size = 64e6;
+  const b = Buffer.allocUnsafeSlow(size);
+  let t = performance.now();
+  b.fill(1);
+  const fresh = performance.now() - t;
+  t = performance.now();
+  b.fill(2);
+  const touched = performance.now() - t;
+  return { freshMBps: size / 1e6 / (fresh / 1000), touchedMBps: size / 1e6 / (touched / 1000) };
+}
+
 const samples: Sample[] = [];
 for (const keys of SIZES) {
   for (let i = 0; i < (keys >= 1_000_000 ? 1 : SAMPLES); i++) {
@@ -164,11 +213,16 @@ for (const keys of SIZES) {
 }
 const plain = [];
 for (let i = 0; i < SAMPLES; i++) plain.push(await plainRestart());
+const plainTransfers = SIZES.filter((k) => k > 0).map((k) => ({ keys: k, ...plainTransfer(k) }));
+for (const p of plainTransfers) console.log(`plain node v8.serialize + file + v8.deserialize of ${int(p.keys)} keys: ${fmt(p.ms)} ms, ${fmt(p.bytes / 1e6)} MB at ${fmt(p.rateMBps, 0)} MB/s`);
+const memory = freshMemoryRate();
+console.log(`memory: first touch ${fmt(memory.freshMBps, 0)} MB/s, touched again ${fmt(memory.touchedMBps, 0)} MB/s`);
 const plainGap = median(plain.map((p) => p.gapMs));
 console.log(`plain node restart: PING unanswered for ${fmt(plainGap)} ms (median), keys after ${plain.map((p) => p.keysAfter).join(', ')} of 1000`);
 
 const at = (keys: number, f: (s: Sample) => number) => median(samples.filter((s) => s.keys === keys).map(f));
-const header = ['keys', 'no request served (ms)', 'quiescence', 'state transfer', 'install', 'without transfer', 'state MB', 'rate MB/s', 'serialize / send / restore (ms)', 'probe max gap (ms)', 'start of new process (ms)'];
+const header = ['keys', 'no request served (ms)', 'quiescence', 'state transfer', 'install', 'without transfer', 'state MB', 'rate MB/s', 'serialize / send / restore (ms)', 'plain node clone (ms, MB/s)', 'check before stopping (ms)', 'probe max gap (ms)', 'start of new process (ms)'];
+const plainAt = (k: number) => plainTransfers.find((p) => p.keys === k);
 const rows = SIZES.map((k) => [
   int(k),
   fmt(at(k, (s) => s.pauseMs)),
@@ -179,6 +233,8 @@ const rows = SIZES.map((k) => [
   fmt(at(k, (s) => s.bytes / 1e6)),
   k === 0 ? '-' : fmt(at(k, (s) => s.rateMBps), 0),
   `${fmt(at(k, (s) => s.serializeMs))} / ${fmt(at(k, (s) => s.sendMs))} / ${fmt(at(k, (s) => s.restoreMs))}`,
+  plainAt(k) ? `${fmt(plainAt(k)!.ms)}, ${fmt(plainAt(k)!.rateMBps, 0)}` : '-',
+  fmt(at(k, (s) => s.checkMs)),
   fmt(at(k, (s) => s.probeMaxMs)),
   fmt(at(k, (s) => s.startMs), 0),
 ]);
@@ -201,16 +257,20 @@ ${rerunCommand(NAME)}
 kv v5 filled with N keys (\`SET key:i value-i\`), a probe client looping PING, then \`baton update <name> <copy of v5> --handoff --json --no-check --grace 500\`
 (the copy's \`baton.update.ts\` reinitializes the expiry cursor). *No request served* is the outcome's \`pauseMs\`: from the moment the old process
 stopped accepting and reading to the moment the new one served (its listening socket adopted). It splits into *quiescence* (in-flight work settling),
-*state transfer* (serialize in the old process, the bytes through a private file in /dev/shm, deserialize, revive classes and write bindings in the new one) and *install*
-(the rest: handing the listening socket over, the new process's adopt, the messages). The *rate* is state bytes over the transfer time. The probe's
-*max gap* is what a client sees: its connection is closed gracefully and it reconnects by itself. One fresh server per sample, median of ${SAMPLES} (1 at 1M keys).
+*state transfer* (encode in the old process, the bytes through a private file in /dev/shm, decode with the new classes and write bindings in the new one) and *install*
+(the rest: handing the listening socket over, the new process's adopt, the messages). The *rate* is state bytes (baton's format) over the transfer time.
+*Plain node clone*, in the bench process in the same run: the same keyspace (16 Maps, N class instances) through \`v8.serialize\`, a file in /dev/shm and
+\`v8.deserialize\` (rate on v8's bytes; the class is not revived). *Check before stopping*: the walk for what cannot cross, while the program still serves
+(its event loop is blocked that long, before the pause). The probe's *max gap* is what a client sees: the check, the pause, and its connection closed
+gracefully and reopened by itself. One fresh server per sample, median of ${SAMPLES} (1 at 1M keys).
 Keys after the hand-off: ${lost.length === 0 ? 'all present in every sample' : `${lost.length} samples lost keys`}.
 Baseline in the same run: plain Node.js restarting the same program (esbuild bundle): PING unanswered for ${fmt(plainGap)} ms (median of ${plain.length}), and ${plain.map((p) => p.keysAfter).join(', ')} of 1,000 keys left.
+Memory on this machine, same run: a process writes fresh pages at ${fmt(memory.freshMBps, 0)} MB/s the first time and ${fmt(memory.touchedMBps, 0)} MB/s the second (64 MB \`Buffer.fill\`); the new process builds the whole state in fresh pages.
 ${loadNote()}
 
 ${table(header, rows)}
 
 ${table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'no']))}
 `;
-writeResults(NAME, md, { sizes: SIZES, samples, plain, targets });
+writeResults(NAME, md, { sizes: SIZES, samples, plain, plainTransfers, memory, targets });
 if (lost.length > 0) process.exitCode = 1;

@@ -2,3 +2,4 @@
 export { defineUpdate, UPDATE_FILE } from './program/state/update-spec.js';
 export type { UpdateSpec, BindingTransformer, ClassTransformer, ProgramState } from './program/state/update-spec.js';
 export type { Hot } from './hot-types.js';
+export { ready } from './program/handoff/ready-call.js';

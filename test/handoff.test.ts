@@ -127,6 +127,11 @@ describe('hand-off of examples/kv to a new process', () => {
     await failsAndKeepsState(dir, 'E_HANDOFF_NOT_READY', ['--timeout', '8000']);
   });
 
+  it("a new process that serves but never calls ready() from 'baton-dsu' (--ready call) is stopped after --grace; the old one serves on", async () => {
+    const dir = kvVersion(root, 'never-calls-ready', 2);
+    await failsAndKeepsState(dir, 'E_HANDOFF_NOT_READY', ['--ready', 'call', '--grace', '1500']);
+  });
+
   it('a new process that crashes 1 s after it served is stopped; the old one resumes with its state as before the hand-off', async () => {
     const dir = kvVersion(root, 'crash-later', 2, { onListening: '\n    setTimeout(() => process.exit(7), 1000);' });
     await failsAndKeepsState(dir, 'E_HANDOFF_CRASHED', ['--grace', '3000']);
@@ -173,7 +178,7 @@ describe('hand-off of examples/kv to a new process', () => {
     assert.equal(outcome.status, 'applied');
     assert.equal(outcome.parentPid, program.pid);
     assert.notEqual(outcome.pid, program.pid);
-    assert.deepEqual(outcome.steps.map((s) => s.name), ['start', 'quiesce', 'transfer', 'install', 'ready', 'grace']);
+    assert.deepEqual(outcome.steps.map((s) => s.name), ['check', 'start', 'quiesce', 'transfer', 'install', 'ready', 'grace']);
     assert.ok(outcome.transfer.instances >= KEYS, `${outcome.transfer.instances} Entry instances revived`);
     // The loaders' connections (and the test's) carried per-connection state: closed gracefully, then reconnected.
     assert.ok(outcome.connections.closed >= 5, JSON.stringify(outcome.connections));
@@ -369,6 +374,142 @@ describe('state a hand-off cannot move', () => {
       assert.ok(found.includes('main.ts:2 state.users.values().onSave'), found.join('; '));
       assert.ok(found.some((f) => f.startsWith('main.ts:4 bus.emitters[]')), found.join('; '));
     } finally {
+      await program.stop();
+    }
+  });
+});
+
+describe('state of every kind a hand-off moves', () => {
+  // Each kind the transfer must keep, held in module state; the program describes it (kinds, contents, and
+  // shared references and cycles as back-references) over HTTP, before the hand-off and after.
+  const main = (version: string) =>
+    [
+      "import http from 'node:http';",
+      `export class Point { constructor(public x: number, public y: number) {} which() { return '${version} ' + (this.x + this.y); } }`,
+      "const shared = { tag: 'shared' };",
+      "const cycle: Record<string, unknown> = { name: 'cycle' };",
+      'cycle.self = cycle;',
+      'export const state = {',
+      "  map: new Map<unknown, unknown>([['a', 1], [2, shared], [shared, 'object key']]),",
+      "  set: new Set<unknown>([1, 'two', shared]),",
+      '  date: new Date(1700000000000),',
+      "  bytes: new Uint8Array([1, 2, 250]), ints: new Int32Array([-5, 123456]), buffer: Buffer.from('h\\u00e9llo'),",
+      '  both: [shared, shared],',
+      '  cycle,',
+      "  bare: Object.assign(Object.create(null), { k: 'no prototype' }),",
+      '  points: [new Point(1, 2), new Point(3, 4)],',
+      "  text: ['ascii', '\\u00e9 latin1', '\\u65e5\\u672c \\u2713 \\ud83d\\ude42', '\\ud800 lone', 'a'.repeat(40), '\\u20ac'.repeat(20), ''],",
+      '  nums: [0, -0, 1.5, NaN, Infinity, -2147483648, 2 ** 40, -1e-300],',
+      '  big: 12345678901234567890n,',
+      '  re: /a+b/gi,',
+      `  own: JSON.parse('{"__proto__": "own key", "2": "index"}'),`,
+      "  nested: { deep: { deeper: [[[{ at: 'bottom' }]]] } },",
+      '  scalars: [undefined, null, true, false],',
+      // Same prototype, keys that a separator-joined shape name would confuse.
+      "  keys: [{ 'a\\u0000b': 1 }, { a: 2, b: 3 }, { 'a\\u0000b': 4 }],",
+      '};',
+      'function canon(v: unknown, seen: Map<object, number>): unknown {',
+      "  if (typeof v === 'bigint') return v + 'n';",
+      "  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);",
+      "  if (typeof v === 'string') return Array.from({ length: v.length }, (_, i) => v.charCodeAt(i));",
+      "  if (typeof v !== 'object' || v === null) return String(v);",
+      "  if (seen.has(v)) return 'ref ' + seen.get(v);",
+      '  seen.set(v, seen.size);',
+      '  const proto = Object.getPrototypeOf(v);',
+      "  const kind = proto === null ? 'no prototype' : proto.constructor.name;",
+      '  if (v instanceof Map) return [kind, [...v].map(([k, x]) => [canon(k, seen), canon(x, seen)])];',
+      '  if (v instanceof Set) return [kind, [...v].map((x) => canon(x, seen))];',
+      '  if (v instanceof Date) return [kind, v.toISOString()];',
+      '  if (v instanceof RegExp) return [kind, String(v)];',
+      '  if (ArrayBuffer.isView(v)) return [kind, Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength))];',
+      '  if (Array.isArray(v)) return [kind, v.map((x) => canon(x, seen))];',
+      '  return [kind, Object.keys(v).map((k) => [k, canon((v as Record<string, unknown>)[k], seen)])];',
+      '}',
+      'http.createServer((req, res) => {',
+      '  const p = state.points[0]!;',
+      "  res.end(JSON.stringify({ state: canon(state, new Map()), which: p.which(), isPoint: p instanceof Point, selfCycle: state.cycle.self === state.cycle, shared: state.both[0] === state.map.get(2) }));",
+      "}).listen(Number(process.argv[2]), '127.0.0.1', () => console.log('ready " + version + "'));",
+      '',
+    ].join('\n');
+
+  it('keeps Maps, Sets, Dates, typed arrays, strings of any characters, numbers, shared references, cycles and null prototypes; instances take the new class', async () => {
+    const root = writeVersions({ v1: { 'main.ts': main('v1') }, v2: { 'main.ts': main('v2') } });
+    const name = `kinds-${process.pid}`;
+    const port = await freePort();
+    const program = new Program(['--name', name, join(root, 'v1', 'main.ts'), '--', String(port)]);
+    const describeState = () =>
+      new Promise<{ state: unknown; which: string; isPoint: boolean; selfCycle: boolean; shared: boolean }>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve(JSON.parse(body)));
+        })
+          .on('error', reject)
+          .end();
+      });
+    try {
+      await program.waitFor(/ready v1/, 60_000);
+      const before = await describeState();
+      assert.deepEqual([before.which, before.isPoint, before.selfCycle, before.shared], ['v1 3', true, true, true]);
+      const r = await handoff(name, join(root, 'v2'));
+      assert.equal(r.code, 0, JSON.stringify(r.outcome));
+      const check = async () => {
+        const after = await describeState();
+        assert.deepEqual(after.state, before.state);
+        // The same instance, of the new version's class: its new method answers.
+        assert.deepEqual([after.which, after.isPoint, after.selfCycle, after.shared], ['v2 3', true, true, true]);
+      };
+      await check();
+      await sleep(1000);
+      await check();
+    } finally {
+      for (const pid of await listed(name)) if (pid !== program.pid) process.kill(pid, 'SIGKILL');
+      await program.stop();
+    }
+  });
+});
+
+describe("readiness called by the program (--ready call)", () => {
+  // v2 calls ready() from 'baton-dsu' once it listens (in v1 the call does nothing: no hand-off is under way).
+  const main = (version: string) =>
+    [
+      "import http from 'node:http';",
+      "import { ready } from 'baton-dsu';",
+      'export const hits = { count: 0 };',
+      `http.createServer((req, res) => { hits.count++; res.end('${version} ' + hits.count); }).listen(Number(process.argv[2]), '127.0.0.1', () => {`,
+      "  ready();",
+      `  console.log('ready ${version}');`,
+      '});',
+      '',
+    ].join('\n');
+
+  it("passes when the new version calls ready(); its state is the old one's", async () => {
+    const root = writeVersions({ v1: { 'main.ts': main('v1') }, v2: { 'main.ts': main('v2') } });
+    const name = `ready-call-${process.pid}`;
+    const port = await freePort();
+    const program = new Program(['--name', name, join(root, 'v1', 'main.ts'), '--', String(port)]);
+    const get = () =>
+      new Promise<string>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+    try {
+      await program.waitFor(/ready v1/, 60_000);
+      assert.equal(await get(), 'v1 1');
+      assert.equal(await get(), 'v1 2');
+      const r = await handoff(name, join(root, 'v2'), ['--ready', 'call', '--grace', '1000']);
+      assert.equal(r.code, 0, JSON.stringify(r.outcome));
+      assert.ok((r.outcome['steps'] as Array<{ name: string }>).some((s) => s.name === 'ready'));
+      assert.equal(await get(), 'v2 3');
+      await sleep(1000);
+      assert.equal(await get(), 'v2 4');
+    } finally {
+      for (const pid of await listed(name)) if (pid !== program.pid) process.kill(pid, 'SIGKILL');
       await program.stop();
     }
   });

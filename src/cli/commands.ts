@@ -17,7 +17,7 @@ const timeout: OptionSpec = { type: 'string', description: 'deadline of each pha
 export const COMMANDS = {
   run: { usage: 'baton run [--name N] <entry> [-- args]', description: 'run a TypeScript or JavaScript program with live updates enabled', options: { name: { type: 'string', description: 'the name `baton ls` shows and targets use (default: the entry directory name)' } } },
   update: {
-    usage: 'baton update <target> <new-version-dir> [--dry-run] [--timeout ms] [--json] [--no-check] [--allow-dependency-change] [--handoff [--node path] [--ready tcp:PORT|URL] [--grace ms]]',
+    usage: 'baton update <target> <new-version-dir> [--dry-run] [--timeout ms] [--json] [--no-check] [--allow-dependency-change] [--handoff [--node path] [--ready tcp:PORT|URL|call] [--grace ms]]',
     description: 'update a running program to the version in a directory, keeping its state',
     options: {
       'dry-run': { type: 'boolean', description: 'plan against the running code, change nothing' },
@@ -27,7 +27,7 @@ export const COMMANDS = {
       'allow-dependency-change': { type: 'boolean', description: 'apply although a package resolves to another version (objects the old package created keep its code)' },
       handoff: { type: 'boolean', description: 'run the new version in a new process that takes over the state, listening sockets and idle connections (for what cannot change in place: a dependency\'s major version, Node itself, native addons)' },
       node: { type: 'string', description: 'with --handoff: the Node.js binary the new process runs on' },
-      ready: { type: 'string', description: 'with --handoff: readiness check the new process must pass within the grace period (tcp:PORT, or an http:// URL on loopback)' },
+      ready: { type: 'string', description: 'with --handoff: readiness check the new process must pass within the grace period (tcp:PORT, an http:// URL on loopback, or call: the program calls ready() from baton-dsu)' },
       grace: { type: 'string', description: 'with --handoff: how long the new process must stay up after it serves before the old one lets go, in ms (default 2000)' },
     },
   },

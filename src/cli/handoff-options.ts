@@ -28,6 +28,8 @@ function nodeBinary(path: string): string {
 }
 
 function readiness(ready: string): string {
+  // The program calls ready() from 'baton-dsu' (program/handoff/ready-call.ts).
+  if (ready === 'call') return ready;
   const tcp = /^tcp:(\d+)$/.exec(ready);
   if (tcp) {
     const port = Number(tcp[1]);
@@ -40,5 +42,5 @@ function readiness(ready: string): string {
     url = undefined;
   }
   if (url && url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return url.href;
-  throw new BatonError('E_USAGE', `--ready ${ready} is not tcp:PORT or an http:// URL on loopback`, 'e.g. --ready tcp:6380 or --ready http://127.0.0.1:8080/health');
+  throw new BatonError('E_USAGE', `--ready ${ready} is not tcp:PORT, an http:// URL on loopback, or call`, "e.g. --ready tcp:6380, --ready http://127.0.0.1:8080/health, or --ready call (the program calls ready() from 'baton-dsu')");
 }

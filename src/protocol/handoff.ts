@@ -3,13 +3,14 @@ import type { BindingReport } from './outcome.js';
 import type { VersionInfo } from './messages.js';
 
 /**
- * A hand-off's steps, in order, each with its duration: the new process
- * starts and loads (`start`), the old one stops accepting and lets in-flight
+ * A hand-off's steps, in order, each with its duration: the state is walked
+ * for what cannot cross while the program still serves (`check`: it blocks
+ * the event loop that long), the new process starts and loads (`start`), the old one stops accepting and lets in-flight
  * work settle (`quiesce`), the state crosses (`transfer`), the new process
  * adopts the listening sockets and connections (`install`), then must pass
  * its readiness check (`ready`) and stay up for the grace period (`grace`).
  */
-export type HandoffStepName = 'start' | 'quiesce' | 'transfer' | 'install' | 'ready' | 'grace';
+export type HandoffStepName = 'check' | 'start' | 'quiesce' | 'transfer' | 'install' | 'ready' | 'grace';
 
 export interface HandoffStep {
   readonly name: HandoffStepName;

@@ -5,6 +5,7 @@ import { BatonError, toErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpec } from '../state/load-spec.js';
 import type { Runtime } from '../update/runtime.js';
 import { isToChild, type ToChild, type ToParent } from './ipc.js';
+import { onReady } from './ready-call.js';
 import { restoreState } from './restore.js';
 
 type ListenFn = (this: Server, ...args: unknown[]) => Server;
@@ -51,6 +52,8 @@ export class HandoffChild {
       return this;
     };
     process.on('message', (message: unknown, handle: unknown) => this.receive(message, handle));
+    // `--ready call`: the program's ready() (from 'baton-dsu', the same module instance as this one's) is passed on.
+    onReady(() => send({ type: 'ready' }));
   }
 
   /** After the modules loaded: waits for the state and the sockets, serves, and takes the control name at commit. */
@@ -67,16 +70,19 @@ export class HandoffChild {
       const restoreStarted = performance.now();
       const restored = restoreState(runtime.graph, bytes, spec);
       const restoreMs = performance.now() - restoreStarted;
+      const installStarted = performance.now();
       const warnings = this.adopt();
       const to = runtime.versionInfo(runtime.graph.root);
       // `baton status` goes on showing the program's history, and this hand-off in it.
       runtime.history.push(...restored.history, { at: Date.now(), kind: 'handoff', status: 'applied', from: state.from, to: `${to.label} ${to.hash}`, summary: `from pid ${state.parentPid} to pid ${process.pid}` });
       if (spec?.program) warnings.push('the update file\'s `program` hook does not run in a hand-off (it reads the old version\'s live bindings); its bindings were carried by name');
-      send({ type: 'serving', restored: { bindings: restored.bindings, instances: restored.instances }, readMs, restoreMs, hash: to.hash, node: process.version, warnings });
+      const installMs = performance.now() - installStarted;
+      send({ type: 'serving', restored: { bindings: restored.bindings, instances: restored.instances }, readMs, restoreMs, installMs, hash: to.hash, node: process.version, warnings });
       await this.next('commit');
       await startControl();
       send({ type: 'committed' });
       // From now on the program is on its own: the channel must not keep it alive, nor the old process's death end it.
+      onReady(undefined);
       process.removeAllListeners('message');
       (process as unknown as { channel?: { unref(): void } }).channel?.unref();
     } catch (error) {

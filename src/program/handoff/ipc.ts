@@ -20,13 +20,25 @@ export type ToChild =
 
 export type ToParent =
   | { readonly type: 'loaded' }
-  | { readonly type: 'serving'; readonly restored: Omit<Restored, 'history'>; readonly readMs: number; readonly restoreMs: number; readonly hash: string; readonly node: string; readonly warnings: readonly string[] }
+  | {
+      readonly type: 'serving';
+      readonly restored: Omit<Restored, 'history'>;
+      readonly readMs: number;
+      readonly restoreMs: number;
+      /** Adopting the listening handles and recording the hand-off: install, not transfer. */
+      readonly installMs: number;
+      readonly hash: string;
+      readonly node: string;
+      readonly warnings: readonly string[];
+    }
   | { readonly type: 'failed'; readonly error: ErrorData }
+  /** The program called `ready()` from 'baton-dsu' (`--ready call`). */
+  | { readonly type: 'ready' }
   | { readonly type: 'committed' };
 
 export function isToParent(value: unknown): value is ToParent {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'loaded' || type === 'serving' || type === 'failed' || type === 'committed';
+  return type === 'loaded' || type === 'serving' || type === 'failed' || type === 'committed' || type === 'ready';
 }
 
 export function isToChild(value: unknown): value is ToChild {

@@ -39,12 +39,15 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
   const entry = join(request.dir, relative(runtime.graph.root, runtime.entry));
   if (!existsSync(entry)) return refuse({ code: 'E_BAD_DIR', message: `${request.dir} has no ${relative(runtime.graph.root, runtime.entry)}, the entry the program runs`, hint: 'give the directory of the new version, laid out like the running one' });
   const reinit = await reinitInFile(request.dir);
+  const checkStarted = performance.now();
   // Named before anything stops: what cannot cross refuses the hand-off.
   const cannot = untransferable(runtime.graph, reinit);
+  const checkMs = performance.now() - checkStarted;
   if (request.dryRun) return { status: 'planned', from, bindings: countBindings(runtime), untransferable: cannot };
   if (cannot.length > 0) return refuse(stateRefusal(cannot));
 
-  const steps: HandoffStep[] = [];
+  // The check walked the state while the program served (it blocked the event loop that long).
+  const steps: HandoffStep[] = [{ name: 'check', ms: checkMs }];
   let mark = performance.now();
   const step = (name: HandoffStepName) => {
     const now = performance.now();
@@ -72,9 +75,9 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     step('quiesce');
 
     const serializeStarted = performance.now();
-    let bytes: Buffer;
+    let parts: Uint8Array[];
     try {
-      bytes = serializeState(runtime.graph, reinit, runtime.history);
+      parts = serializeState(runtime.graph, reinit, runtime.history);
     } catch (error) {
       if (Array.isArray(error)) throw new StepFailed(stateRefusal(error as Untransferable[]));
       throw new StepFailed({ code: 'E_HANDOFF_STATE', message: `the state cannot be serialized: ${(error as Error).message}`, hint: 'reinit the binding that holds it (`reinit` in baton.update.ts), or keep such values out of module state' });
@@ -82,11 +85,13 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     const serializeMs = performance.now() - serializeStarted;
     for (const held of quiet.servers) channel.send({ type: 'listen', key: held.key }, held.handle);
     const sendStarted = performance.now();
-    stateFile = writeStateFile(bytes);
-    channel.send({ type: 'state', file: stateFile.file, bytes: bytes.length, from: `${from.label} ${from.hash}`, parentPid: process.pid });
+    stateFile = writeStateFile(parts);
+    const bytes = parts.reduce((sum, p) => sum + p.length, 0);
+    channel.send({ type: 'state', file: stateFile.file, bytes, from: `${from.label} ${from.hash}`, parentPid: process.pid });
     const serving = await channel.expect('serving', request.timeoutMs, 'E_HANDOFF_START', 'take the state and serve');
     if (serving.type !== 'serving') throw new Error('unexpected message');
-    const sendMs = performance.now() - sendStarted - serving.restoreMs;
+    // The new process's own install (adopting the handles) is not transfer time.
+    const sendMs = performance.now() - sendStarted - serving.restoreMs - serving.installMs;
     const pauseMs = performance.now() - stoppedAt;
     step('transfer');
     // The new process serves: connections this one still accepts go there, idle ones move, the rest close gracefully.
@@ -95,7 +100,10 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     step('install');
 
     const graceEnds = performance.now() + request.graceMs;
-    if (request.ready !== undefined) {
+    if (request.ready === 'call') {
+      const hint = "the new version must call ready() from 'baton-dsu' once it serves, or give a longer --grace; the old process serves on";
+      await channel.expect('ready', Math.max(0, graceEnds - performance.now()), 'E_HANDOFF_NOT_READY', "call ready() from 'baton-dsu'", hint);
+    } else if (request.ready !== undefined) {
       const ok = await Promise.race([probeUntil(request.ready, graceEnds), channel.exited.then(() => false)]);
       if (!ok) throw new StepFailed(channel.exitInfo() ?? { code: 'E_HANDOFF_NOT_READY', message: `the new process did not pass the readiness check ${request.ready} within ${request.graceMs} ms`, hint: 'check the new version (its output is the program\'s), or give a longer --grace' });
     }
@@ -121,7 +129,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
       node: serving.node,
       steps,
       pauseMs,
-      transfer: { bindings: serving.restored.bindings, instances: serving.restored.instances, bytes: bytes.length, serializeMs, sendMs, restoreMs: serving.restoreMs, rateMBps: bytes.length / 1e6 / (rest / 1000) },
+      transfer: { bindings: serving.restored.bindings, instances: serving.restored.instances, bytes, serializeMs, sendMs, restoreMs: serving.restoreMs, rateMBps: bytes / 1e6 / (rest / 1000) },
       connections,
       warnings: serving.warnings,
     };
@@ -186,7 +194,7 @@ class ChildChannel {
   }
 
   /** The next message of `type`; a failure if the process reports one, exits, or takes longer than `ms`. */
-  async expect(type: ToParent['type'], ms: number, code: ErrorData['code'], doing: string): Promise<ToParent> {
+  async expect(type: ToParent['type'], ms: number, code: ErrorData['code'], doing: string, hint = 'give a longer --timeout if it needs more time to start; the old process serves on'): Promise<ToParent> {
     const deadline = performance.now() + ms;
     for (;;) {
       const failed = this.inbox.find((m) => m.type === 'failed');
@@ -196,7 +204,7 @@ class ChildChannel {
       const exit = this.exitInfo();
       if (exit) throw new StepFailed({ ...exit, code, message: `${exit.message} before it could ${doing}` });
       const left = deadline - performance.now();
-      if (left <= 0) throw new StepFailed({ code: code === 'E_HANDOFF_START' ? 'E_HANDOFF_NOT_READY' : code, message: `the new process did not ${doing} within ${ms} ms`, hint: 'give a longer --timeout if it needs more time to start; the old process serves on' });
+      if (left <= 0) throw new StepFailed({ code: code === 'E_HANDOFF_START' ? 'E_HANDOFF_NOT_READY' : code, message: `the new process did not ${doing} within ${ms} ms`, hint });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiter = () => {

@@ -1,4 +1,3 @@
-import { deserialize } from 'node:v8';
 import { BatonError } from '../../protocol/errors.js';
 import type { BindingReport } from '../../protocol/outcome.js';
 import type { ModuleGraph } from '../runner/module-graph.js';
@@ -6,13 +5,14 @@ import { carryBindings, type CarrySide } from './carry.js';
 import { OldStateView } from '../state/old-state-view.js';
 import { synchronousResult } from '../state/synchronous.js';
 import type { UpdateSpec } from '../state/update-spec.js';
-import type { StatePayload } from './snapshot.js';
-import { NULL_PROTO, type ClassName } from './transferable.js';
+import { Decoder } from './decode.js';
+import { fromBytes, type Header } from './state-format.js';
+import type { ClassName } from './transferable.js';
 
 export interface Restored {
   readonly bindings: Array<{ module: string } & BindingReport>;
   readonly instances: number;
-  readonly history: StatePayload['history'];
+  readonly history: Header['history'];
 }
 
 /**
@@ -22,10 +22,12 @@ export interface Restored {
  * in-process reload runs them (`carryBindings`, the same function), and its
  * class transformers on every transferred instance.
  */
-export function restoreState(graph: ModuleGraph, bytes: Uint8Array, spec: UpdateSpec | undefined): Restored {
-  const payload = deserialize(bytes) as StatePayload;
-  const protos = payload.classes.map((c) => prototypeIn(graph, c));
-  payload.instances.forEach((instance, i) => Object.setPrototypeOf(instance, protos[payload.classOf[i]!]!));
+export function restoreState(graph: ModuleGraph, bytes: Buffer, spec: UpdateSpec | undefined): Restored {
+  const encoded = fromBytes(bytes);
+  const { header } = encoded;
+  const transformed = new Set(header.classes.flatMap((c, i) => (spec?.classes?.[c.module]?.[c.name] ? [i] : [])));
+  const decoder = new Decoder(encoded, header.classes.map((c) => prototypeIn(graph, c)), transformed);
+  const payload = { bindings: header.bindings, values: header.bindings.map(() => decoder.read()) };
 
   const bindings: Restored['bindings'] = [];
   const byModule = new Map<string, number[]>();
@@ -46,13 +48,12 @@ export function restoreState(graph: ModuleGraph, bytes: Uint8Array, spec: Update
     const sent = new Set(indices.map((i) => payload.bindings[i]!.binding.name));
     bindings.push(...reports.filter((r) => sent.has(r.name)).map((r) => ({ module: id, ...r })));
   }
-  transformInstances(payload, spec);
-  return { bindings, instances: payload.instances.length, history: payload.history };
+  transformInstances(header.classes, decoder.instances, spec);
+  return { bindings, instances: decoder.revived, history: header.history };
 }
 
 /** The new version's prototype for an old instance's class; a class the new version lacks stops the hand-off. */
-function prototypeIn(graph: ModuleGraph, c: ClassName): object | null {
-  if (c === NULL_PROTO || (c.module === '' && c.name === '')) return null;
+function prototypeIn(graph: ModuleGraph, c: ClassName): object {
   const value = graph.records.get(c.module)?.current.bindings[c.name]?.[0]();
   if (typeof value !== 'function' || typeof value.prototype !== 'object' || value.prototype === null) {
     throw new BatonError('E_HANDOFF_STATE', `the state holds instances of class ${c.name} of ${c.module}, which the new version does not have`, `keep the class in ${c.module}, or transform the bindings that hold its instances in baton.update.ts`);
@@ -61,20 +62,19 @@ function prototypeIn(graph: ModuleGraph, c: ClassName): object | null {
 }
 
 /** Class transformers (`classes` in baton.update.ts): every transferred instance of the class gets its new fields. */
-function transformInstances(payload: StatePayload, spec: UpdateSpec | undefined): void {
-  payload.classes.forEach((c, index) => {
+function transformInstances(classes: readonly ClassName[], instances: ReadonlyArray<readonly object[]>, spec: UpdateSpec | undefined): void {
+  classes.forEach((c, index) => {
     const transformer = spec?.classes?.[c.module]?.[c.name];
     if (!transformer) return;
     const what = `the transformer of class ${c.name} in ${c.module}`;
     const view = new OldStateView(what);
     const updates: Array<[Record<string, unknown>, object]> = [];
     // Every result first: one that throws leaves every instance as it was (the hand-off then aborts).
-    payload.instances.forEach((instance, i) => {
-      if (payload.classOf[i] !== index) return;
+    for (const instance of instances[index]!) {
       const fields = view.run((v) => synchronousResult(what, transformer.fields(v)), instance);
       if (typeof fields !== 'object' || fields === null) throw new TypeError(`${what} returned ${fields === null ? 'null' : typeof fields}, not an object of fields`);
       updates.push([instance as Record<string, unknown>, fields]);
-    });
+    }
     for (const [target, fields] of updates) {
       for (const key of Object.keys(target)) if (!(key in fields)) delete target[key];
       Object.assign(target, fields);

@@ -1,31 +1,19 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serialize } from 'node:v8';
 import type { ModuleGraph } from '../runner/module-graph.js';
 import type { TopLevelBinding } from '../runner/top-level.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
 import type { HistoryEntry } from '../../protocol/messages.js';
 import type { Untransferable } from '../../protocol/handoff.js';
-import { appClasses, explain, scanState, type ClassName } from './transferable.js';
+import { CannotCross, Encoder } from './encode.js';
+import { sections } from './state-format.js';
+import { appClasses, explain } from './transferable.js';
 
 /** A binding that crosses to the new process: its module, and what carrying needs to know of its old version. */
 export interface BindingMeta {
   readonly module: string;
   readonly binding: Pick<TopLevelBinding, 'name' | 'kind' | 'init'>;
-}
-
-/** What the new process receives, as one structured clone (so references shared between bindings stay shared). */
-export interface StatePayload {
-  readonly bindings: readonly BindingMeta[];
-  /** The bindings' values, in the same order. */
-  readonly values: readonly unknown[];
-  /** Objects whose class the clone drops, and the class of each (index into `classes`). */
-  readonly instances: readonly object[];
-  readonly classOf: readonly number[];
-  readonly classes: readonly ClassName[];
-  /** The program's update history, which `baton status` goes on showing from the new process. */
-  readonly history: readonly HistoryEntry[];
 }
 
 /** The bindings an in-process update would carry (the same carry policy), minus those the update file reinitializes. */
@@ -48,26 +36,43 @@ export function collectBindings(graph: ModuleGraph, reinit: ReadonlyMap<string, 
 
 /** Everything in the state that cannot cross, with module, binding and path; empty when all of it can. */
 export function untransferable(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>): Untransferable[] {
-  const { metas, values } = collectBindings(graph, reinit);
-  const classes = appClasses(graph);
-  if (!scanState(values, classes).problem) return [];
-  return metas.flatMap((m, i) => explain(m.module, m.binding.name, values[i], classes));
+  try {
+    // The same walk as the transfer's (one rule, one implementation), writing nothing.
+    encodeState(graph, reinit, 'check');
+    return [];
+  } catch (error) {
+    if (Array.isArray(error)) return error as Untransferable[];
+    throw error;
+  }
 }
 
 /**
- * Serializes the state (v8's structured clone: Maps, Sets, Dates, typed
- * arrays, shared references and cycles survive) with a table of the class of
- * every app class instance, which the clone would drop. Throws
- * `Untransferable[]` when something cannot cross.
+ * Encodes the state (encode.ts: Maps, Sets, Dates, typed arrays, shared
+ * references, cycles, and the class of every app class instance) into the
+ * sections of the state file. Throws `Untransferable[]` when something
+ * cannot cross.
  */
-export function serializeState(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>, history: readonly HistoryEntry[]): Buffer {
+export function serializeState(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>, history: readonly HistoryEntry[]): Uint8Array[] {
+  const { encoder, metas } = encodeState(graph, reinit, 'transfer');
+  return sections(encoder.finish(metas, history));
+}
+
+function encodeState(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>, mode: 'check' | 'transfer'): { encoder: Encoder; metas: BindingMeta[] } {
   const { metas, values } = collectBindings(graph, reinit);
   const classes = appClasses(graph);
-  // Proxies were looked for before anything stopped (untransferable); one made since makes the clone throw.
-  const scan = scanState(values, classes, { proxies: false });
-  if (scan.problem) throw metas.flatMap((m, i) => explain(m.module, m.binding.name, values[i], classes));
-  const payload: StatePayload = { bindings: metas, values, instances: scan.instances, classOf: scan.classOf, classes: scan.classes, history };
-  return serialize(payload);
+  const encoder = new Encoder(classes, mode);
+  values.forEach((value, i) => {
+    try {
+      encoder.write(value);
+    } catch (error) {
+      // The slow pass names what cannot cross, in every binding.
+      if (error instanceof CannotCross) throw metas.flatMap((m, j) => explain(m.module, m.binding.name, values[j], classes));
+      const { module, binding } = metas[i]!;
+      if (error instanceof RangeError) throw [{ module, binding: binding.name, path: '', what: `a structure nested too deep to walk (${error.message})` }];
+      throw error;
+    }
+  });
+  return { encoder, metas };
 }
 
 /**
@@ -77,10 +82,21 @@ export function serializeState(graph: ModuleGraph, reinit: ReadonlyMap<string, R
  * loaded machine). The new process removes it once read; `remove` is for a
  * hand-off that failed before.
  */
-export function writeStateFile(bytes: Uint8Array): { file: string; remove: () => void } {
+export function writeStateFile(parts: readonly Uint8Array[]): { file: string; remove: () => void } {
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const dir = mkdtempSync(join(base, 'baton-handoff-'));
   const file = join(dir, 'state');
-  writeFileSync(file, bytes, { mode: 0o600 });
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    // The sections as they are, no copy into one buffer; writev may write less than asked.
+    let pending = parts.filter((p) => p.length > 0);
+    while (pending.length > 0) {
+      let written = writevSync(fd, pending);
+      while (pending.length > 0 && written >= pending[0]!.length) written -= pending.shift()!.length;
+      if (written > 0) pending[0] = pending[0]!.subarray(written);
+    }
+  } finally {
+    closeSync(fd);
+  }
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

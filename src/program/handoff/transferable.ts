@@ -30,106 +30,15 @@ export function appClasses(graph: ModuleGraph): Map<object, ClassName> {
   return out;
 }
 
-/** What the state holds that needs more than a structured clone: class instances, and what cannot cross at all. */
-export interface StateScan {
-  /** App class instances (and null-prototype objects), in the order found. */
-  readonly instances: object[];
-  /** The class of each instance, as an index into `classes`. */
-  readonly classOf: number[];
-  readonly classes: ClassName[];
-  /** True when something cannot cross; `explain` names it. */
-  problem: boolean;
-}
-
 const LEAVES: ReadonlyArray<abstract new (...args: never[]) => object> = [Date, RegExp, ArrayBuffer, Number, String, Boolean, Error];
 
-/**
- * One pass over every value reachable from the roots, fast (no paths): finds
- * app class instances, whose class a structured clone drops, and notes
- * whether anything cannot cross. A second, slower pass (`explain`) names
- * what and where, only when something was found.
- */
-export function scanState(roots: readonly unknown[], classes: ReadonlyMap<object, ClassName>, options: { proxies: boolean } = { proxies: true }): StateScan {
-  const scan: StateScan = { instances: [], classOf: [], classes: [], problem: false };
-  const classIndex = new Map<ClassName, number>();
-  const indexOf = (c: ClassName) => {
-    let i = classIndex.get(c);
-    if (i === undefined) {
-      i = scan.classes.push(c) - 1;
-      classIndex.set(c, i);
-    }
-    return i;
-  };
-  // What a prototype makes of its objects, decided once per prototype: most state is a few kinds of objects, many times.
-  const byProto = new Map<object | null, Kind>([
-    [Object.prototype, { kind: 'plain' }],
-    [Array.prototype, { kind: 'array' }],
-    [Map.prototype, { kind: 'map' }],
-    [Set.prototype, { kind: 'set' }],
-  ]);
-  const seen = new Set<object>();
-  const stack: unknown[] = [];
-  // Only objects, and what cannot cross (functions, symbols), are worth a visit.
-  const push = (v: unknown) => {
-    if (typeof v === 'object' ? v !== null : typeof v === 'function' || typeof v === 'symbol') stack.push(v);
-  };
-  roots.forEach(push);
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (typeof value !== 'object' || value === null) {
-      scan.problem = true;
-      continue;
-    }
-    if (seen.has(value)) continue;
-    seen.add(value);
-    // A Proxy answers getPrototypeOf as it likes: looked for first where it matters (before anything stops).
-    if (options.proxies && types.isProxy(value)) {
-      scan.problem = true;
-      continue;
-    }
-    const proto = Object.getPrototypeOf(value) as object | null;
-    let kind = byProto.get(proto);
-    if (kind === undefined) {
-      kind = classify(value, classes);
-      // Per-object answers (a Proxy) are not kept.
-      if (kind.kind !== 'problem') byProto.set(proto, kind);
-    }
-    switch (kind.kind) {
-      case 'problem':
-        scan.problem = true;
-        continue;
-      case 'leaf':
-        continue;
-      case 'array':
-        for (const v of value as unknown[]) push(v);
-        continue;
-      case 'map':
-        for (const [k, v] of value as Map<unknown, unknown>) {
-          push(k);
-          push(v);
-        }
-        continue;
-      case 'set':
-        for (const v of value as Set<unknown>) push(v);
-        continue;
-      case 'instance':
-        scan.instances.push(value);
-        scan.classOf.push(indexOf(kind.cls));
-      // falls through: an instance's own fields are state too
-      case 'plain':
-        for (const v of Object.values(value)) push(v);
-        continue;
-    }
-  }
-  return scan;
-}
-
-type Kind =
+/** What a prototype makes of its objects (a Proxy aside: its answers are its own). */
+export type Kind =
   | { kind: 'problem'; what: string }
   | { kind: 'leaf' | 'array' | 'map' | 'set' | 'plain' }
   | { kind: 'instance'; cls: ClassName };
 
-function classify(value: object, classes: ReadonlyMap<object, ClassName>): Kind {
+export function classify(value: object, classes: ReadonlyMap<object, ClassName>): Kind {
   // First: any other test would run the proxy's traps.
   if (types.isProxy(value)) return { kind: 'problem', what: 'a Proxy' };
   if (Array.isArray(value)) return { kind: 'array' };

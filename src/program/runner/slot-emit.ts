@@ -125,13 +125,13 @@ export function stubArguments(f: FnInfo, names?: readonly string[]): { params: s
   if (f.usesArguments) passed.push(arrow ? '$arguments' : 'arguments');
   if (f.usesNewTarget) passed.push(arrow ? '$newtarget' : 'new.target');
   if (f.usesSuper) passed.push(arrow ? '$home' : homeOf(f)!);
-  return { params: params.join(', '), args: ['this', ...passed, ...forwarded].join(', ') };
+  return { params: params.join(', '), args: [...(f.usesThis ? ['this'] : []), ...passed, ...forwarded].join(', ') };
 }
 
 export function stubEdits(f: FnInfo, code: string, external: ReadonlySet<string>): Edit[] {
   const node = f.node;
   const { params, args } = stubArguments(f);
-  const call = `${f.cell}.call(${args})`;
+  const call = f.usesThis ? `${f.cell}.call(${args})` : `${f.cell}(${args})`;
   const async = node.async && !node.generator;
   const ret = node.generator ? `return yield* ${call};` : `return ${call};`;
   if (f.split?.first) {

@@ -115,6 +115,7 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
     const own = ownUses(f);
     f.usesArguments = own.arguments;
     f.usesNewTarget = own.newTarget;
+    f.usesThis = f.node.type !== 'ArrowFunctionExpression' || own.this;
     // The stub passes its home only where a helper cannot serve: `super[expr]`, a class evaluated more than once.
     f.usesSuper = own.superRead && (own.superComputed || !supers.serves(f.nonArrow));
     const why = plainReason(f, own, manager, moduleScope);

@@ -1,13 +1,14 @@
 // Micro-benchmarks for the slot form's hot paths: a closure-heavy and a
 // class-heavy TypeScript program (generated into a temp dir), each served
-// under `baton run` and, bundled by esbuild, under plain node; ops/s of a
-// timed loop inside the program, the two processes driven alternately.
+// under `baton run` and, bundled by esbuild, under plain node (and, as a
+// control, under node with the inlining budget baton sets); ops/s of a
+// timed loop inside the program, the processes driven in turn.
 // Measured fresh and again after 100 patches of the baton process that
 // alternate between the program and a variant with other bodies for the
 // functions the loop runs most (ending on the original code).
 //   closures: counters and adders made by factories (captured variables
-//             read, and reassigned: the slot form passes those through an
-//             accessor object), composition, memoization, array callbacks,
+//             read, and reassigned: the slot form passes those in a box
+//             or an accessor object), composition, memoization, array callbacks,
 //             listeners pushed in a loop
 //   classes:  many instances, a 3-level hierarchy with super calls in
 //             methods and getters, getters and setters, static factories
@@ -19,6 +20,7 @@ import { benchEnv, getJson, tempDir, writeTree } from './lib/bench-util.js';
 import { BIN, freePort, median, startServer, stopServer } from './lib/process.js';
 import { fmt, int, loadNote, printTable, QUICK, rerunCommand, table, writeResults, type Target } from './lib/report.js';
 import { bundleForNode } from './lib/variants.js';
+import { inliningFlags } from '../src/program/runner/inlining-budget.js';
 
 const NAME = 'micro-overhead';
 const ROUNDS = QUICK ? 5 : 9;
@@ -251,7 +253,10 @@ const PROGRAMS: Program[] = [
   { id: 'classes', label: 'class-heavy', source: classes },
 ];
 
-type Runtime = 'baton' | 'node';
+// `budget`: a control, node running the same bundle with the inlining budget baton sets in its program's process
+// (runner/inlining-budget.ts), to show what the flags alone do to plain code.
+type Runtime = 'baton' | 'node' | 'budget';
+const RUNTIMES: readonly Runtime[] = ['baton', 'node', 'budget'];
 type Phase = 'fresh' | 'patched';
 const PHASE_LABEL: Record<Phase, string> = { fresh: 'fresh', patched: `after ${PATCHES} patches` };
 
@@ -278,7 +283,9 @@ for (const program of PROGRAMS) {
   const [bPort, nPort] = [await freePort(), await freePort()];
   const baton = await startServer([BIN, 'run', '--name', `micro-${program.id}-${process.pid}`, join(v1, 'main.ts'), '--', '--port', String(bPort)], /listening/, env);
   const node = await startServer([bundle, '--port', String(nPort)], /listening/, env);
-  const port: Record<Runtime, number> = { baton: bPort, node: nPort };
+  const cPort = await freePort();
+  const budgetNode = await startServer([...inliningFlags(), bundle, '--port', String(cPort)], /listening/, env);
+  const port: Record<Runtime, number> = { baton: bPort, node: nPort, budget: cPort };
   try {
     const expected = (await getJson<{ check: number }>(nPort, '/check')).check;
     const check = async (when: string) => {
@@ -303,24 +310,25 @@ for (const program of PROGRAMS) {
           control.close();
         }
         await check(`after ${PATCHES} patches`);
-        for (const rt of ['baton', 'node'] as const) await getJson(port[rt], `/run?ms=${RUN_MS}`); // warm-up again
+        for (const rt of RUNTIMES) await getJson(port[rt], `/run?ms=${RUN_MS}`); // warm-up again
       } else {
-        for (const rt of ['baton', 'node'] as const) await getJson(port[rt], `/run?ms=${RUN_MS}`); // warm-up
+        for (const rt of RUNTIMES) await getJson(port[rt], `/run?ms=${RUN_MS}`); // warm-up
       }
       for (let round = 0; round < ROUNDS; round++) {
-        const order: Runtime[] = round % 2 === 0 ? ['baton', 'node'] : ['node', 'baton'];
+        const order: Runtime[] = RUNTIMES.map((_, k) => RUNTIMES[(k + round) % RUNTIMES.length]!);
         for (const rt of order) {
           const { opsPerSec, opsPerCpuSec } = await getJson<{ opsPerSec: number; opsPerCpuSec: number }>(port[rt], `/run?ms=${RUN_MS}`);
           runs.push({ program: program.id, phase, round, runtime: rt, opsPerSec, opsPerCpuSec });
         }
         const at = (rt: Runtime) => runs.find((r) => r.program === program.id && r.phase === phase && r.round === round && r.runtime === rt)!.opsPerSec;
         const cpuAt = (rt: Runtime) => runs.find((r) => r.program === program.id && r.phase === phase && r.round === round && r.runtime === rt)!.opsPerCpuSec;
-        console.log(`  ${program.id} ${PHASE_LABEL[phase]} round ${round + 1}: baton ${int(at('baton'))} ops/s, node ${int(at('node'))} ops/s, ratio ${fmt(at('baton') / at('node'), 3)}; by CPU time ${fmt(cpuAt('baton') / cpuAt('node'), 3)}`);
+        console.log(`  ${program.id} ${PHASE_LABEL[phase]} round ${round + 1}: baton ${int(at('baton'))} ops/s, node ${int(at('node'))} ops/s, ratio ${fmt(at('baton') / at('node'), 3)}; by CPU time ${fmt(cpuAt('baton') / cpuAt('node'), 3)}; node with baton's inlining budget ${int(at('budget'))} ops/s (${fmt(at('budget') / at('node'), 3)} of node)`);
       }
     }
   } finally {
     await stopServer(baton);
     await stopServer(node);
+    await stopServer(budgetNode);
   }
 }
 
@@ -332,6 +340,7 @@ for (const program of PROGRAMS) {
     const of = (rt: Runtime) => runs.filter((r) => r.program === program.id && r.phase === phase && r.runtime === rt);
     const b = of('baton');
     const n = of('node');
+    const c = of('budget');
     const perRound = b.map((r) => r.opsPerSec / n.find((x) => x.round === r.round)!.opsPerSec);
     const ratio = median(perRound);
     ratios[`${program.label}, ${PHASE_LABEL[phase]}`] = ratio;
@@ -346,10 +355,12 @@ for (const program of PROGRAMS) {
       `${fmt(Math.min(...perRound), 3)}–${fmt(Math.max(...perRound), 3)}`,
       fmt(median(perRoundCpu), 3),
       `${fmt(Math.min(...perRoundCpu), 3)}–${fmt(Math.max(...perRoundCpu), 3)}`,
+      fmt(median(c.map((r) => r.opsPerSec / n.find((x) => x.round === r.round)!.opsPerSec)), 3),
+      fmt(median(b.map((r) => r.opsPerSec / c.find((x) => x.round === r.round)!.opsPerSec)), 3),
     ]);
   }
 }
-const header = ['program', 'baton process', 'baton ops/s (median)', 'node ops/s (median)', 'ratio baton/node (median of rounds)', 'ratio range', 'ratio by CPU time (median of rounds)', 'CPU-time ratio range'];
+const header = ['program', 'baton process', 'baton ops/s (median)', 'node ops/s (median)', 'ratio baton/node (median of rounds)', 'ratio range', 'ratio by CPU time (median of rounds)', 'CPU-time ratio range', "control: node with baton's inlining budget / node", "baton / that control"];
 console.log('\nmicro-benchmarks');
 printTable(header, rows);
 const all = Object.entries(ratios).sort((a, b) => a[1] - b[1]);
@@ -364,7 +375,10 @@ ${rerunCommand(NAME)}
 
 Two small generated TypeScript programs (the sources are in bench/micro-overhead.ts), each served under \`baton run\` and, bundled by esbuild
 (\`--bundle --platform=node --format=esm\`), under \`node\`; \`GET /run?ms=${RUN_MS}\` runs a timed loop of \`op(i)\` in the program and returns ops/s.
-The two processes are driven alternately (order swapped each round), ${ROUNDS} rounds per phase, ratio per round, median reported; each round also
+A third process, the control, runs the same bundle under \`node ${inliningFlags().join(' ')}\`: the inlining budget baton sets in its
+program's process (each call is a stub and a body there, both charged to V8's budget: src/program/runner/inlining-budget.ts), to show what
+the flags alone do to plain code; the target is read against plain \`node\`.
+The processes are driven in turn (order rotated each round), ${ROUNDS} rounds per phase, ratio per round, median reported; each round also
 reports ops per second of the process's own CPU time (\`process.cpuUsage\`, all its threads), which other work on the shared cores leaves out
 (the target is read on the wall-clock ratio, as before); before the first and
 after the patches each process runs one untimed round. Both processes compute the same checksum over 1,000 ops, checked fresh, after one patch and after the last.

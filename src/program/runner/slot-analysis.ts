@@ -38,6 +38,13 @@ export interface FnInfo {
   usesArguments: boolean;
   usesNewTarget: boolean;
   usesSuper: boolean;
+  /**
+   * The stub passes its `this`: always, but for an arrow whose own text (nested arrows included) reads neither
+   * `this` nor `super`, whose stub then calls its body without a receiver (`__baton_s…(n, x)`, no `.call(this, …)`):
+   * smaller, so more of a hot function fits V8's inlining budget, and the enclosing `this` is not kept in a
+   * context for it. In the signature: a patch that makes such an arrow read `this` is a new capture.
+   */
+  usesThis: boolean;
   cell: string;
 }
 
@@ -97,6 +104,7 @@ export function describe(fn: Fn, chain: acorn.Node[], outer: FnInfo | undefined,
     captures: [],
     usesArguments: false,
     usesNewTarget: false,
+    usesThis: true,
     usesSuper: false,
     cell: '',
   };
@@ -168,6 +176,7 @@ export function signature(f: FnInfo): string {
   if (f.usesArguments) parts.push('$arguments');
   if (f.usesNewTarget) parts.push('$newtarget');
   if (f.usesSuper) parts.push('$home');
+  if (f.node.type === 'ArrowFunctionExpression' && f.usesThis) parts.push('$this');
   return parts.join(',');
 }
 
@@ -187,6 +196,8 @@ export interface OwnUses {
   superCalls: number;
   /** `super[expr]`: no named helper can serve it (see superHelpers in slots.ts). */
   superComputed: boolean;
+  /** `this`, or `super` (whose rewritten forms read `this`). */
+  this: boolean;
 }
 
 /**
@@ -195,7 +206,7 @@ export interface OwnUses {
  * which have their own).
  */
 export function ownUses(f: FnInfo): OwnUses {
-  const uses: OwnUses = { arguments: false, newTarget: false, superRead: false, superWrite: false, superCall: false, superCalls: 0, superComputed: false };
+  const uses: OwnUses = { arguments: false, newTarget: false, superRead: false, superWrite: false, superCall: false, superCalls: 0, superComputed: false, this: false };
   const visit = (node: acorn.Node, parent: acorn.Node | undefined): void => {
     if (node !== f.node && isFn(node) && node.type !== 'ArrowFunctionExpression') return;
     if (node !== f.node && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
@@ -207,7 +218,9 @@ export function ownUses(f: FnInfo): OwnUses {
     }
     if (node.type === 'Identifier' && (node as acorn.Identifier).name === 'arguments' && isReference(node, parent)) uses.arguments = true;
     if (node.type === 'MetaProperty' && (node as acorn.MetaProperty).meta.name === 'new') uses.newTarget = true;
+    if (node.type === 'ThisExpression') uses.this = true;
     if (node.type === 'Super') {
+      uses.this = true;
       if (parent?.type === 'CallExpression') {
         uses.superCall = true;
         uses.superCalls++;

@@ -125,13 +125,13 @@ export function stubArguments(f: FnInfo, names?: readonly string[]): { params: s
   if (f.usesArguments) passed.push(arrow ? '$arguments' : 'arguments');
   if (f.usesNewTarget) passed.push(arrow ? '$newtarget' : 'new.target');
   if (f.usesSuper) passed.push(arrow ? '$home' : homeOf(f)!);
-  return { params: params.join(', '), args: ['this', ...passed, ...forwarded].join(', ') };
+  return { params: params.join(', '), args: [...(f.usesThis ? ['this'] : []), ...passed, ...forwarded].join(', ') };
 }
 
 export function stubEdits(f: FnInfo, code: string, external: ReadonlySet<string>): Edit[] {
   const node = f.node;
   const { params, args } = stubArguments(f);
-  const call = `${f.cell}.call(${args})`;
+  const call = f.usesThis ? `${f.cell}.call(${args})` : `${f.cell}(${args})`;
   const async = node.async && !node.generator;
   const ret = node.generator ? `return yield* ${call};` : `return ${call};`;
   if (f.split?.first) {
@@ -246,6 +246,7 @@ export function rewriteReferences(
   code: string,
   superHelper: (owner: FnInfo, method: FnInfo, key: string, kind: 'get' | 'call') => string | undefined,
   isInert: (node: acorn.Node) => boolean,
+  boxedAt: ReadonlyMap<number, string>,
 ): void {
   const refByOwner = new Map<FnInfo, Map<string, Capture>>();
   for (const f of converted) refByOwner.set(f, new Map(f.captures.filter((c) => c.ref).map((c) => [c.name, c])));
@@ -258,7 +259,8 @@ export function rewriteReferences(
   walk.fullAncestor(ast, (node, _state, ancestors) => {
     const parent = ancestors.at(-2);
     const owner = ownerAt(node.start);
-    if (!owner) return;
+    // Outside converted functions only a boxed variable's uses change (one a plain function declares).
+    if (!owner && !(node.type === 'Identifier' && boxedAt.has(node.start))) return;
     // Positions in a converted function's stub range belong to the stub, except its own text.
     if (node.type === 'Identifier') {
       const id = node as acorn.Identifier;
@@ -268,14 +270,15 @@ export function rewriteReferences(
         if (nonArrow?.converted) add(owner, { kind: 'overwrite', start: id.start, end: id.end, text: '$arguments' });
         return;
       }
-      const capture = refByOwner.get(owner)?.get(id.name);
-      if (!capture) return;
+      // A boxed variable's every use reads its box (slot-boxes.ts), wherever it is.
+      const capture = owner && refByOwner.get(owner)?.get(id.name);
       // Only references that resolve to the captured variable itself.
-      if (!startsOf(capture.variable).has(id.start)) return;
+      if (!boxedAt.has(id.start) && !(capture && startsOf(capture.variable).has(id.start))) return;
       const shorthand = parent?.type === 'Property' && (parent as acorn.Property).shorthand;
       add(owner, { kind: 'overwrite', start: id.start, end: id.end, text: shorthand ? `${id.name}: $r_${id.name}.v` : `$r_${id.name}.v` });
       return;
     }
+    if (!owner) return;
     if (node.type === 'MetaProperty' && (node as acorn.MetaProperty).meta.name === 'new') {
       if (nearestNonArrow(ancestors, byNode)?.converted) add(owner, { kind: 'overwrite', start: node.start, end: node.end, text: '(0, $newtarget)' });
       return;

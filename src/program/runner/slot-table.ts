@@ -1,3 +1,5 @@
+import { scaleInliningBudget } from './inlining-budget.js';
+
 /**
  * The slots at run time: global property cells holding function bodies.
  *
@@ -28,6 +30,7 @@ let booted = false;
 function boot(): void {
   if (booted) return;
   booted = true;
+  scaleInliningBudget();
   Object.defineProperty(globalThis, '__baton_boot', { value: 0, configurable: true, enumerable: false, writable: false });
   delete (globalThis as Record<string, unknown>)['__baton_boot'];
 }

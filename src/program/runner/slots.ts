@@ -6,6 +6,7 @@ import type { Program as EstreeProgram } from 'estree';
 import { capturesOf, cellName, collectFunctions, findDirectEval, GENERATED, ownUses, plainReason, refInsertion, signature, singletonClasses, splitGenerator, type ClassNode, type FnInfo } from './slot-analysis.js';
 import { REF_CLASS } from './slot-table.js';
 import { applyEdits, bodyHead, externalEdits, rewriteReferences, stubEdits, type Edit } from './slot-emit.js';
+import { boxable, boxEdits, boxedUses, functionDeclarations } from './slot-boxes.js';
 
 /**
  * The slot form (Ginseng's function indirection, extended to closures).
@@ -114,6 +115,7 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
     const own = ownUses(f);
     f.usesArguments = own.arguments;
     f.usesNewTarget = own.newTarget;
+    f.usesThis = f.node.type !== 'ArrowFunctionExpression' || own.this;
     // The stub passes its home only where a helper cannot serve: `super[expr]`, a class evaluated more than once.
     f.usesSuper = own.superRead && (own.superComputed || !supers.serves(f.nonArrow));
     const why = plainReason(f, own, manager, moduleScope);
@@ -173,7 +175,12 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
   }
   // Accessor objects for reassigned captures, at the start of their scopes.
   const refCells = new Map<FnInfo | undefined, Set<string>>();
+  const hoisted = functionDeclarations(ast);
+  const boxed = [...refVars].filter((v) => boxable(v, hoisted));
+  const boxedAt = new Map<number, string>();
+  for (const v of boxed) boxedUses(v, boxedAt);
   for (const v of refVars) {
+    if (boxed.includes(v)) continue;
     const at = refInsertion(v, undefined)!;
     // A `const` gets a writer too: the assignment in it throws as the program's own would (TypeError, or
     // ReferenceError before its declaration), and the accessor needs no check (which kept it from inlining).
@@ -189,7 +196,9 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
   // Module bindings a live update added: declared and read as properties of `__baton_ext`.
   if (external.size > 0 && moduleScope) externalEdits(ast, moduleScope, external, ownerAt, add);
   // Rewrites inside bodies: reassigned captures, arguments, new.target, super.
-  rewriteReferences(ast, byNode, converted, ownerAt, add, code, supers.helper, inertArgument(manager));
+  rewriteReferences(ast, byNode, converted, ownerAt, add, code, supers.helper, inertArgument(manager), boxedAt);
+  // Boxes last (boxEdits says why).
+  for (const v of boxed) for (const e of boxEdits(v)) add(ownerAt(e.start), e);
 
   const pieces = new Bundle({ separator: '\n' });
   const slots: SlotBody[] = [];

@@ -127,7 +127,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const newModules = changed.filter((m) => m.change.kind === 'added' || m.change.kind === 'removed');
   // What the staged new modules start (timers, servers, listeners) is stopped if the update aborts.
   const effects = new StagedEffects(changed.filter((m) => m.change.kind === 'added' && m.file).map((m) => m.file!));
-  const walk = () => programWalk(runtime, staged?.stage.instances.values() ?? []);
+  // Its visitors (class transformer checks, eager collection with its own dedupe) may meet a leaf twice.
+  const walk = () => programWalk(runtime, staged?.stage.instances.values() ?? [], true);
   // What prepare set up that must end if the update never commits (construction watches).
   const onAbort: Array<() => void> = [];
   const prepareAll = async (): Promise<StagedModules | undefined> => {

@@ -234,6 +234,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   for (const p of patches) inFlight.set(p.id, commitPatch(p));
   runtime.graph.root = prepared.root;
   meter.stretch(performance.now() - started, true);
+  // The new modules' timers that came due while the update prepared run now, with the new exports in place.
+  effects.commit();
   modules = modules.map((m) => (inFlight.has(m.id) ? { ...m, functions: withFramesInFlight(m.functions, inFlight.get(m.id)!) } : m));
 
   // After commit: accept callbacks of modules changed live get their new exports.

@@ -70,24 +70,25 @@ export class StagedEffects {
     };
   }
 
-  private committed = false;
-  /** Calls of the staged modules' one-shot timers that came due before the commit, run once it is made. */
+  /** evaluating: the new modules' top levels run (a top-level await on a timer must settle); waiting: from then to the commit. */
+  private phase: 'evaluating' | 'waiting' | 'committed' = 'evaluating';
+  /** Calls of the staged modules' one-shot timers that came due while waiting, run once the commit is made. */
   private held: Array<() => void> = [];
 
   /**
-   * A staged module's timer callback runs only once the update has committed:
-   * before that, the module's new imports (a live module's export that the
-   * commit adds) are not there yet. Found by the chaos test: kv v2's new
+   * Once the new modules have been evaluated, their timer callbacks wait for
+   * the commit: before it, what they call (a live module's export that the
+   * commit adds) is not there yet. Found by the chaos test: kv v2's new
    * expiry.ts starts a 100 ms interval calling store.ts's new `isExpired`,
    * which fired while a lazy migration's checks were still preparing and
-   * killed the process. An interval's tick before the commit is skipped; a
-   * timeout or immediate that came due waits for the commit; after an abort
-   * neither ever runs.
+   * killed the process. An interval's tick while waiting is skipped; a
+   * timeout or immediate that came due runs after the commit; after an abort
+   * neither ever runs. While the top levels run, timers run as usual.
    */
   private gate(fn: Fn, repeats: boolean): Fn {
     const self = this;
     return function (this: unknown, ...args: unknown[]) {
-      if (self.committed) return fn.apply(this, args);
+      if (self.phase !== 'waiting') return fn.apply(this, args);
       if (!repeats) self.held.push(() => fn.apply(this, args));
       return undefined;
     };
@@ -96,14 +97,15 @@ export class StagedEffects {
   /** The update committed: held timer calls run, each in a macrotask of its own as a timer's would. */
   commit(): void {
     this.stop();
-    this.committed = true;
+    this.phase = 'committed';
     for (const call of this.held.splice(0)) setImmediate(call);
   }
 
-  /** Stops watching (the update committed, or finished preparing). */
+  /** Stops watching: the new modules have been evaluated (their timers wait for the commit from now on). */
   stop(): void {
     this.restore?.();
     this.restore = undefined;
+    if (this.phase === 'evaluating') this.phase = 'waiting';
   }
 
   /** The update aborted: stop everything the new version started. */

@@ -214,6 +214,28 @@ ${extra}`;
     assert.deepEqual({ ...b }, { name: 'b', tags: ['old'] }, 'the sweep reached the other');
   });
 
+  it('a new module\'s timers wait for the commit: one that came due while a lazy migration prepared meets the new exports', async () => {
+    // The lazy transformer's checks over 50k instances take several event-loop turns after the new module ran.
+    const store = (v: 1 | 2) =>
+      `export class Item {\n  constructor(public n: number${v === 2 ? ', public m = 0' : ''}) {}\n}\nexport const items = Array.from({ length: 50_000 }, (_, i) => new Item(i));\n` +
+      (v === 2 ? "export function added() { return 'added'; }\n" : '');
+    const { runtime, root, ns } = await start({
+      v1: { 'main.ts': "export * from './store.js';\n", 'store.ts': store(1) },
+      v2: {
+        'main.ts': "export * from './store.js';\nimport './tick.js';\n",
+        'store.ts': store(2),
+        'tick.ts': "import { added } from './store.js';\nexport const seen: string[] = [];\nsetImmediate(() => seen.push('immediate ' + added()));\nsetTimeout(() => seen.push('timeout ' + added()), 0);\n",
+        'baton.update.ts': "export default { classes: { 'store.ts': { Item: { mode: 'lazy', fields: (old: { n: number }) => ({ n: old.n, m: 1 }) } } } };\n",
+      },
+    });
+    const outcome = await update(runtime, join(root, 'v2'));
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+    await sleep(50);
+    assert.deepEqual([...(ns('tick.ts')['seen'] as string[])].sort(), ['immediate added', 'timeout added']);
+    await sleep(1000);
+    assert.deepEqual([...(ns('tick.ts')['seen'] as string[])].sort(), ['immediate added', 'timeout added'], 'each ran once');
+  });
+
   it('a new import of a program module and of a new module links to the live module; the new module runs once', async () => {
     const main = (extra: string) => `import { other } from './other.js';\nlet calls = 0;\nexport function hit() { return ++calls + other(); }\n${extra}`;
     const loaded = { 'util.ts': 'export const twice = (n: number) => n * 2;\n', 'other.ts': "import { twice } from './util.js';\nexport const other = () => twice(0);\n" };

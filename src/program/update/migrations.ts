@@ -10,10 +10,11 @@ import { liveBindings } from '../runner/live-bindings.js';
 /**
  * Every module binding the program holds (live-added ones too), as walk
  * roots; `extra` adds instances not in the graph yet (staged new modules).
+ * `revisitLeaves` for visitors that do nothing the second time (ReachableWalk).
  */
-export function programWalk(runtime: Runtime, extra: Iterable<Parameters<typeof liveBindings>[0]> = []): ReachableWalk {
+export function programWalk(runtime: Runtime, extra: Iterable<Parameters<typeof liveBindings>[0]> = [], revisitLeaves = false): ReachableWalk {
   const roots = [...[...runtime.graph.records.values()].map((r) => liveBindings(r.current)), ...[...extra].map(liveBindings)];
-  return stateWalk(roots);
+  return stateWalk(roots, [], revisitLeaves);
 }
 
 /**
@@ -142,7 +143,8 @@ export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigra
   const lazy = migrations.filter((m) => m.mode === 'lazy');
   if (lazy.length === 0) return;
   const started = performance.now();
-  const walk = programWalk(runtime);
+  // Migrating an instance twice does nothing the second time.
+  const walk = programWalk(runtime, [], true);
   const slice = () => {
     const until = performance.now() + 4;
     let more = true;
@@ -151,7 +153,7 @@ export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigra
       // (that instance is marked failed and keeps its old fields) and the sweep goes on.
       more = guarded('a lazy class transformer', SWEEP_WATCHDOG_MS, () => {
         let left = true;
-        while (left && performance.now() < until) left = walk.step((v) => lazy.forEach((m) => m.visit(v)), 2000);
+        while (left && performance.now() < until) left = walk.step((v) => lazy.forEach((m) => m.visit(v)), 500);
         return left;
       });
     } catch (error) {

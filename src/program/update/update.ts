@@ -128,7 +128,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const newModules = changed.filter((m) => m.change.kind === 'added' || m.change.kind === 'removed');
   // What the staged new modules start (timers, servers, listeners) is stopped if the update aborts.
   const effects = new StagedEffects(changed.filter((m) => m.change.kind === 'added' && m.file).map((m) => m.file!));
-  const walk = () => programWalk(runtime, staged?.stage.instances.values() ?? []);
+  // Its visitors (class transformer checks, eager collection with its own dedupe) may meet a leaf twice.
+  const walk = () => programWalk(runtime, staged?.stage.instances.values() ?? [], true);
   // What prepare set up that must end if the update never commits (construction watches).
   const onAbort: Array<() => void> = [];
   const prepareAll = async (): Promise<StagedModules | undefined> => {
@@ -151,7 +152,10 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     const migrating = new Set(lives.flatMap((l) => l.migrations.map((m) => `${l.record.id}:${m.name}`)));
     // The watchdog only where transformers run: starting one is a synchronous stretch of its own
     // (measured 0.35 ms idle, several ms on a loaded machine), the longest a patch made.
-    const transforms = Object.keys(spec?.bindings ?? {}).length > 0 || Object.keys(spec?.classes ?? {}).length > 0;
+    // Classes declared again are their migrations' work (below), not in-place work: a lazy migration at 1M
+    // instances paid 10-14 ms (load 5-15) for a watchdog here that guarded nothing.
+    const inPlaceClasses = Object.entries(spec?.classes ?? {}).some(([id, cs]) => Object.keys(cs).some((name) => !migrating.has(`${id}:${name}`)));
+    const transforms = Object.keys(spec?.bindings ?? {}).length > 0 || inPlaceClasses;
     inPlace = guarded('the in-place transformers', transforms ? deadline.remaining() : 0, () => prepareInPlace(runtime, spec, (id, name) => migrating.has(`${id}:${name}`), staged?.stage.instances));
     // New modules may await at their top level: past the deadline the update aborts, and
     // whatever the staging still does later is never committed; what it started is stopped.
@@ -237,6 +241,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   for (const p of patches) inFlight.set(p.id, commitPatch(p));
   runtime.graph.root = prepared.root;
   meter.stretch(performance.now() - started, true);
+  // The new modules' timers that came due while the update prepared run now, with the new exports in place.
+  effects.commit();
   modules = modules.map((m) => (inFlight.has(m.id) ? { ...m, functions: withFramesInFlight(m.functions, inFlight.get(m.id)!) } : m));
   // What follows (the program's accept callbacks, the version's bookkeeping, the report) is not part of the commit.
   await meter.turn();

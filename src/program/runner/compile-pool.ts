@@ -14,7 +14,7 @@ const IDLE_MS = 30_000;
 let worker: Worker | undefined;
 let idle: NodeJS.Timeout | undefined;
 let nextId = 0;
-const pending = new Map<number, { resolve(c: CompiledModule): void; reject(e: Error): void }>();
+const pending = new Map<number, { readonly worker: Worker; resolve(c: CompiledModule): void; reject(e: Error): void }>();
 
 function ensureWorker(): Worker {
   if (idle) clearTimeout(idle);
@@ -29,10 +29,11 @@ function ensureWorker(): Worker {
     else waiter.reject(new BatonError(reply.error?.code ?? 'E_INTERNAL', reply.error?.message ?? 'the compiler failed', reply.error?.hint));
     if (pending.size === 0) scheduleStop();
   });
-  w.on('error', (error) => failAll(error));
+  w.on('error', (error) => failAll(w, error));
+  // A worker stopped for idleness may exit after a new one took requests: only its own fail.
   w.on('exit', () => {
     if (worker === w) worker = undefined;
-    failAll(new Error('the compiler thread stopped'));
+    failAll(w, new Error('the compiler thread stopped'));
   });
   worker = w;
   return w;
@@ -47,16 +48,19 @@ function scheduleStop(): void {
   idle.unref();
 }
 
-function failAll(error: Error): void {
-  for (const waiter of pending.values()) waiter.reject(error);
-  pending.clear();
+function failAll(w: Worker, error: Error): void {
+  for (const [id, waiter] of pending) {
+    if (waiter.worker !== w) continue;
+    pending.delete(id);
+    waiter.reject(error);
+  }
 }
 
 export function compileOffThread(source: string, file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
   const w = ensureWorker();
   const id = ++nextId;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    pending.set(id, { worker: w, resolve, reject });
     w.postMessage({ id, source, file, scope, external });
   });
 }

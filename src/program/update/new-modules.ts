@@ -32,10 +32,10 @@ export function stageNewModules(runtime: Runtime, root: string, modules: readonl
  * migrations' checks (a heap pass) and the removed modules' dispose hooks. A module whose top level throws aborts the update, and what the new
  * modules started is stopped (staged-effects.ts).
  */
-export async function evaluateNewModules(staged: StagedModules, deadline: Deadline): Promise<void> {
+export async function evaluateNewModules(staged: StagedModules, deadline: Deadline, timers?: { running(on: boolean): void }): Promise<void> {
   try {
     deadline.enter('evaluate');
-    await staged.stage.evaluateAll(deadline);
+    await staged.stage.evaluateAll(deadline, timers);
   } catch (error) {
     await staged.stage.discard();
     throw error;

@@ -38,8 +38,10 @@ export class Stage implements Linker {
     private readonly moved: ReadonlyMap<string, string> = new Map(),
   ) {}
 
-  async evaluateAll(deadline: Deadline): Promise<void> {
+  /** `timers` tells the staged timers when a top level runs (they fire) and when not (they wait for the commit). */
+  async evaluateAll(deadline: Deadline, timers?: { running(on: boolean): void }): Promise<void> {
     for (const id of this.staged.keys()) {
+      timers?.running(true);
       // The synchronous part of the new top level (and of the modules it imports)
       // runs under the watchdog: an infinite loop there is interrupted.
       let pending: Promise<void> = Promise.resolve();
@@ -48,8 +50,9 @@ export class Stage implements Linker {
         pending.catch(() => undefined);
       });
       await pending;
+      timers?.running(false);
       deadline.check();
-      // The program keeps serving between the new modules' evaluations.
+      // The program keeps serving between the new modules' evaluations (their timers wait).
       await yieldToLoop();
     }
   }

@@ -83,7 +83,8 @@ export class StagedEffects {
    * which fired while a lazy migration's checks were still preparing and
    * killed the process. An interval's tick while waiting is skipped; a
    * timeout or immediate that came due runs after the commit; after an abort
-   * neither ever runs. While the top levels run, timers run as usual.
+   * neither ever runs. While a top level runs, timers run as usual; between
+   * two new modules' top levels (the loop turns there) they wait.
    */
   private gate(fn: Fn, repeats: boolean): Fn {
     const self = this;
@@ -92,6 +93,11 @@ export class StagedEffects {
       if (!repeats) self.held.push(() => fn.apply(this, args));
       return undefined;
     };
+  }
+
+  /** A new module's top level runs (its timers fire: a top-level await on a timer must settle) or has settled (they wait). */
+  running(on: boolean): void {
+    if (this.phase !== 'committed') this.phase = on ? 'evaluating' : 'waiting';
   }
 
   /** The update committed: held timer calls run, each in a macrotask of its own as a timer's would. */

@@ -162,7 +162,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     // Before the class-migration checks, whose heap pass is the costly part of prepare: an
     // update whose new module fails is refused without paying for it.
     if (staged) {
-      await evaluateNewModules(staged, deadline);
+      await evaluateNewModules(staged, deadline, effects);
       effects.stop();
     }
     deadline.enter('transform');

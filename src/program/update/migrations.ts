@@ -28,6 +28,14 @@ export function programWalk(runtime: Runtime, extra: Iterable<Parameters<typeof 
  * instance without searching again; `onAbort` stops the watch if the update
  * never commits.
  */
+/**
+ * Values per walk step between two looks at the clock. A step runs the
+ * transformer on each instance it meets, and the first update runs it cold
+ * (interpreted, through the old-state view): 500 values per step made one
+ * 4 ms slice last 40 ms at 1,000 instances.
+ */
+const STEP_VALUES = 64;
+
 export async function prepareMigrations(
   walk: () => ReachableWalk,
   migrations: readonly ClassMigration[],
@@ -69,7 +77,7 @@ export async function prepareMigrations(
             tried.add(m);
             m.check(value);
           }
-        }, 500);
+        }, STEP_VALUES);
       }
       return left && (walked.length > 0 || unsampled());
     });
@@ -153,7 +161,7 @@ export function startLazySweep(runtime: Runtime, migrations: readonly ClassMigra
       // (that instance is marked failed and keeps its old fields) and the sweep goes on.
       more = guarded('a lazy class transformer', SWEEP_WATCHDOG_MS, () => {
         let left = true;
-        while (left && performance.now() < until) left = walk.step((v) => lazy.forEach((m) => m.visit(v)), 500);
+        while (left && performance.now() < until) left = walk.step((v) => lazy.forEach((m) => m.visit(v)), STEP_VALUES);
         return left;
       });
     } catch (error) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
+import { fillKeys } from './lib/kv-load.js';
 import { batonCli, BIN, freePort, median, ROOT, startServer, stopServer } from './lib/process.js';
 import { fmt, int, loadNote, printTable, QUICK, rerunCommand, table, writeResults, type Target } from './lib/report.js';
 
@@ -70,14 +71,6 @@ function probe(port: number): { stop: () => Promise<number> } {
   };
 }
 
-async function fill(client: Redis, keys: number): Promise<void> {
-  for (let i = 0; i < keys; i += 10_000) {
-    const pipe = client.pipeline();
-    for (let j = i; j < Math.min(keys, i + 10_000); j++) pipe.set(`key:${j}`, `value-${j}`);
-    await pipe.exec();
-  }
-}
-
 async function sample(keys: number): Promise<Sample> {
   const port = await freePort();
   const name = `handoff-${process.pid}-${port}`;
@@ -87,7 +80,7 @@ async function sample(keys: number): Promise<Sample> {
   await client.connect();
   let newPid: number | undefined;
   try {
-    await fill(client, keys);
+    await fillKeys(client, keys);
     const pinger = probe(port);
     await new Promise((r) => setTimeout(r, 200));
     const r = await batonCli(['update', name, join(root, 'b'), '--handoff', '--json', '--no-check', '--grace', '500', '--timeout', '120000'], env);
@@ -139,7 +132,7 @@ async function plainRestart(): Promise<{ gapMs: number; keysAfter: number }> {
   const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => 1 });
   client.on('error', () => undefined);
   await client.connect();
-  await fill(client, 1000);
+  await fillKeys(client, 1000);
   const t0 = performance.now();
   await stopServer(first);
   const second = spawn(process.execPath, [bundle, '--port', String(port)], { stdio: 'ignore' });

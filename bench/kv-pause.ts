@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { fillKeys } from './lib/kv-load.js';
 import { batonCli, BIN, freePort, median, ROOT, startServer, stopServer } from './lib/process.js';
 import { fmt, int, lineChart, loadNote, printTable, QUICK, rerunCommand, rssMiB, table, writeResults, writeSvg, type Target } from './lib/report.js';
 
@@ -80,15 +81,6 @@ function probe(port: number): { stop: () => Promise<number> } {
   };
 }
 
-async function fill(client: Redis, keys: number): Promise<void> {
-  for (let i = 0; i < keys; i += 10_000) {
-    const pipe = client.pipeline();
-    for (let j = i; j < Math.min(keys, i + 10_000); j++) pipe.set(`key:${j}`, `value-${j}`);
-    const res = await pipe.exec();
-    if (res?.some(([e]) => e)) throw new Error('fill failed');
-  }
-}
-
 async function sample(s: Scenario, keys: number): Promise<Sample> {
   const port = await freePort();
   const name = `pause-${process.pid}-${port}`;
@@ -97,7 +89,7 @@ async function sample(s: Scenario, keys: number): Promise<Sample> {
   await client.connect();
   try {
     const t0 = performance.now();
-    await fill(client, keys);
+    await fillKeys(client, keys);
     const fillMs = performance.now() - t0;
     const rssBeforeMiB = rssMiB(server.pid!);
     const pinger = probe(port);

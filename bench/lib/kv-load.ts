@@ -1,5 +1,15 @@
 import { Redis } from 'ioredis';
 
+/** Writes `key:N` = `value-N` for N below `keys`, in pipelines of 10,000; a failed write fails the bench. */
+export async function fillKeys(client: Redis, keys: number): Promise<void> {
+  for (let i = 0; i < keys; i += 10_000) {
+    const pipe = client.pipeline();
+    for (let j = i; j < Math.min(keys, i + 10_000); j++) pipe.set(`key:${j}`, `value-${j}`);
+    const res = await pipe.exec();
+    if (res?.some(([e]) => e)) throw new Error('fill failed');
+  }
+}
+
 export interface LoadStats {
   requests: number;
   failed: number;

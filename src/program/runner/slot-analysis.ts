@@ -171,6 +171,20 @@ export function enclosingClassName(chain: acorn.Node[]): string | undefined {
   return undefined;
 }
 
+/**
+ * What a stub passes its body besides the parameters, as a user reads it: the captured variables, then
+ * `arguments`, `new.target`, `super` and an arrow's `this` where the body uses them. A patch whose new body
+ * needs one the old stubs do not pass reports it by these names (compare-module.ts, `newCaptures`).
+ */
+export function passedNames(f: FnInfo): string[] {
+  const names = f.captures.map((c) => c.name);
+  if (f.usesArguments) names.push('arguments');
+  if (f.usesNewTarget) names.push('new.target');
+  if (f.usesSuper) names.push('super');
+  if (f.node.type === 'ArrowFunctionExpression' && f.usesThis) names.push('this');
+  return names;
+}
+
 export function signature(f: FnInfo): string {
   const parts = f.captures.map((c) => `${c.ref ? '&' : ''}${c.name}`);
   if (f.usesArguments) parts.push('$arguments');

@@ -1,5 +1,6 @@
 import * as acorn from 'acorn';
 import type { CompiledModule } from '../program/runner/compile.js';
+import { isCompilerName } from '../program/runner/top-level.js';
 import { classChange, classFixedChange, memberEditSource, type ClassChange, type ClassDeclaration } from './class-change.js';
 
 export type { ClassChange } from './class-change.js';
@@ -313,11 +314,14 @@ export function initializerOf(liveSkeleton: string, name: string): string | unde
 
 /** The plan in the user's terms, one phrase per change. */
 export function describeLive(plan: LivePlan): string[] {
+  // What esbuild adds for a new construct (`__publicField` for a class field) is declared on the live module like
+  // any binding, but it is not the user's to read about.
+  const own = (n: string) => !isCompilerName(n);
   return [
-    ...plan.added.map((n) => `new ${n}`),
+    ...plan.added.filter(own).map((n) => `new ${n}`),
     ...plan.kept.map((n) => `${n} keeps its value (initializer changed)`),
     ...plan.recomputed.map((n) => `${n} recomputed (a constant)`),
-    ...plan.dropped.map((n) => `${n} no longer declared`),
+    ...plan.dropped.filter(own).map((n) => `${n} no longer declared`),
     ...plan.exportsAdded.map((n) => `exports ${n}`),
     ...plan.classes.flatMap((c) => [
       ...c.added.map((k) => `${c.name}: new ${k}`),

@@ -57,10 +57,17 @@ function patternNames(pattern: acorn.Pattern): string[] {
   }
 }
 
+/**
+ * Names esbuild gives what it adds to a module (its helpers, `__publicField2`, and its `*_exports` objects), and
+ * baton's own `__baton_*`. A program's own `__name` is taken for one too: not carried to a hand-off's new process.
+ */
+export function isCompilerName(name: string): boolean {
+  return name.startsWith('__') || name.endsWith('_exports');
+}
+
 /** esbuild's helpers, its `*_exports` object and import namespaces are not program state. */
 function isGenerated(name: string, init: acorn.Expression | null | undefined, text: string): boolean {
-  if (name.startsWith('__')) return true;
-  if (name.endsWith('_exports')) return true;
+  if (isCompilerName(name)) return true;
   if (!init) return false;
   const initText = text.slice(init.start, init.end);
   return /^(__baton_esm\()?require\(/.test(initText);

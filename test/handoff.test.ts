@@ -388,6 +388,10 @@ describe('state of every kind a hand-off moves', () => {
       `export class Point { constructor(public x: number, public y: number) {} which() { return '${version} ' + (this.x + this.y); } }`,
       "const shared = { tag: 'shared' };",
       "const cycle: Record<string, unknown> = { name: 'cycle' };",
+      // #private fields and methods (esbuild keeps them in top-level WeakMaps and a WeakSet), and weak tables of the program's own.
+      "export class Vault { #secrets = new Map<string, number>(); #seal = 'sealed'; put(k: string, v: number) { this.#secrets.set(k, v); return this; } #sum() { let s = 0; for (const v of this.#secrets.values()) s += v; return s; } total() { return `${this.#seal} ${this.#sum()} ${[...this.#secrets.keys()].join('+')}`; } }",
+      'const memo = new WeakMap<object, string>();',
+      'const marks = new WeakSet<object>();',
       'cycle.self = cycle;',
       'export const state = {',
       "  map: new Map<unknown, unknown>([['a', 1], [2, shared], [shared, 'object key']]),",
@@ -398,6 +402,7 @@ describe('state of every kind a hand-off moves', () => {
       '  cycle,',
       "  bare: Object.assign(Object.create(null), { k: 'no prototype' }),",
       '  points: [new Point(1, 2), new Point(3, 4)],',
+      "  vault: new Vault().put('a', 1).put('b', 41),",
       "  text: ['ascii', '\\u00e9 latin1', '\\u65e5\\u672c \\u2713 \\ud83d\\ude42', '\\ud800 lone', 'a'.repeat(40), '\\u20ac'.repeat(20), ''],",
       '  nums: [0, -0, 1.5, NaN, Infinity, -2147483648, 2 ** 40, -1e-300],',
       '  big: 12345678901234567890n,',
@@ -408,6 +413,10 @@ describe('state of every kind a hand-off moves', () => {
       // Same prototype, keys that a separator-joined shape name would confuse.
       "  keys: [{ 'a\\u0000b': 1 }, { a: 2, b: 3 }, { 'a\\u0000b': 4 }],",
       '};',
+      "memo.set(shared, 'memo of shared');",
+      "memo.set(state.points[1]!, 'memo of a point');",
+      "memo.set({ unreachable: true }, 'a key nothing else holds');",
+      'marks.add(state.cycle);',
       'function canon(v: unknown, seen: Map<object, number>): unknown {',
       "  if (typeof v === 'bigint') return v + 'n';",
       "  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);",
@@ -427,18 +436,18 @@ describe('state of every kind a hand-off moves', () => {
       '}',
       'http.createServer((req, res) => {',
       '  const p = state.points[0]!;',
-      "  res.end(JSON.stringify({ state: canon(state, new Map()), which: p.which(), isPoint: p instanceof Point, selfCycle: state.cycle.self === state.cycle, shared: state.both[0] === state.map.get(2) }));",
+      "  res.end(JSON.stringify({ state: canon(state, new Map()), private: state.vault.total(), weak: [memo.get(shared), memo.get(state.points[1]!), marks.has(state.cycle), marks.has(shared)], which: p.which(), isPoint: p instanceof Point, selfCycle: state.cycle.self === state.cycle, shared: state.both[0] === state.map.get(2) }));",
       "}).listen(Number(process.argv[2]), '127.0.0.1', () => console.log('ready " + version + "'));",
       '',
     ].join('\n');
 
-  it('keeps Maps, Sets, Dates, typed arrays, strings of any characters, numbers, shared references, cycles and null prototypes; instances take the new class', async () => {
+  it('keeps Maps, Sets, Dates, typed arrays, strings of any characters, numbers, shared references, cycles and null prototypes, #private fields and weak entries of moved objects; instances take the new class', async () => {
     const root = writeVersions({ v1: { 'main.ts': main('v1') }, v2: { 'main.ts': main('v2') } });
     const name = `kinds-${process.pid}`;
     const port = await freePort();
     const program = new Program(['--name', name, join(root, 'v1', 'main.ts'), '--', String(port)]);
     const describeState = () =>
-      new Promise<{ state: unknown; which: string; isPoint: boolean; selfCycle: boolean; shared: boolean }>((resolve, reject) => {
+      new Promise<{ state: unknown; private: string; weak: unknown[]; which: string; isPoint: boolean; selfCycle: boolean; shared: boolean }>((resolve, reject) => {
         request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
           let body = '';
           res.on('data', (d: Buffer) => (body += d.toString()));
@@ -451,11 +460,14 @@ describe('state of every kind a hand-off moves', () => {
       await program.waitFor(/ready v1/, 60_000);
       const before = await describeState();
       assert.deepEqual([before.which, before.isPoint, before.selfCycle, before.shared], ['v1 3', true, true, true]);
+      assert.deepEqual([before.private, before.weak], ['sealed 42 a+b', ['memo of shared', 'memo of a point', true, false]]);
       const r = await handoff(name, join(root, 'v2'));
       assert.equal(r.code, 0, JSON.stringify(r.outcome));
       const check = async () => {
         const after = await describeState();
         assert.deepEqual(after.state, before.state);
+        // #private fields and methods of a moved instance, and weak entries keyed by moved objects, are there.
+        assert.deepEqual([after.private, after.weak], [before.private, before.weak]);
         // The same instance, of the new version's class: its new method answers.
         assert.deepEqual([after.which, after.isPoint, after.selfCycle, after.shared], ['v2 3', true, true, true]);
       };

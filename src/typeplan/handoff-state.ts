@@ -47,7 +47,10 @@ function walk(program: ts.Program, checker: ts.TypeChecker, type: ts.Type, path:
   const lib = libReference(program, checker, type);
   if (lib) {
     if (LEAVES.has(lib.name)) return [];
-    if (lib.name === 'WeakMap' || lib.name === 'WeakSet' || lib.name === 'WeakRef') return [{ path, what: `a ${lib.name} (its keys cannot be listed, so it cannot be copied)` }];
+    // A top-level WeakMap or WeakSet moves by its entries for the objects that move (snapshot.ts), so its values must cross.
+    if (depth === 0 && lib.name === 'WeakSet') return [];
+    if (depth === 0 && lib.name === 'WeakMap') return lib.args.slice(1).flatMap((t) => walk(program, checker, t, `${path}.get(<an object that moves>)`, seen, depth + 1));
+    if (lib.name === 'WeakMap' || lib.name === 'WeakSet' || lib.name === 'WeakRef') return [{ path, what: `a ${lib.name} inside another value (its keys cannot be listed, so it cannot be copied; a top-level one moves)` }];
     if (lib.name === 'Promise') return [{ path, what: 'a Promise (pending work of one process)' }];
     if (ITERATORS.has(lib.name)) return [{ path, what: `an iterator (${lib.name}): a position in one process's objects` }];
     if (CONTAINERS.has(lib.name)) return lib.args.flatMap((t) => walk(program, checker, t, `${path}${lib.name.endsWith('Array') ? '[]' : '.values()'}`, seen, depth + 1));

@@ -111,6 +111,18 @@ export class Decoder {
     }
   }
 
+  /** The weak entries written after the bindings (`Encoder.writeWeak`): weak binding index, key object, value. */
+  readWeak(count: number): Array<{ weak: number; key: object; value: unknown }> {
+    const out: Array<{ weak: number; key: object; value: unknown }> = [];
+    const { weak } = this.encoded.header;
+    for (let j = 0; j < count; j++) {
+      const index = this.ints[this.i++]!;
+      const key = this.objects[this.ints[this.i++]!] as object;
+      out.push({ weak: index, key, value: weak[index]?.kind === 'map' ? this.read() : undefined });
+    }
+    return out;
+  }
+
   private object(): object {
     const number = this.ints[this.i++]!;
     const shape = this.encoded.header.shapes[number]!;

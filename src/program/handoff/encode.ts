@@ -198,8 +198,39 @@ export class Encoder {
     return shape;
   }
 
+  /**
+   * After the bindings: the entries of top-level WeakMaps and WeakSets whose
+   * key is an object written so far, or written for one of these entries
+   * (the Set's iteration goes on over what is added to it while it runs),
+   * each as the weak binding's index and the key's number, then a WeakMap's
+   * value. Costs a lookup per weak binding per object, only when there are
+   * weak bindings.
+   */
+  writeWeak(weak: ReadonlyArray<WeakMap<object, unknown> | WeakSet<object>>): void {
+    if (weak.length === 0) return;
+    let number = 0;
+    for (const object of this.seen) {
+      for (let w = 0; w < weak.length; w++) {
+        const table = weak[w]!;
+        if (!table.has(object)) continue;
+        this.weakEntries++;
+        this.int(w);
+        this.int(number);
+        if (table instanceof WeakMap) this.write(table.get(object));
+      }
+      number++;
+    }
+  }
+
+  private weakEntries = 0;
+
+  /** Every object written, in the order of their numbers (for naming what cannot cross). */
+  objects(): object[] {
+    return [...this.seen];
+  }
+
   /** The encoded state; the encoder is spent. */
-  finish(bindings: Header['bindings'], history: Header['history']): Encoded {
+  finish(bindings: Header['bindings'], weak: Header['weak'], history: Header['history']): Encoded {
     if (this.refs.length > 0) this.numberRefs();
     const tags = [...this.tagChunks, this.tags.subarray(0, this.t)];
     const ints = [...this.intChunks, this.ints.subarray(0, this.i)];
@@ -209,6 +240,8 @@ export class Encoder {
     const total = (chunks: ReadonlyArray<{ length: number }>) => chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     const header: Header = {
       bindings,
+      weak,
+      weakEntries: this.weakEntries,
       classes: this.classes,
       shapes: this.shapes,
       counts: { tags: total(tags), ints: total(ints), nums: total(nums), chars: total(chars), others: others.length },

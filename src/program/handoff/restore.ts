@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { BatonError } from '../../protocol/errors.js';
 import type { BindingReport } from '../../protocol/outcome.js';
 import type { ModuleGraph } from '../runner/module-graph.js';
@@ -28,6 +29,7 @@ export function restoreState(graph: ModuleGraph, bytes: Buffer, spec: UpdateSpec
   const transformed = new Set(header.classes.flatMap((c, i) => (spec?.classes?.[c.module]?.[c.name] ? [i] : [])));
   const decoder = new Decoder(encoded, header.classes.map((c) => prototypeIn(graph, c)), transformed);
   const payload = { bindings: header.bindings, values: header.bindings.map(() => decoder.read()) };
+  const weakEntries = decoder.readWeak(header.weakEntries);
 
   const bindings: Restored['bindings'] = [];
   const byModule = new Map<string, number[]>();
@@ -48,8 +50,35 @@ export function restoreState(graph: ModuleGraph, bytes: Buffer, spec: UpdateSpec
     const sent = new Set(indices.map((i) => payload.bindings[i]!.binding.name));
     bindings.push(...reports.filter((r) => sent.has(r.name)).map((r) => ({ module: id, ...r })));
   }
+  bindings.push(...restoreWeak(graph, header.weak, weakEntries));
   transformInstances(header.classes, decoder.instances, spec);
   return { bindings, instances: decoder.revived, history: header.history };
+}
+
+/**
+ * The new version's top-level WeakMaps and WeakSets of the same names (its
+ * top level made them) take the old entries whose keys crossed: a cache
+ * keyed by moved objects, and the `#private` fields of moved instances,
+ * which esbuild keeps in a WeakMap per field.
+ */
+function restoreWeak(graph: ModuleGraph, weak: Header['weak'], entries: ReadonlyArray<{ weak: number; key: object; value: unknown }>): Restored['bindings'] {
+  const counts = weak.map(() => 0);
+  const targets = weak.map((w) => {
+    const value = graph.records.get(w.module)?.current.bindings[w.name]?.[0]();
+    return (w.kind === 'map' ? types.isWeakMap(value) : types.isWeakSet(value)) ? (value as WeakMap<object, unknown> | WeakSet<object>) : undefined;
+  });
+  for (const e of entries) {
+    const target = targets[e.weak];
+    if (!target) continue;
+    if (target instanceof WeakMap) target.set(e.key, e.value);
+    else target.add(e.key);
+    counts[e.weak]!++;
+  }
+  return weak.map((w, i) =>
+    targets[i]
+      ? { module: w.module, name: w.name, how: 'carried' as const, note: `${counts[i]} entries, for the objects that moved` }
+      : { module: w.module, name: w.name, how: 'dropped' as const, note: `the new version has no ${w.kind === 'map' ? 'WeakMap' : 'WeakSet'} named ${w.name}` },
+  );
 }
 
 /** The new version's prototype for an old instance's class; a class the new version lacks stops the hand-off. */

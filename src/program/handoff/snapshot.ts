@@ -7,8 +7,9 @@ import { reasonNotToCarry } from '../state/carry-policy.js';
 import type { HistoryEntry } from '../../protocol/messages.js';
 import type { Untransferable } from '../../protocol/handoff.js';
 import { CannotCross, Encoder } from './encode.js';
-import { sections } from './state-format.js';
-import { appClasses, explain } from './transferable.js';
+import { sections, type WeakBinding } from './state-format.js';
+import { appClasses, explain, type ClassName } from './transferable.js';
+import { types } from 'node:util';
 
 /** A binding that crosses to the new process: its module, and what carrying needs to know of its old version. */
 export interface BindingMeta {
@@ -16,10 +17,17 @@ export interface BindingMeta {
   readonly binding: Pick<TopLevelBinding, 'name' | 'kind' | 'init'>;
 }
 
-/** The bindings an in-process update would carry (the same carry policy), minus those the update file reinitializes. */
-export function collectBindings(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>): { metas: BindingMeta[]; values: unknown[] } {
-  const metas: BindingMeta[] = [];
-  const values: unknown[] = [];
+/** What crosses: the bindings an in-process update would carry (the same carry policy), minus those the update file reinitializes. */
+interface Collected {
+  readonly metas: BindingMeta[];
+  readonly values: unknown[];
+  /** Top-level WeakMaps and WeakSets, whose entries cross for the keys that do. */
+  readonly weak: WeakBinding[];
+  readonly weakValues: Array<WeakMap<object, unknown> | WeakSet<object>>;
+}
+
+function collectBindings(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>): Collected {
+  const out: Collected = { metas: [], values: [], weak: [], weakValues: [] };
   for (const record of graph.records.values()) {
     const skip = reinit.get(record.id);
     for (const b of record.current.compiled.bindings) {
@@ -27,11 +35,17 @@ export function collectBindings(graph: ModuleGraph, reinit: ReadonlyMap<string, 
       const value = record.current.bindings[b.name]?.[0]();
       // Code and handles stay behind in-process too: the new version's top level made its own.
       if (reasonNotToCarry(value) !== undefined) continue;
-      metas.push({ module: record.id, binding: { name: b.name, kind: b.kind, init: b.init } });
-      values.push(value);
+      // Its keys cannot be listed, but the objects that cross can each be asked for (Encoder.writeWeak).
+      if (types.isWeakMap(value) || types.isWeakSet(value)) {
+        out.weak.push({ module: record.id, name: b.name, kind: types.isWeakMap(value) ? 'map' : 'set' });
+        out.weakValues.push(value as WeakMap<object, unknown> | WeakSet<object>);
+        continue;
+      }
+      out.metas.push({ module: record.id, binding: { name: b.name, kind: b.kind, init: b.init } });
+      out.values.push(value);
     }
   }
-  return { metas, values };
+  return out;
 }
 
 /** Everything in the state that cannot cross, with module, binding and path; empty when all of it can. */
@@ -53,12 +67,13 @@ export function untransferable(graph: ModuleGraph, reinit: ReadonlyMap<string, R
  * cannot cross.
  */
 export function serializeState(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>, history: readonly HistoryEntry[]): Uint8Array[] {
-  const { encoder, metas } = encodeState(graph, reinit, 'transfer');
-  return sections(encoder.finish(metas, history));
+  const { encoder, collected } = encodeState(graph, reinit, 'transfer');
+  return sections(encoder.finish(collected.metas, collected.weak, history));
 }
 
-function encodeState(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>, mode: 'check' | 'transfer'): { encoder: Encoder; metas: BindingMeta[] } {
-  const { metas, values } = collectBindings(graph, reinit);
+function encodeState(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet<string>>, mode: 'check' | 'transfer'): { encoder: Encoder; collected: Collected } {
+  const collected = collectBindings(graph, reinit);
+  const { metas, values } = collected;
   const classes = appClasses(graph);
   const encoder = new Encoder(classes, mode);
   values.forEach((value, i) => {
@@ -72,7 +87,21 @@ function encodeState(graph: ModuleGraph, reinit: ReadonlyMap<string, ReadonlySet
       throw error;
     }
   });
-  return { encoder, metas };
+  try {
+    encoder.writeWeak(collected.weakValues);
+  } catch (error) {
+    if (!(error instanceof CannotCross)) throw error;
+    // A value a weak entry holds: named by the binding it is kept in.
+    throw collected.weak.flatMap((w, j) => explainWeak(w, collected.weakValues[j]!, encoder, classes));
+  }
+  return { encoder, collected };
+}
+
+/** What cannot cross among a weak binding's entries for the objects that do. */
+function explainWeak(w: WeakBinding, weak: WeakMap<object, unknown> | WeakSet<object>, encoder: Encoder, classes: ReadonlyMap<object, ClassName>): Untransferable[] {
+  if (w.kind === 'set') return [];
+  const map = weak as WeakMap<object, unknown>;
+  return encoder.objects().flatMap((key) => (map.has(key) ? explain(w.module, w.name, map.get(key), classes, 5).map((u) => ({ ...u, path: `.get(<an object that moves>)${u.path}` })) : []));
 }
 
 /**

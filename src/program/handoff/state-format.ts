@@ -59,9 +59,27 @@ export interface Shape {
   readonly keys: readonly string[];
 }
 
+/**
+ * A top-level WeakMap or WeakSet (a cache keyed by objects, or where esbuild
+ * keeps a class's `#private` fields): its entries whose keys cross cross
+ * with them, into the new version's binding of that name.
+ */
+export interface WeakBinding {
+  readonly module: string;
+  readonly name: string;
+  readonly kind: 'map' | 'set';
+}
+
 /** The first section of the file: everything small, as JSON. */
 export interface Header {
   readonly bindings: readonly BindingMeta[];
+  /**
+   * After the bindings' values, `weakEntries` entries: in ints, the index of
+   * the weak binding and the number of the key object (already met), then
+   * for a WeakMap its value.
+   */
+  readonly weak: readonly WeakBinding[];
+  readonly weakEntries: number;
   readonly classes: readonly ClassName[];
   readonly shapes: readonly Shape[];
   /** Number of values of each column, and of bytes of `chars` and `others`. */

@@ -58,7 +58,7 @@ export function classify(value: object, classes: ReadonlyMap<object, ClassName>)
 /** Names a value that cannot cross to another process, and why. */
 function whatIs(value: object): string {
   if (value instanceof EventEmitter || typeof (value as { unref?: unknown }).unref === 'function') return `a handle (${ctorName(value)}): it belongs to this process`;
-  if (types.isWeakMap(value) || types.isWeakSet(value)) return `a ${ctorName(value)} (its keys cannot be listed, so it cannot be copied)`;
+  if (types.isWeakMap(value) || types.isWeakSet(value)) return `a ${ctorName(value)} inside another value (its keys cannot be listed, so it cannot be copied; a top-level one moves)`;
   if (types.isPromise(value)) return 'a Promise (pending work of this process)';
   if (types.isMapIterator(value) || types.isSetIterator(value) || types.isGeneratorObject(value)) return `an iterator (${Object.prototype.toString.call(value).slice(8, -1)}): a position in this process's objects`;
   return `an instance of ${ctorName(value)}, which is not a top-level class of the app's modules (its class cannot be found in the new version)`;

@@ -391,6 +391,9 @@ describe('state of every kind a hand-off moves', () => {
       // #private fields and methods (esbuild keeps them in top-level WeakMaps and a WeakSet), and weak tables of the program's own.
       "export class Vault { #secrets = new Map<string, number>(); #seal = 'sealed'; put(k: string, v: number) { this.#secrets.set(k, v); return this; } #sum() { let s = 0; for (const v of this.#secrets.values()) s += v; return s; } total() { return `${this.#seal} ${this.#sum()} ${[...this.#secrets.keys()].join('+')}`; } }",
       'const memo = new WeakMap<object, string>();',
+      // Where the module lives is the new version's (not carried); a name like a compiler's is still the program's state.
+      "const here = new URL('.', import.meta.url);",
+      "const __hits = new Map<string, number>([['served', 0]]);",
       'const marks = new WeakSet<object>();',
       'cycle.self = cycle;',
       'export const state = {',
@@ -435,8 +438,9 @@ describe('state of every kind a hand-off moves', () => {
       '  return [kind, Object.keys(v).map((k) => [k, canon((v as Record<string, unknown>)[k], seen)])];',
       '}',
       'http.createServer((req, res) => {',
+      "  __hits.set('served', __hits.get('served')! + 1);",
       '  const p = state.points[0]!;',
-      "  res.end(JSON.stringify({ state: canon(state, new Map()), private: state.vault.total(), weak: [memo.get(shared), memo.get(state.points[1]!), marks.has(state.cycle), marks.has(shared)], which: p.which(), isPoint: p instanceof Point, selfCycle: state.cycle.self === state.cycle, shared: state.both[0] === state.map.get(2) }));",
+      "  res.end(JSON.stringify({ state: canon(state, new Map()), private: state.vault.total(), dir: here.pathname.split('/').at(-2), served: __hits.get('served'), weak: [memo.get(shared), memo.get(state.points[1]!), marks.has(state.cycle), marks.has(shared)], which: p.which(), isPoint: p instanceof Point, selfCycle: state.cycle.self === state.cycle, shared: state.both[0] === state.map.get(2) }));",
       "}).listen(Number(process.argv[2]), '127.0.0.1', () => console.log('ready " + version + "'));",
       '',
     ].join('\n');
@@ -447,7 +451,7 @@ describe('state of every kind a hand-off moves', () => {
     const port = await freePort();
     const program = new Program(['--name', name, join(root, 'v1', 'main.ts'), '--', String(port)]);
     const describeState = () =>
-      new Promise<{ state: unknown; private: string; weak: unknown[]; which: string; isPoint: boolean; selfCycle: boolean; shared: boolean }>((resolve, reject) => {
+      new Promise<{ state: unknown; private: string; dir: string; served: number; weak: unknown[]; which: string; isPoint: boolean; selfCycle: boolean; shared: boolean }>((resolve, reject) => {
         request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
           let body = '';
           res.on('data', (d: Buffer) => (body += d.toString()));
@@ -461,6 +465,8 @@ describe('state of every kind a hand-off moves', () => {
       const before = await describeState();
       assert.deepEqual([before.which, before.isPoint, before.selfCycle, before.shared], ['v1 3', true, true, true]);
       assert.deepEqual([before.private, before.weak], ['sealed 42 a+b', ['memo of shared', 'memo of a point', true, false]]);
+      assert.deepEqual([before.dir, before.served], ['v1', 1]);
+      let served = before.served;
       const r = await handoff(name, join(root, 'v2'));
       assert.equal(r.code, 0, JSON.stringify(r.outcome));
       const check = async () => {
@@ -468,6 +474,7 @@ describe('state of every kind a hand-off moves', () => {
         assert.deepEqual(after.state, before.state);
         // #private fields and methods of a moved instance, and weak entries keyed by moved objects, are there.
         assert.deepEqual([after.private, after.weak], [before.private, before.weak]);
+        assert.deepEqual([after.dir, after.served], ['v2', ++served], 'the new directory; the request count carried on');
         // The same instance, of the new version's class: its new method answers.
         assert.deepEqual([after.which, after.isPoint, after.selfCycle, after.shared], ['v2 3', true, true, true]);
       };

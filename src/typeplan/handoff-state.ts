@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { Untransferable } from '../protocol/handoff.js';
 import { moduleShape } from './module-shape.js';
+import { readsModuleLocation } from '../compare/module-location.js';
 import type { PlanContext } from './plan-update.js';
 import { libReference } from './type-facts.js';
 
@@ -30,11 +31,17 @@ export function untransferableTypes(ctx: PlanContext, reinit: ReadonlyMap<string
   for (const [id, sf] of ctx.before.modules) {
     const shape = ctx.oldShapes.get(id) ?? moduleShape(program, sf);
     for (const b of shape.bindings.values()) {
-      if (b.notState !== undefined || reinit.get(id)?.has(b.name)) continue;
+      if (b.notState !== undefined || reinit.get(id)?.has(b.name) || readsLocation(b.node)) continue;
       for (const found of walk(program, checker, b.type, '', new Set(), 0)) out.push({ module: id, binding: b.name, file: sf.fileName, line: b.line, ...found });
     }
   }
   return out;
+}
+
+/** The binding's initializer reads its module's location: the new process computes its own (snapshot.ts leaves it). */
+function readsLocation(name: ts.Node): boolean {
+  const decl = name.parent;
+  return ts.isVariableDeclaration(decl) && decl.initializer !== undefined && readsModuleLocation(decl.initializer.getText());
 }
 
 function walk(program: ts.Program, checker: ts.TypeChecker, type: ts.Type, path: string, seen: Set<ts.Type>, depth: number): Array<{ path: string; what: string }> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ModuleGraph } from '../runner/module-graph.js';
 import type { TopLevelBinding } from '../runner/top-level.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
+import { readsModuleLocation } from '../../compare/module-location.js';
 import type { HistoryEntry } from '../../protocol/messages.js';
 import type { Untransferable } from '../../protocol/handoff.js';
 import { CannotCross, Encoder } from './encode.js';
@@ -31,7 +32,7 @@ function collectBindings(graph: ModuleGraph, reinit: ReadonlyMap<string, Readonl
   for (const record of graph.records.values()) {
     const skip = reinit.get(record.id);
     for (const b of record.current.compiled.bindings) {
-      if (b.kind === 'function' || b.kind === 'class' || skip?.has(b.name)) continue;
+      if (b.kind === 'function' || b.kind === 'class' || skip?.has(b.name) || readsModuleLocation(b.init)) continue;
       const value = record.current.bindings[b.name]?.[0]();
       // Code and handles stay behind in-process too: the new version's top level made its own.
       if (reasonNotToCarry(value) !== undefined) continue;

@@ -201,7 +201,7 @@ function* compileSteps(source: string, file: string, scope: string, external: re
   const exportsAt = cjs.search(/^module\.exports = \w+_exports;$/m);
   cjs = exportsAt >= 0 ? cjs.replace(/^(module\.exports = \w+_exports;)$/m, `$1 ${ready}`) : `${ready} ${cjs}`;
   yield 'yield';
-  return finish(cjs, file, scope, external, 'async function', { format: 'esm', sourceHash, imports, importedNames });
+  return finish(cjs, file, scope, external, 'async function', { format: 'esm', source, sourceHash, imports, importedNames });
 }
 
 /**
@@ -232,11 +232,13 @@ function* compileCommonJs(
   yield 'yield';
   // The names an ES module may import from it: Node's own detection, run on what Node would see.
   const { exports: names, reexports } = lexCommonJs(cjs, file);
-  return finish(cjs, file, scope, external, 'function', { format: 'cjs', sourceHash, imports: staticRequires(cjs, file), cjs: { names, reexports } });
+  return finish(cjs, file, scope, external, 'function', { format: 'cjs', source, sourceHash, imports: staticRequires(cjs, file), cjs: { names, reexports } });
 }
 
 interface FormatParts {
   readonly format: ModuleFormat;
+  /** The program's own text, which tells its names from the compiler's (`isGenerated`). */
+  readonly source: string;
   readonly sourceHash: string;
   readonly imports: readonly string[];
   readonly importedNames?: Readonly<Record<string, readonly string[]>>;
@@ -250,7 +252,7 @@ function finish(cjs: string, file: string, scope: string, external: readonly str
   const body = mapAt >= 0 ? cjs.slice(0, mapAt) : cjs;
   const ast = parse(body, file, 'script');
   const moved = new Set(external);
-  const { text: bodyWithLets, bindings } = exposeTopLevel(body, ast, moved);
+  const { text: bodyWithLets, bindings } = exposeTopLevel(body, ast, moved, parts.source);
   const head = `module.exports = ${wrapper} (${WRAPPER_PARAMS.join(', ')}) { "use strict"; ${bindingAccessor(bindings)} `;
   let form;
   try {

@@ -14,12 +14,12 @@ export interface TopLevelBinding {
  * namespaces), turns `const` into `let` so a carried value can be written
  * back, and lists them for the accessor.
  */
-export function exposeTopLevel(body: string, ast: acorn.Program, external: ReadonlySet<string>): { text: string; bindings: TopLevelBinding[] } {
+export function exposeTopLevel(body: string, ast: acorn.Program, external: ReadonlySet<string>, source: string): { text: string; bindings: TopLevelBinding[] } {
   const edits: Edit[] = [];
   const bindings: TopLevelBinding[] = [];
   for (const node of ast.body) {
     if (node.type === 'VariableDeclaration') {
-      const decls = node.declarations.filter((d) => d.id.type === 'Identifier' && !isGenerated(d.id.name, d.init, body) && !external.has(d.id.name));
+      const decls = node.declarations.filter((d) => d.id.type === 'Identifier' && !isGenerated(d.id.name, d.init, body, source) && !external.has(d.id.name));
       if (decls.length === 0) continue;
       if (node.kind === 'const') edits.push({ start: node.start, end: node.start + 5, text: 'let  ' });
       for (const d of decls) {
@@ -59,15 +59,18 @@ function patternNames(pattern: acorn.Pattern): string[] {
 
 /**
  * Names esbuild gives what it adds to a module (its helpers, `__publicField2`, and its `*_exports` objects), and
- * baton's own `__baton_*`. A program's own `__name` is taken for one too: not carried to a hand-off's new process.
+ * baton's own `__baton_*`. A program may use such a name too (`__dirname`, a `__cache`): `isGenerated` asks its source.
  */
 export function isCompilerName(name: string): boolean {
   return name.startsWith('__') || name.endsWith('_exports');
 }
 
-/** esbuild's helpers, its `*_exports` object and import namespaces are not program state. */
-function isGenerated(name: string, init: acorn.Expression | null | undefined, text: string): boolean {
-  if (isCompilerName(name)) return true;
+/**
+ * esbuild's helpers, its `*_exports` object and import namespaces are not program state. A compiler-like name
+ * the program's own source declares is the program's: its value is state like any other (a hand-off carries it).
+ */
+function isGenerated(name: string, init: acorn.Expression | null | undefined, text: string, source: string): boolean {
+  if (isCompilerName(name)) return !new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`).test(source);
   if (!init) return false;
   const initText = text.slice(init.start, init.end);
   return /^(__baton_esm\()?require\(/.test(initText);

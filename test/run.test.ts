@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -30,6 +31,31 @@ describe('baton run: behaves like node running the program', () => {
     assert.equal(code, 1);
     assert.match(p.output, /shebang 42/);
     assert.match(p.errors, /cli\.ts:4:7/, 'lines are unchanged');
+  });
+
+  it('runs an ES module that declares its own __filename, __dirname and require, as node requires of one', async () => {
+    // The usual ESM preamble: Node has no __filename or __dirname in an ES module, so programs make their own.
+    const dir = mkdtempSync(join(tmpdir(), 'baton-esm-names-'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const main = () =>
+      [
+        "import { dirname, basename } from 'node:path';",
+        "import { fileURLToPath } from 'node:url';",
+        "import { createRequire } from 'node:module';",
+        'const __filename = fileURLToPath(import.meta.url);',
+        'const __dirname = dirname(__filename);',
+        'const require = createRequire(import.meta.url);',
+        "console.log('names', basename(__filename).replace(/\\.\\w+$/, ''), __dirname === dirname(fileURLToPath(import.meta.url)), typeof require('node:path').join);",
+        '',
+      ].join('\n');
+    for (const ext of ['ts', 'js']) writeFileSync(join(dir, `main.${ext}`), main());
+    const underNode = spawnSync(process.execPath, [join(dir, 'main.js')], { encoding: 'utf8' });
+    assert.equal(underNode.status, 0, underNode.stderr);
+    const p = new Program([join(dir, 'main.ts')]);
+    const { code } = await p.exited;
+    assert.equal(code, 0, p.errors);
+    assert.equal(p.output.trim(), underNode.stdout.trim());
+    assert.equal(p.output.trim(), 'names main true function');
   });
 
   it('passes the exit code through', async () => {

@@ -245,6 +245,20 @@ interface FormatParts {
   readonly cjs?: { readonly names: readonly string[]; readonly reexports: readonly string[] };
 }
 
+/**
+ * The wrapper's parameter names. An ES module has no `__filename` or
+ * `__dirname` in Node, and declares its own from `import.meta.url` (the
+ * usual `const __dirname = dirname(fileURLToPath(import.meta.url))`, which
+ * esbuild leaves unrenamed): a parameter of that name would make the
+ * declaration a SyntaxError, so an ES module's wrapper takes those two
+ * arguments under names no program uses. A CommonJS module gets them, as in
+ * Node (where declaring them again is the same SyntaxError).
+ */
+function paramsFor(format: ModuleFormat): readonly string[] {
+  if (format !== 'esm') return WRAPPER_PARAMS;
+  return WRAPPER_PARAMS.map((p) => (p === '__filename' || p === '__dirname' ? `__baton_unused${p}` : p));
+}
+
 /** The slot form of esbuild's CommonJS-shaped output, in the wrapper the runner calls. */
 function finish(cjs: string, file: string, scope: string, external: readonly string[], wrapper: 'async function' | 'function', parts: FormatParts): CompiledModule {
   const mapAt = cjs.lastIndexOf('//# sourceMappingURL=');
@@ -253,7 +267,7 @@ function finish(cjs: string, file: string, scope: string, external: readonly str
   const ast = parse(body, file, 'script');
   const moved = new Set(external);
   const { text: bodyWithLets, bindings } = exposeTopLevel(body, ast, moved, parts.source);
-  const head = `module.exports = ${wrapper} (${WRAPPER_PARAMS.join(', ')}) { "use strict"; ${bindingAccessor(bindings)} `;
+  const head = `module.exports = ${wrapper} (${paramsFor(parts.format).join(', ')}) { "use strict"; ${bindingAccessor(bindings)} `;
   let form;
   try {
     form = toSlotForm(bodyWithLets, file, scope, ast, { head, tail: '\n};\n' }, moved);

@@ -30,7 +30,23 @@ export interface ModuleInstance {
   cjsModule?: CommonJsModule;
   /** Resolved dependencies, by specifier: what `require` answers. */
   readonly deps: Map<string, object>;
+  /**
+   * Where the module lives now, as its code reads it (`import.meta.url`, `.filename`, `.dirname`): the file it was
+   * compiled from until an update moves the program to another directory (program/update/relocate.ts).
+   */
+  readonly location: ModuleLocation;
   status: 'linking' | 'evaluating' | 'evaluated' | 'failed';
+}
+
+/** The part of `import.meta` that says where the module is; the object the compiled code reads. */
+export interface ModuleLocation {
+  url: string;
+  filename: string;
+  dirname: string;
+}
+
+export function locationOf(file: string): ModuleLocation {
+  return { url: pathToFileURL(file).href, filename: file, dirname: dirname(file) };
 }
 
 export interface EvaluateHooks {
@@ -76,7 +92,27 @@ export function createInstance(id: string, file: string, scope: string, compiled
     bindings: {},
     hot: new HotContext(data),
     deps: new Map(),
+    location: locationOf(file),
     status: 'linking',
+  };
+}
+
+/** `import.meta`: where the module is now (its `location`, read live), `hot`, and Node's `resolve`. */
+function metaOf(instance: ModuleInstance, hooks: EvaluateHooks): object {
+  const { location } = instance;
+  return {
+    get url() {
+      return location.url;
+    },
+    get filename() {
+      return location.filename;
+    },
+    get dirname() {
+      return location.dirname;
+    },
+    hot: instance.hot,
+    // Node's answer: the URL the import would load (a package's entry, a built-in's `node:` name).
+    resolve: (specifier: string) => hooks.resolveUrl(String(specifier), instance),
   };
 }
 
@@ -109,15 +145,7 @@ export async function evaluateInstance(instance: ModuleInstance, hooks: Evaluate
   const body = holder.exports as (...args: unknown[]) => Promise<void>;
   registerModule(instance, instance.file, instance.compiled);
   const dir = dirname(instance.file);
-  const url = pathToFileURL(instance.file).href;
-  const meta = {
-    url,
-    filename: instance.file,
-    dirname: dir,
-    hot: instance.hot,
-    // Node's answer: the URL the import would load (a package's entry, a built-in's `node:` name).
-    resolve: (specifier: string) => hooks.resolveUrl(String(specifier), instance),
-  };
+  const meta = metaOf(instance, hooks);
   const require = (specifier: string): object => {
     const dep = instance.deps.get(specifier);
     // Only the compiled imports reach here linked; the program's own `require` in an ES module is Node's ReferenceError.
@@ -184,7 +212,7 @@ export function evaluateCommonJs(instance: ModuleInstance, hooks: EvaluateHooks,
   };
   instance.cjsModule = module;
   instance.exports = commonJsView(module, instance.compiled.cjs?.names ?? []);
-  const meta = { url: pathToFileURL(instance.file).href, filename: instance.file, dirname: dir, hot: instance.hot, resolve: (s: string) => hooks.resolveUrl(String(s), instance) };
+  const meta = metaOf(instance, hooks);
   const bind = (bindings: ModuleInstance['bindings'], evaluate: ModuleInstance['evaluate']) => {
     instance.bindings = bindings;
     instance.evaluate = evaluate;

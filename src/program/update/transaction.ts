@@ -20,6 +20,7 @@ import { StagedEffects } from './staged-effects.js';
 import type { PreparedModule, PreparedVersion } from './prepare.js';
 import { commitNewModules, disposeRemoved, evaluateNewModules, stageNewModules, type StagedModules } from './new-modules.js';
 import { Stage } from './stage.js';
+import { Relocation } from './relocate.js';
 import type { Runtime } from './runtime.js';
 import type { Deadline } from './deadline.js';
 
@@ -70,6 +71,8 @@ export class UpdateTransaction {
   /** What prepare set up that must end if the update never commits (construction watches). */
   private readonly onAbort: Array<() => void> = [];
   private migrations: ClassMigration[] = [];
+  /** Modules moving to the new version's directory, and what they compute from it. */
+  private relocation: Relocation | undefined;
 
   constructor(private readonly input: TransactionInput) {
     this.runtime = input.runtime;
@@ -114,6 +117,7 @@ export class UpdateTransaction {
     deadline.check();
     // Live modules, with what the update file asks of them (run, reinit, classes) and their new imports linked.
     this.lives = await prepareLives(changed, runtime, this.spec, staged?.stage ?? runtime.graph);
+    this.relocation = Relocation.prepare(runtime.graph, prepared.modules);
     for (const live of this.lives) this.modules = this.modules.map((m) => (m.id === live.record.id ? { ...m, reasons: liveReasons(live) } : m));
     const migrating = new Set(this.lives.flatMap((l) => l.migrations.map((m) => `${l.record.id}:${m.name}`)));
     // The watchdog only where transformers run: starting one is a synchronous stretch of its own
@@ -169,6 +173,8 @@ export class UpdateTransaction {
         // Live modules: their new bindings' initializers may throw, and undo themselves.
         // New code resolves from the new version's tree (a CommonJS module's new `require` of a new file).
         runtime.graph.root = prepared.root;
+        // Every module's location is the new version's before its new code runs.
+        this.relocation?.move();
         // Imported modules first: a table recomputed in an importer reads the functions its imports declare again.
         for (const live of dependencyOrder(runtime, this.lives)) liveCommits.push([live.record.id, commitLive(live, this.walk)]);
         // The program hook reads and sets new bindings, so it runs once they exist; `old` is what held before.
@@ -180,10 +186,13 @@ export class UpdateTransaction {
           return record ? liveBindings(record.current).bindings[name]?.[0]() : undefined;
         });
         if (this.staged) commitNewModules(runtime, this.staged);
+        // What top-level bindings computed from the old location: may throw (a file the new release lacks).
+        this.relocation?.recompute();
         this.inPlace?.commit();
       });
     } catch (error) {
       runtime.graph.root = rootBefore;
+      this.relocation?.undo();
       for (const [, c] of liveCommits.reverse()) c.undo();
       this.meter.stretch(performance.now() - started, true);
       await this.abort();
@@ -269,8 +278,18 @@ export class UpdateTransaction {
     }
   }
 
-  /** A module changed live whose state a transformer also changed has one report, with both; migrated classes join theirs. */
+  /**
+   * A module changed live whose state a transformer also changed has one report, with both; migrated classes
+   * join theirs; bindings computed again for a new directory join their module's (a module the update did not
+   * change otherwise gets a report of its own, as in-place transformers give one).
+   */
   private mergeReports(): void {
+    for (const { id, names } of this.relocation?.recomputed ?? []) {
+      const bindings = names.map((name) => ({ name, how: 'fresh' as const, note: "computed again for the module's new directory (it reads where the module is)" }));
+      const same = this.modules.find((m) => m.id === id);
+      if (same) this.modules = this.modules.map((m) => (m === same ? { ...m, bindings: [...m.bindings, ...bindings] } : m));
+      else this.modules.push({ id, mechanism: 'state', functions: [], reasons: ['moved to the new version\'s directory'], bindings, classes: [] });
+    }
     for (const r of this.inPlace?.reports ?? []) {
       const same = this.modules.find((m) => m.id === r.id);
       if (same) this.modules = this.modules.map((m) => (m === same ? { ...m, bindings: [...m.bindings, ...r.bindings], classes: [...m.classes, ...r.classes] } : m));

@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { baton, get, Program, writeVersions } from './helpers/baton.js';
+
+// Releases deployed side by side (releases/v1, releases/v2), the layout `baton update <target> <dir>` is made for.
+// The program finds its templates from where its modules are: the usual ESM preamble, a path computed from it, and a
+// CommonJS helper reading its own __dirname. After the update the new release's files are the ones read, and stay
+// readable once the old release is deleted; the request count (state) goes on.
+const main = (version: string) =>
+  [
+    "import { createServer } from 'node:http';",
+    "import { readFileSync } from 'node:fs';",
+    "import { dirname, join } from 'node:path';",
+    "import { fileURLToPath } from 'node:url';",
+    "import { assetDir } from './assets.cjs';",
+    'const __filename = fileURLToPath(import.meta.url);',
+    'const __dirname = dirname(__filename);',
+    "const VIEWS = join(__dirname, 'views');",
+    'let served = 0;',
+    'const server = createServer((req, res) => {',
+    '  served++;',
+    "  const page = readFileSync(join(VIEWS, 'page.txt'), 'utf8').trim();",
+    "  const meta = readFileSync(new URL('./views/page.txt', import.meta.url), 'utf8').trim();",
+    "  const asset = readFileSync(join(assetDir(), 'asset.txt'), 'utf8').trim();",
+    `  res.end(\`${version} \${served} \${page} \${meta} \${asset}\`);`,
+    '});',
+    "server.listen(0, '127.0.0.1', () => console.log(`port ${(server.address() as { port: number }).port}`));",
+    '',
+  ].join('\n');
+const assets = "exports.assetDir = function assetDir() { return __dirname + '/assets'; };\n";
+
+describe("a module's location follows the release that runs", () => {
+  const root = writeVersions({
+    v1: { 'main.ts': main('v1'), 'assets.cjs': assets, 'views/page.txt': 'page one\n', 'assets/asset.txt': 'asset one\n' },
+    v2: { 'main.ts': main('v2'), 'assets.cjs': assets, 'views/page.txt': 'page two\n', 'assets/asset.txt': 'asset two\n' },
+  });
+  const name = `location-${process.pid}`;
+  let program: Program;
+  let port: number;
+
+  before(async () => {
+    program = new Program(['--name', name, join(root, 'v1', 'main.ts')]);
+    port = Number((await program.waitFor(/port (\d+)/))[1]);
+  });
+  after(() => program.stop());
+
+  it("after an update the new release's files are read, also once the old release is deleted; state goes on", async () => {
+    assert.equal(await get(port), 'v1 1 page one page one asset one');
+    const r = await baton(['update', name, join(root, 'v2'), '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outcome = JSON.parse(r.stdout) as { status: string; modules: Array<{ id: string; mechanism: string; bindings: Array<{ name: string; how: string }> }> };
+    assert.equal(outcome.status, 'applied');
+    const mainReport = outcome.modules.find((m) => m.id === 'main.ts');
+    assert.equal(mainReport?.mechanism, 'patch');
+    assert.deepEqual(mainReport?.bindings.map((b) => [b.name, b.how]), [['__filename', 'fresh'], ['__dirname', 'fresh'], ['VIEWS', 'fresh']], 'what is computed from the location, and nothing else (served is state)');
+
+    assert.equal(await get(port), 'v2 2 page two page two asset two');
+    rmSync(join(root, 'v1'), { recursive: true });
+    assert.equal(await get(port), 'v2 3 page two page two asset two');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(await get(port), 'v2 4 page two page two asset two');
+  });
+});

@@ -48,6 +48,10 @@ describe("a module's location follows the release that runs", () => {
 
   it("after an update the new release's files are read, also once the old release is deleted; state goes on", async () => {
     assert.equal(await get(port), 'v1 1 page one page one asset one');
+    // The plan names the same bindings the update computes again.
+    const diff = await baton(['diff', join(root, 'v1'), join(root, 'v2'), '--json']);
+    assert.equal(diff.code, 0, diff.stdout + diff.stderr);
+    assert.deepEqual((JSON.parse(diff.stdout) as { relocated: unknown }).relocated, [{ module: 'main.ts', names: ['__filename', '__dirname', 'VIEWS'] }]);
     const r = await baton(['update', name, join(root, 'v2'), '--json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const outcome = JSON.parse(r.stdout) as { status: string; modules: Array<{ id: string; mechanism: string; bindings: Array<{ name: string; how: string }> }> };

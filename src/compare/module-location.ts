@@ -10,3 +10,20 @@
 export function readsModuleLocation(init: string): boolean {
   return /(?<![\w$])(import\s*\.\s*meta|__baton_meta|__dirname|__filename)(?![\w$])/.test(init);
 }
+
+/**
+ * A module's top-level bindings computed from its location, in declaration
+ * order: those whose initializer reads it, and those whose initializer names
+ * a binding selected before them (`const VIEWS = join(__dirname, 'views')`).
+ * An update to another directory computes them again at commit
+ * (program/update/relocate.ts, on the compiled text); `baton diff` lists
+ * them (typeplan/plan-update.ts, on the TypeScript source).
+ */
+export function locationDerived<B extends { readonly name: string; readonly kind: string; readonly init: string }>(bindings: readonly B[]): B[] {
+  const out: B[] = [];
+  for (const b of bindings) {
+    if (b.kind === 'function' || b.kind === 'class' || b.init === '') continue;
+    if (readsModuleLocation(b.init) || out.some((o) => new RegExp(`(?<![\\w$.])${o.name.replaceAll('$', '\\$')}(?![\\w$])`).test(b.init))) out.push(b);
+  }
+  return out;
+}

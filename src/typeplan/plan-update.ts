@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { UPDATE_FILE } from '../program/state/update-spec.js';
 import type { ModuleChange } from '../compare/compare-module.js';
 import { planDirectories } from '../compare/plan-directories.js';
+import { locationDerived } from '../compare/module-location.js';
 import { affectedFiles } from './affected.js';
 import { compareShapes, type BindingDiff, type ClassDiff } from './compare-shapes.js';
 import { assertVersionDir, loadVersion, type SourceFileCache, type VersionProgram } from './load-program.js';
@@ -41,6 +42,8 @@ export interface UpdatePlan {
   readonly risks: readonly Risk[];
   /** Packages that resolve to another version: \`baton update\` refuses them unless --allow-dependency-change. */
   readonly dependencies: readonly DependencyChange[];
+  /** Per module, the top-level bindings computed from where it lives, which the update computes again for the new directory. */
+  readonly relocated: ReadonlyArray<{ readonly module: string; readonly names: readonly string[] }>;
   /**
    * Comparing compiled modules and building the two programs run
    * concurrently; types (shapes, fingerprints, transformers, risks) after both.
@@ -108,9 +111,34 @@ export async function planWithTypes(oldDir: string, newDir: string, cache: Sourc
     unneeded,
     risks,
     dependencies,
+    relocated: relocatedBindings(before.modules, after.modules, before.root !== after.root),
     timings: { modulesMs: Math.round(modulesMs), programsMs: Math.round(programsMs), typesMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) },
   };
   return { plan, before, after, oldShapes, newShapes, declared, updateFile, affected };
+}
+
+/**
+ * What program/update/relocate.ts computes again when the program moves to
+ * the new directory (the same selection, `locationDerived`): bindings whose
+ * unchanged initializer reads the module's location, or one selected before.
+ */
+function relocatedBindings(before: ReadonlyMap<string, ts.SourceFile>, after: ReadonlyMap<string, ts.SourceFile>, moves: boolean): UpdatePlan['relocated'] {
+  if (!moves) return [];
+  const out: Array<{ module: string; names: string[] }> = [];
+  for (const [id, sf] of before) {
+    const next = after.get(id);
+    if (!next) continue;
+    const inits = new Map(topLevelInits(next).map((b) => [b.name, b.init]));
+    const names = locationDerived(topLevelInits(sf).filter((b) => inits.get(b.name) === b.init)).map((b) => b.name);
+    if (names.length > 0) out.push({ module: id, names });
+  }
+  return out;
+}
+
+function topLevelInits(sf: ts.SourceFile): Array<{ name: string; kind: string; init: string }> {
+  return sf.statements.flatMap((s) =>
+    ts.isVariableStatement(s) ? s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [{ name: d.name.text, kind: 'var', init: d.initializer?.getText(sf) ?? '' }] : [])) : [],
+  );
 }
 
 function neededTransformers(modules: readonly ModulePlan[], declared: readonly DeclaredTransformer[]): NeededTransformer[] {

@@ -26,6 +26,10 @@ export function renderPlan(plan: UpdatePlan): string {
     if (missing.length) out.push('  Next: `baton diff --stubs` writes typed stubs into baton.update.ts; fill them in, then `baton check`.');
   }
   for (const u of plan.unneeded) out.push(`  UNNEEDED ${u.section} ${u.module} ${u.name} (baton.update.ts:${u.line}): it did not change; remove the transformer`);
+  if (plan.relocated.length) {
+    out.push('', "Computed again for the new version's directory (they read where their module is):");
+    for (const r of plan.relocated) out.push(`  ${r.module}: ${r.names.join(', ')}`);
+  }
   if (plan.dependencies.length) {
     out.push('', 'Dependencies that resolve to another version (`baton update` refuses this unless --allow-dependency-change: objects the old package created keep its code):');
     for (const d of plan.dependencies) out.push(`  ${d.name} ${d.from} -> ${d.to}`);

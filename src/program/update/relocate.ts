@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readsModuleLocation } from '../../compare/module-location.js';
+import { locationDerived } from '../../compare/module-location.js';
 import { locationOf, type ModuleLocation, type ModuleInstance } from '../runner/instance.js';
 import { readBinding, writeBinding } from '../runner/live-bindings.js';
 import type { ModuleGraph } from '../runner/module-graph.js';
@@ -94,14 +94,4 @@ interface Move {
 function setLocation(m: Move, to: ModuleLocation): void {
   Object.assign(m.instance.location, to);
   m.params?.(to.filename, to.dirname);
-}
-
-/** Bindings whose initializer reads the location, or a binding of the same module selected before it. */
-function locationDerived<B extends { readonly name: string; readonly kind: string; readonly init: string }>(bindings: readonly B[]): B[] {
-  const out: B[] = [];
-  for (const b of bindings) {
-    if (b.kind === 'function' || b.kind === 'class' || b.init === '') continue;
-    if (readsModuleLocation(b.init) || out.some((o) => new RegExp(`(?<![\\w$.])${o.name.replaceAll('$', '\\$')}(?![\\w$])`).test(b.init))) out.push(b);
-  }
-  return out;
 }

@@ -8,12 +8,19 @@ import { reinitInFile } from '../../compare/update-file-scan.js';
 import type { Runtime } from '../update/runtime.js';
 import { isToParent, type ToChild, type ToParent } from './ipc.js';
 import { HANDOFF_ENV, launchOf } from './launch.js';
+import { forwardStart, type HandoffStart } from './lineage.js';
 import { Quiescence } from './quiesce.js';
 import { probeUntil } from './readiness.js';
 import { serializeState, untransferable, writeStateFile } from './snapshot.js';
 import { becomeThinParent } from './thin-parent.js';
 
 type HandoffRequest = Extract<Request, { type: 'handoff' }>;
+
+/** A hand-off back (`baton rollback`, handoff/rollback.ts): what the reverse section reinitializes, and what the new process is told. */
+export interface HandBack {
+  readonly reinit: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly start: HandoffStart;
+}
 
 /** A failed step: the reason the outcome carries. */
 class StepFailed extends Error {
@@ -31,14 +38,14 @@ class StepFailed extends Error {
  * before that stops the new process and this one serves on, its state
  * untouched (it was only read).
  */
-export async function runHandoff(runtime: Runtime, request: HandoffRequest): Promise<HandoffOutcome> {
+export async function runHandoff(runtime: Runtime, request: HandoffRequest, back?: HandBack): Promise<HandoffOutcome> {
   const from = runtime.info().version;
   const refuse = (reason: ErrorData): HandoffOutcome => ({ status: 'refused', from, reason });
   const launch = launchOf();
   if (!launch) return refuse({ code: 'E_INTERNAL', message: 'this process was not started by `baton run`' });
   const entry = join(request.dir, relative(runtime.graph.root, runtime.entry));
   if (!existsSync(entry)) return refuse({ code: 'E_BAD_DIR', message: `${request.dir} has no ${relative(runtime.graph.root, runtime.entry)}, the entry the program runs`, hint: 'give the directory of the new version, laid out like the running one' });
-  const reinit = await reinitInFile(request.dir);
+  const reinit = back?.reinit ?? (await reinitInFile(request.dir));
   const checkStarted = performance.now();
   // Named before anything stops: what cannot cross refuses the hand-off.
   const cannot = untransferable(runtime.graph, reinit);
@@ -57,7 +64,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
   const node = request.node ?? process.execPath;
   const child = spawn(node, [...launch.execArgv, launch.script, 'run', '--name', runtime.name, entry, '--', ...launch.args], {
     cwd: process.cwd(),
-    env: { ...process.env, [HANDOFF_ENV]: '1' },
+    env: { ...process.env, [HANDOFF_ENV]: JSON.stringify(back?.start ?? forwardStart(runtime, request)) },
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   const channel = new ChildChannel(child);
@@ -122,6 +129,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     const rest = serializeMs + sendMs + serving.restoreMs;
     return {
       status: 'applied',
+      ...(back ? { rollback: true } : {}),
       from,
       to: { label: basename(request.dir), dir: request.dir, hash: serving.hash },
       pid: child.pid!,

@@ -5,6 +5,7 @@ import { transformedClasses, transformedClassesInFile, transformedModules, trans
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpec, loadUpdateSpecFile } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
+import { needsReverse, noReverse, noReverseSection } from '../state/reverse.js';
 import type { ModuleReport, UpdateOutcome } from '../../protocol/outcome.js';
 import { commitPatch, preparePatchInSlices, withFramesInFlight, type PreparedPatch } from './patch.js';
 import { LoopSlices } from '../runner/yield-to-loop.js';
@@ -86,13 +87,11 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
     } catch (error) {
       return refuse(toErrorData(error));
     }
-    if (!reverse) return refuse({ code: 'E_NO_REVERSE', message: `${options.updateFile} has no \`reverse: { ... }\` section`, hint: 'add one (`baton diff --stubs` writes reverse stubs beside the forward ones), then run the rollback again' });
+    if (!reverse) return refuse(noReverseSection(options.updateFile));
   }
   if (options.direction === 'back') {
     const missing = needsReverse(runtime.current.spec);
-    if (missing.length > 0 && !reverse) {
-      return refuse({ code: 'E_NO_REVERSE', message: `the current version transformed ${missing.join(', ')} and its baton.update.ts has no reverse transformers`, hint: 'write a file with `reverse: { ... }` transformers for them (`baton diff --stubs <old> <new>` writes stubs) and pass it: `baton rollback <target> --update-file <file>`; or update forward to a fixed version instead' });
-    }
+    if (missing.length > 0 && !reverse) return refuse(noReverse(missing));
   }
   if (!options.allowDependencyChange) {
     const deps = changedDependencies(packageImports(runtime, prepared.modules), resolvedLocation);
@@ -389,15 +388,6 @@ function initialReport(m: PreparedModule): ModuleReport {
     bindings: [],
     classes: [],
   };
-}
-
-function needsReverse(spec: UpdateSpec | undefined): string[] {
-  if (!spec) return [];
-  const out: string[] = [];
-  for (const [id, b] of Object.entries(spec.bindings ?? {})) for (const name of Object.keys(b)) out.push(`${id}:${name}`);
-  for (const [id, c] of Object.entries(spec.classes ?? {})) for (const name of Object.keys(c)) out.push(`${id}:${name}`);
-  if (spec.program) out.push('the program hook');
-  return out;
 }
 
 /** A failure during prepare, with the stack in `.ts` lines (Node maps them). */

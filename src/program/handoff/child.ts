@@ -5,6 +5,7 @@ import { BatonError, toErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpec, loadUpdateSpecFile } from '../state/load-spec.js';
 import { UPDATE_FILE, type UpdateSpec } from '../state/update-spec.js';
 import { earlierRecords, type HandoffStart } from './lineage.js';
+import { reverseLinker } from './reverse-linker.js';
 import type { Runtime } from '../update/runtime.js';
 import { isToChild, type ToChild, type ToParent } from './ipc.js';
 import { onReady } from './ready-call.js';
@@ -107,7 +108,7 @@ export class HandoffChild {
     const back = this.start.back;
     if (!back) return loadUpdateSpec(runtime.graph, runtime.graph.root, runtime.graph);
     if (back.reverseFile === undefined) return undefined;
-    const reverse = (await loadUpdateSpecFile(runtime.graph, back.reverseFile, runtime.graph))?.reverse;
+    const reverse = (await loadUpdateSpecFile(runtime.graph, back.reverseFile, reverseLinker(runtime.graph, back.left)))?.reverse;
     // The old process read it before it started this one; it changed since.
     if (!reverse) throw new BatonError('E_NO_REVERSE', `${back.reverseFile} has no \`reverse: { ... }\` section any more`, 'restore the file, or give one with the reverse transformers: `baton rollback <target> --update-file <file>`');
     return reverse;

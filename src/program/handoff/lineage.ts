@@ -21,6 +21,8 @@ export interface HandoffStart {
   readonly earlier: readonly EarlierVersion[];
   /** Set for a hand-off back (`baton rollback`). */
   readonly back?: {
+    /** The root of the version left: its update file's imports of its own modules are the running ones (reverse-linker.ts). */
+    readonly left: string;
     /** The update file whose `reverse` takes the state back; none when the version left transformed nothing. */
     readonly reverseFile?: string;
     /** The update file that brought the program to the version the new process runs. */
@@ -44,7 +46,7 @@ export function forwardStart(runtime: Runtime, request: Extract<Request, { type:
 
 /** A hand-off back's new process: the versions before the one it returns to. */
 export function backStart(runtime: Runtime, target: VersionRecord, reverseFile: string | undefined): HandoffStart {
-  const back = { ...(reverseFile === undefined ? {} : { reverseFile }), ...(target.specFile === undefined ? {} : { specFile: target.specFile }) };
+  const back = { left: runtime.graph.root, ...(reverseFile === undefined ? {} : { reverseFile }), ...(target.specFile === undefined ? {} : { specFile: target.specFile }) };
   return { earlier: runtime.previous.slice(0, -1).flatMap(earlierOf), back };
 }
 

@@ -89,8 +89,9 @@ export class HandoffChild {
       await startControl();
       send({ type: 'committed' });
       // From now on the program is on its own: the channel must not keep it alive, nor the old process's death end it.
+      // Its listener stays: until the old process has closed its listening socket (after it reads `committed`), it
+      // still accepts connections and passes them here, and a connection that arrived with no listener was never served.
       onReady(undefined);
-      process.removeAllListeners('message');
       (process as unknown as { channel?: { unref(): void } }).channel?.unref();
     } catch (error) {
       send({ type: 'failed', error: toErrorData(error) });

@@ -45,6 +45,8 @@ describe('baton rollback after a hand-off is a hand-off back', () => {
         res.on('data', (d: Buffer) => (text += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       });
+      // A request the server never reads fails the test instead of hanging it.
+      req.setTimeout(20_000, () => req.destroy(new Error(`no answer to ${method} ${path} within 20 s`)));
       req.on('error', reject);
       req.end(body === undefined ? undefined : JSON.stringify(body));
     });

@@ -51,7 +51,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest, back
   const cannot = untransferable(runtime.graph, reinit);
   const checkMs = performance.now() - checkStarted;
   if (request.dryRun) return { status: 'planned', from, bindings: countBindings(runtime), untransferable: cannot };
-  if (cannot.length > 0) return refuse(stateRefusal(cannot));
+  if (cannot.length > 0) return refuse(stateRefusal(cannot, back !== undefined));
 
   // The check walked the state while the program served (it blocked the event loop that long).
   const steps: HandoffStep[] = [{ name: 'check', ms: checkMs }];
@@ -86,7 +86,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest, back
     try {
       parts = serializeState(runtime.graph, reinit, runtime.history);
     } catch (error) {
-      if (Array.isArray(error)) throw new StepFailed(stateRefusal(error as Untransferable[]));
+      if (Array.isArray(error)) throw new StepFailed(stateRefusal(error as Untransferable[], back !== undefined));
       throw new StepFailed({ code: 'E_HANDOFF_STATE', message: `the state cannot be serialized: ${(error as Error).message}`, hint: 'reinit the binding that holds it (`reinit` in baton.update.ts), or keep such values out of module state' });
     }
     const serializeMs = performance.now() - serializeStarted;
@@ -157,13 +157,13 @@ function countBindings(runtime: Runtime): number {
   return n;
 }
 
-export function stateRefusal(cannot: readonly Untransferable[]): ErrorData {
+export function stateRefusal(cannot: readonly Untransferable[], back = false): ErrorData {
   const list = cannot.slice(0, 5).map((u) => `${u.module} ${u.binding}${u.path}: ${u.what}`).join('; ');
   const more = cannot.length > 5 ? ` (and ${cannot.length - 5} more)` : '';
   return {
     code: 'E_HANDOFF_STATE',
     message: `state that cannot move to another process: ${list}${more}`,
-    hint: `let the new version make its own (\`reinit: { '${cannot[0]?.module}': ['${cannot[0]?.binding}'] }\` in the new version's baton.update.ts), or keep such values out of module state`,
+    hint: `let the ${back ? 'previous' : 'new'} version make its own (\`reinit: { '${cannot[0]?.module}': ['${cannot[0]?.binding}'] }\` in ${back ? "the `reverse` section of the running version's update file" : "the new version's baton.update.ts"}), or keep such values out of module state`,
   };
 }
 

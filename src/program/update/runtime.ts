@@ -166,6 +166,9 @@ export class Runtime {
           this.recordHandoff('rollback', outcome);
           return { type: 'handoff', outcome };
         }
+        if (request.handoff?.ready !== undefined || request.handoff?.graceMs !== undefined) {
+          throw new BatonError('E_USAGE', `the version before ran in this process, so the rollback is in place and has no readiness check or grace period`, 'drop --ready and --grace: they apply to a rollback after a hand-off');
+        }
         // The previous version's sources as they ran, whatever is on disk now.
         return { type: 'outcome', outcome: await this.exclusive('rollback', () => withOverlay(target.info.dir, target.files, () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true, onPhase: (p) => this.enterPhase(p), ...(request.updateFile === undefined ? {} : { updateFile: request.updateFile }) }))) };
       }

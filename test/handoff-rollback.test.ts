@@ -167,7 +167,7 @@ describe('baton rollback after a hand-off is a hand-off back', () => {
     }
   });
 
-  it('hands the program back to v1 under load: the state taken back by the reverse, no refused connection, a new pid, the status following', async () => {
+  it('hands the program back to v1 under load: the state taken back by the reverse, no refused connection, a new pid, the status following', async (t) => {
     const before = await state();
     // Load: keep-alive clients and clients opening a new connection per request, until told to stop (bounded).
     let stop = false;
@@ -193,6 +193,7 @@ describe('baton rollback after a hand-off is a hand-off back', () => {
     await Promise.all(loaders);
 
     assert.equal(r.code, 0, JSON.stringify(r.outcome));
+    t.diagnostic(`rollback hand-off under load: ${JSON.stringify({ pauseMs: r.outcome['pauseMs'], steps: r.outcome['steps'], connections: r.outcome['connections'], requests: ok })}`);
     const outcome = r.outcome as { status: string; rollback?: boolean; pid: number; parentPid: number; from: { label: string }; to: { label: string }; steps: Array<{ name: string }>; transfer: { instances: number } };
     assert.equal(outcome.status, 'applied');
     assert.equal(outcome.rollback, true);

@@ -80,7 +80,7 @@ describe('baton rollback after a hand-off is a hand-off back', () => {
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'baton-handoff-rollback-'));
-    for (const v of ['v1', 'v2']) cpSync(join(HTTP, v), join(root, v), { recursive: true });
+    for (const v of ['v1', 'v2', 'v3']) cpSync(join(HTTP, v), join(root, v), { recursive: true });
     // v1 reads a settings file at start, as services do: a broken one makes a new process of v1 crash on start.
     const server = readFileSync(join(root, 'v1', 'server.ts'), 'utf8');
     writeFileSync(
@@ -273,5 +273,32 @@ describe('baton rollback after a hand-off is a hand-off back', () => {
     await after();
     await sleep(1000);
     await after();
+  });
+
+  it('goes back through two hand-offs, one at a time, each with its own reverse (v3 -> v2 -> v1)', async () => {
+    const start = await state();
+    assert.equal(start.version, 'v1');
+    for (const v of ['v2', 'v3']) {
+      const r = await run(['update', name, join(root, v), '--handoff', '--no-check', '--grace', '500']);
+      assert.equal(r.code, 0, JSON.stringify(r.outcome));
+    }
+    assert.equal((await state()).version, 'v3');
+    let pid = 0;
+    for (const v of ['v2', 'v1']) {
+      const r = await run(['rollback', name]);
+      assert.equal(r.code, 0, JSON.stringify(r.outcome));
+      assert.equal((r.outcome as { to: { label: string } }).to.label, v);
+      pid = (r.outcome as { pid: number }).pid;
+      const now = await state();
+      assert.equal(now.version, v);
+      assert.deepEqual(now.carts.map(backToV1), start.carts);
+    }
+    // Back where it started: the same carts, a second later too, and nothing further back.
+    assert.deepEqual(await state(), start);
+    await sleep(1000);
+    assert.deepEqual(await state(), start);
+    await servedBy(pid, 'v1');
+    const again = await baton(['rollback', name, '--json']);
+    assert.equal((JSON.parse(again.stdout) as { error: { code: string } }).error.code, 'E_NO_PREVIOUS');
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { baton, freePort, Program, ROOT, writeVersions } from './helpers/baton.js';
+import { baton, freePort, listedPids, Program, ROOT, writeVersions } from './helpers/baton.js';
 import { installNode } from '../bench/lib/node-binary.js';
 
 /**
@@ -63,10 +63,7 @@ async function handoff(name: string, dir: string, extra: string[] = []): Promise
   return { code: r.code, outcome: JSON.parse(r.stdout) as Record<string, unknown>, stderr: r.stderr };
 }
 
-async function listed(name: string): Promise<number[]> {
-  const r = await baton(['ls', '--json']);
-  return (JSON.parse(r.stdout) as Array<{ name?: string; pid: number }>).filter((p) => p.name === name).map((p) => p.pid);
-}
+const listed = listedPids;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -68,6 +68,11 @@ describe('baton rollback --update-file: reverse transformers given at rollback t
     assert.equal(missing.code, 64, 'a usage error');
     assert.match(missing.stderr, /--update-file .*nope\.ts is not a file/);
     assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no baton stack trace');
+    // --ready and --grace are for a rollback after a hand-off; this one is in place.
+    const grace = await baton(['rollback', name, '--grace', '100']);
+    assert.equal(grace.code, 64, grace.stderr);
+    assert.match(grace.stderr, /the rollback is in place .*\[E_USAGE\]/);
+    assert.match(grace.stderr, /drop --ready and --grace/);
     assert.match(await q('/version'), /^v2 pinned-1/);
     assert.equal(await q('/digest'), v2Digest);
   });

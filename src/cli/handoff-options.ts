@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BatonError } from '../protocol/errors.js';
-import type { Request } from '../protocol/messages.js';
+import type { Request, RollbackHandoff } from '../protocol/messages.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -10,10 +10,25 @@ export function handoffRequest(
   dir: string,
   o: { dryRun: boolean; timeoutMs: number; node: string | undefined; ready: string | undefined; grace: string | undefined },
 ): Extract<Request, { type: 'handoff' }> {
-  const graceMs = o.grace === undefined ? 2000 : Number(o.grace);
-  if (!Number.isFinite(graceMs) || graceMs < 0) throw new BatonError('E_USAGE', `--grace must be a number of milliseconds, not '${o.grace}'`, 'e.g. --grace 3000');
+  const graceMs = o.grace === undefined ? 2000 : graceOf(o.grace);
   const request: Extract<Request, { type: 'handoff' }> = { type: 'handoff', dir, dryRun: o.dryRun, timeoutMs: o.timeoutMs, graceMs };
   return { ...request, ...(o.node === undefined ? {} : { node: nodeBinary(o.node) }), ...(o.ready === undefined ? {} : { ready: readiness(o.ready) }) };
+}
+
+/**
+ * `baton rollback`'s options for when the rollback is a hand-off back (the
+ * program decides: its previous version ran in an earlier process); unset,
+ * the readiness check and grace period are those of the hand-off that left
+ * the previous version.
+ */
+export function rollbackHandoff(o: { timeoutMs: number; ready: string | undefined; grace: string | undefined }): RollbackHandoff {
+  return { timeoutMs: o.timeoutMs, ...(o.grace === undefined ? {} : { graceMs: graceOf(o.grace) }), ...(o.ready === undefined ? {} : { ready: readiness(o.ready) }) };
+}
+
+function graceOf(grace: string): number {
+  const graceMs = Number(grace);
+  if (grace.trim() === '' || !Number.isFinite(graceMs) || graceMs < 0) throw new BatonError('E_USAGE', `--grace must be a number of milliseconds, not '${grace}'`, 'e.g. --grace 3000');
+  return graceMs;
 }
 
 function nodeBinary(path: string): string {

@@ -75,7 +75,10 @@ async function dispatch(argv: readonly string[]): Promise<number | undefined> {
         throw new BatonError('E_USAGE', `--update-file ${file} is not a file`, 'Pass the transformer file whose `reverse: { ... }` section takes the current state back.');
       }
       const updateFile = file === undefined ? {} : { updateFile: resolve(file) };
-      return sendUpdate(target!, { type: 'rollback', dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')), ...updateFile }, flag('json'), false);
+      // Only the program knows whether its previous version ran in an earlier process (then the rollback is a hand-off back).
+      const { rollbackHandoff } = await import('./handoff-options.js');
+      const handoff = rollbackHandoff({ timeoutMs: text('timeout') === undefined ? 30_000 : timeoutOf(text('timeout')), ready: text('ready'), grace: text('grace') });
+      return sendUpdate(target!, { type: 'rollback', dryRun: flag('dry-run'), timeoutMs: timeoutOf(text('timeout')), ...updateFile, handoff }, flag('json'), false);
     }
     case 'ls':
       need(0);

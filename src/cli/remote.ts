@@ -18,6 +18,11 @@ async function withTarget<T>(target: string, use: (client: ControlClient) => Pro
 export async function sendUpdate(target: string, request: Extract<Request, { type: 'update' | 'rollback' }>, json: boolean, check: boolean): Promise<number> {
   const body = await checkedRequest(target, request, json, check);
   if (typeof body === 'number') return body;
+  // A rollback whose previous version ran in an earlier process is a hand-off back.
+  if (body.type === 'handoff' && request.type === 'rollback') {
+    print(body.outcome, json, renderHandoff);
+    return exitCodeOf(body.outcome);
+  }
   if (body.type !== 'outcome') throw new Error('unexpected answer to an update');
   print(body.outcome, json, renderOutcome);
   return exitCodeOf(body.outcome);

@@ -102,7 +102,7 @@ export function renderHandoff(outcome: HandoffOutcome): string {
   switch (outcome.status) {
     case 'applied': {
       const t = outcome.transfer;
-      lines.push(`handed off: ${outcome.from.label} (${outcome.from.hash}) -> ${outcome.to.label} (${outcome.to.hash}), now pid ${outcome.pid} on node ${outcome.node}`);
+      lines.push(`${outcome.rollback ? 'rolled back by a hand-off' : 'handed off'}: ${outcome.from.label} (${outcome.from.hash}) -> ${outcome.to.label} (${outcome.to.hash}), now pid ${outcome.pid} on node ${outcome.node}`);
       lines.push(`  no request served for ${outcome.pauseMs.toFixed(1)} ms; steps: ${outcome.steps.map((s) => `${s.name} ${s.ms.toFixed(1)} ms`).join(', ')}`);
       lines.push(`  state: ${(t.bytes / 1e6).toFixed(2)} MB, ${t.instances} class instance(s); serialize ${t.serializeMs.toFixed(1)} ms, send ${t.sendMs.toFixed(1)} ms, restore ${t.restoreMs.toFixed(1)} ms (${t.rateMBps.toFixed(0)} MB/s)`);
       lines.push(`  connections: ${outcome.connections.passed} idle passed, ${outcome.connections.closed} closed gracefully`);

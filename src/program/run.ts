@@ -28,7 +28,7 @@ export async function runCommand(entry: string, name: string | undefined, args: 
     rememberLaunch({ script, execArgv: process.execArgv, args, control: server, removeSocket: remove });
   };
   // The new process of a hand-off: it serves, and takes the control name, only once the old one lets go.
-  const handoff = process.env[HANDOFF_ENV] === '1' && process.send ? new (await import('./handoff/child.js')).HandoffChild() : undefined;
+  const handoff = process.env[HANDOFF_ENV] !== undefined && process.send ? await handoffChild(process.env[HANDOFF_ENV]) : undefined;
   if (handoff) {
     delete process.env[HANDOFF_ENV];
     handoff.intercept();
@@ -42,4 +42,10 @@ export async function runCommand(entry: string, name: string | undefined, args: 
     // Anything else was thrown by the program's own top level: the program's error, not baton's.
     failAsNodeWould(error);
   }
+}
+
+/** The new process of a hand-off, told what it came from (handoff/lineage.ts). */
+async function handoffChild(start: string) {
+  const [{ HandoffChild }, { parseStart }] = await Promise.all([import('./handoff/child.js'), import('./handoff/lineage.js')]);
+  return new HandoffChild(parseStart(start));
 }

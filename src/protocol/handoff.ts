@@ -45,6 +45,8 @@ export interface Untransferable {
 export type HandoffOutcome =
   | {
       readonly status: 'applied';
+      /** A hand-off back to the version before (`baton rollback`), through the reverse transformers. */
+      readonly rollback?: boolean;
       readonly from: VersionInfo;
       readonly to: VersionInfo;
       /** The process that runs the program now. */

@@ -9,7 +9,6 @@ export type Request =
   | { readonly type: 'hello'; readonly protocol: number }
   | { readonly type: 'info' }
   | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly allowDependencyChange?: boolean }
-  /** `updateFile`: a transformer file whose `reverse` section is used instead of the current version's. */
   /**
    * Moves the program to a new process running the version in `dir`
    * (program/handoff/): `graceMs` is how long the new process must stay up
@@ -17,12 +16,25 @@ export type Request =
    * (`tcp:PORT` or an http:// URL on loopback).
    */
   | { readonly type: 'handoff'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly graceMs: number; readonly node?: string; readonly ready?: string }
-  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number; readonly updateFile?: string }
+  /**
+   * `updateFile`: a transformer file whose `reverse` section is used instead
+   * of the current version's. `handoff`: how a rollback that is a hand-off back (the previous version
+   * ran in an earlier process) starts the new process; unset fields take what
+   * the hand-off that left that version used.
+   */
+  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number; readonly updateFile?: string; readonly handoff?: RollbackHandoff }
   /**
    * The CLI's check (run before an update is sent) refused the update:
    * recorded in the program's history like a refusal of its own.
    */
   | { readonly type: 'record-refusal'; readonly dir: string; readonly reason: ErrorData };
+
+/** `baton rollback`'s options for a hand-off back: its deadline per step, readiness check and grace period. */
+export interface RollbackHandoff {
+  readonly timeoutMs: number;
+  readonly graceMs?: number;
+  readonly ready?: string;
+}
 
 export interface ProgramInfo {
   readonly name: string;
@@ -121,12 +133,18 @@ export function isRequest(value: unknown): value is Request {
         (v['ready'] === undefined || typeof v['ready'] === 'string')
       );
     case 'rollback':
-      return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['updateFile'] === undefined || typeof v['updateFile'] === 'string');
+      return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['updateFile'] === undefined || typeof v['updateFile'] === 'string') && (v['handoff'] === undefined || isRollbackHandoff(v['handoff']));
     case 'record-refusal':
       return typeof v['dir'] === 'string' && isErrorData(v['reason']);
     default:
       return false;
   }
+}
+
+function isRollbackHandoff(value: unknown): value is RollbackHandoff {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['timeoutMs'] === 'number' && (v['graceMs'] === undefined || typeof v['graceMs'] === 'number') && (v['ready'] === undefined || typeof v['ready'] === 'string');
 }
 
 function isErrorData(value: unknown): value is ErrorData {

@@ -111,6 +111,12 @@ export async function get(port: number, path = '/', agent?: import('node:http').
   });
 }
 
+/** The pids `baton ls` lists under `name` (a hand-off moves a program to a new pid). */
+export async function listedPids(name: string): Promise<number[]> {
+  const r = await baton(['ls', '--json']);
+  return (JSON.parse(r.stdout) as Array<{ name?: string; pid: number }>).filter((p) => p.name === name).map((p) => p.pid);
+}
+
 /** A port the kernel just handed out on loopback: free, unlike a guessed one. */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

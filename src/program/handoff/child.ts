@@ -1,8 +1,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { Server, Socket } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BatonError, toErrorData } from '../../protocol/errors.js';
-import { loadUpdateSpec } from '../state/load-spec.js';
+import { loadUpdateSpec, loadUpdateSpecFile } from '../state/load-spec.js';
+import { UPDATE_FILE, type UpdateSpec } from '../state/update-spec.js';
+import { earlierRecords, type HandoffStart } from './lineage.js';
+import { reverseLinker } from './reverse-linker.js';
 import type { Runtime } from '../update/runtime.js';
 import { isToChild, type ToChild, type ToParent } from './ipc.js';
 import { onReady } from './ready-call.js';
@@ -40,6 +43,8 @@ export class HandoffChild {
   private waiting: { type: ToChild['type']; resolve: (m: ToChild) => void } | undefined;
   private readonly inbox: ToChild[] = [];
 
+  constructor(private readonly start: HandoffStart) {}
+
   /** Before the program's modules load. */
   intercept(): void {
     const original = Server.prototype.listen as unknown as ListenFn;
@@ -60,7 +65,7 @@ export class HandoffChild {
   async takeOver(runtime: Runtime, startControl: () => Promise<void>): Promise<void> {
     try {
       // The update file loads while the old process still serves: it is not state, and compiling it takes a while.
-      const spec = await loadUpdateSpec(runtime.graph, runtime.graph.root, runtime.graph);
+      const spec = await this.transformers(runtime);
       send({ type: 'loaded' });
       const state = await this.next('state');
       if (state.type !== 'state') throw new Error('unexpected message');
@@ -74,7 +79,9 @@ export class HandoffChild {
       const warnings = this.adopt();
       const to = runtime.versionInfo(runtime.graph.root);
       // `baton status` goes on showing the program's history, and this hand-off in it.
-      runtime.history.push(...restored.history, { at: Date.now(), kind: 'handoff', status: 'applied', from: state.from, to: `${to.label} ${to.hash}`, summary: `from pid ${state.parentPid} to pid ${process.pid}` });
+      const kind = this.start.back ? 'rollback' : 'handoff';
+      runtime.history.push(...restored.history, { at: Date.now(), kind, status: 'applied', from: state.from, to: `${to.label} ${to.hash}`, summary: `${this.start.back ? 'hand-off back ' : ''}from pid ${state.parentPid} to pid ${process.pid}` });
+      this.rememberLineage(runtime, spec);
       if (spec?.program) warnings.push('the update file\'s `program` hook does not run in a hand-off (it reads the old version\'s live bindings); its bindings were carried by name');
       const installMs = performance.now() - installStarted;
       send({ type: 'serving', restored: { bindings: restored.bindings, instances: restored.instances }, readMs, restoreMs, installMs, hash: to.hash, node: process.version, warnings });
@@ -82,13 +89,38 @@ export class HandoffChild {
       await startControl();
       send({ type: 'committed' });
       // From now on the program is on its own: the channel must not keep it alive, nor the old process's death end it.
+      // Its listener stays: until the old process has closed its listening socket (after it reads `committed`), it
+      // still accepts connections and passes them here, and a connection that arrived with no listener was never served.
       onReady(undefined);
-      process.removeAllListeners('message');
       (process as unknown as { channel?: { unref(): void } }).channel?.unref();
     } catch (error) {
       send({ type: 'failed', error: toErrorData(error) });
       process.exit(1);
     }
+  }
+
+  /**
+   * The transformers that take the old process's state to this version: the
+   * update file at this version's root, or, in a hand-off back, the `reverse`
+   * of the file that brought the version left (loaded here, while the old
+   * process still serves: functions cannot cross).
+   */
+  private async transformers(runtime: Runtime): Promise<UpdateSpec | undefined> {
+    const back = this.start.back;
+    if (!back) return loadUpdateSpec(runtime.graph, runtime.graph.root, runtime.graph);
+    if (back.reverseFile === undefined) return undefined;
+    const reverse = (await loadUpdateSpecFile(runtime.graph, back.reverseFile, reverseLinker(runtime.graph, back.left)))?.reverse;
+    // The old process read it before it started this one; it changed since.
+    if (!reverse) throw new BatonError('E_NO_REVERSE', `${back.reverseFile} has no \`reverse: { ... }\` section any more`, 'restore the file, or give one with the reverse transformers: `baton rollback <target> --update-file <file>`');
+    return reverse;
+  }
+
+  /** Where `baton rollback` in this process goes: the versions that ran in earlier processes, and what brought this one. */
+  private rememberLineage(runtime: Runtime, spec: UpdateSpec | undefined): void {
+    runtime.previous.push(...earlierRecords(this.start));
+    // Forward, the update file at this root brought this version; back, the one the version returned to had (read when needed).
+    const specFile = this.start.back ? this.start.back.specFile : spec === undefined ? undefined : join(runtime.graph.root, UPDATE_FILE);
+    runtime.current = { ...runtime.current, spec: this.start.back ? undefined : spec, ...(specFile === undefined ? {} : { specFile }) };
   }
 
   /** Each deferred `listen` adopts the old process's handle for its address, or listens anew. */

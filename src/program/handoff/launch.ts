@@ -27,5 +27,5 @@ export function launchOf(): Launch | undefined {
   return launch;
 }
 
-/** The environment variable that tells `baton run` it is the new process of a hand-off. */
+/** The environment variable that tells `baton run` it is the new process of a hand-off, and what it came from (lineage.ts). */
 export const HANDOFF_ENV = 'BATON_HANDOFF_CHILD';

@@ -8,12 +8,19 @@ import { reinitInFile } from '../../compare/update-file-scan.js';
 import type { Runtime } from '../update/runtime.js';
 import { isToParent, type ToChild, type ToParent } from './ipc.js';
 import { HANDOFF_ENV, launchOf } from './launch.js';
+import { forwardStart, type HandoffStart } from './lineage.js';
 import { Quiescence } from './quiesce.js';
 import { probeUntil } from './readiness.js';
 import { serializeState, untransferable, writeStateFile } from './snapshot.js';
 import { becomeThinParent } from './thin-parent.js';
 
 type HandoffRequest = Extract<Request, { type: 'handoff' }>;
+
+/** A hand-off back (`baton rollback`, handoff/rollback.ts): what the reverse section reinitializes, and what the new process is told. */
+export interface HandBack {
+  readonly reinit: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly start: HandoffStart;
+}
 
 /** A failed step: the reason the outcome carries. */
 class StepFailed extends Error {
@@ -31,20 +38,20 @@ class StepFailed extends Error {
  * before that stops the new process and this one serves on, its state
  * untouched (it was only read).
  */
-export async function runHandoff(runtime: Runtime, request: HandoffRequest): Promise<HandoffOutcome> {
+export async function runHandoff(runtime: Runtime, request: HandoffRequest, back?: HandBack): Promise<HandoffOutcome> {
   const from = runtime.info().version;
   const refuse = (reason: ErrorData): HandoffOutcome => ({ status: 'refused', from, reason });
   const launch = launchOf();
   if (!launch) return refuse({ code: 'E_INTERNAL', message: 'this process was not started by `baton run`' });
   const entry = join(request.dir, relative(runtime.graph.root, runtime.entry));
   if (!existsSync(entry)) return refuse({ code: 'E_BAD_DIR', message: `${request.dir} has no ${relative(runtime.graph.root, runtime.entry)}, the entry the program runs`, hint: 'give the directory of the new version, laid out like the running one' });
-  const reinit = await reinitInFile(request.dir);
+  const reinit = back?.reinit ?? (await reinitInFile(request.dir));
   const checkStarted = performance.now();
   // Named before anything stops: what cannot cross refuses the hand-off.
   const cannot = untransferable(runtime.graph, reinit);
   const checkMs = performance.now() - checkStarted;
   if (request.dryRun) return { status: 'planned', from, bindings: countBindings(runtime), untransferable: cannot };
-  if (cannot.length > 0) return refuse(stateRefusal(cannot));
+  if (cannot.length > 0) return refuse(stateRefusal(cannot, back !== undefined));
 
   // The check walked the state while the program served (it blocked the event loop that long).
   const steps: HandoffStep[] = [{ name: 'check', ms: checkMs }];
@@ -57,7 +64,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
   const node = request.node ?? process.execPath;
   const child = spawn(node, [...launch.execArgv, launch.script, 'run', '--name', runtime.name, entry, '--', ...launch.args], {
     cwd: process.cwd(),
-    env: { ...process.env, [HANDOFF_ENV]: '1' },
+    env: { ...process.env, [HANDOFF_ENV]: JSON.stringify(back?.start ?? forwardStart(runtime, request)) },
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   const channel = new ChildChannel(child);
@@ -79,7 +86,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     try {
       parts = serializeState(runtime.graph, reinit, runtime.history);
     } catch (error) {
-      if (Array.isArray(error)) throw new StepFailed(stateRefusal(error as Untransferable[]));
+      if (Array.isArray(error)) throw new StepFailed(stateRefusal(error as Untransferable[], back !== undefined));
       throw new StepFailed({ code: 'E_HANDOFF_STATE', message: `the state cannot be serialized: ${(error as Error).message}`, hint: 'reinit the binding that holds it (`reinit` in baton.update.ts), or keep such values out of module state' });
     }
     const serializeMs = performance.now() - serializeStarted;
@@ -122,6 +129,7 @@ export async function runHandoff(runtime: Runtime, request: HandoffRequest): Pro
     const rest = serializeMs + sendMs + serving.restoreMs;
     return {
       status: 'applied',
+      ...(back ? { rollback: true } : {}),
       from,
       to: { label: basename(request.dir), dir: request.dir, hash: serving.hash },
       pid: child.pid!,
@@ -149,13 +157,13 @@ function countBindings(runtime: Runtime): number {
   return n;
 }
 
-export function stateRefusal(cannot: readonly Untransferable[]): ErrorData {
+export function stateRefusal(cannot: readonly Untransferable[], back = false): ErrorData {
   const list = cannot.slice(0, 5).map((u) => `${u.module} ${u.binding}${u.path}: ${u.what}`).join('; ');
   const more = cannot.length > 5 ? ` (and ${cannot.length - 5} more)` : '';
   return {
     code: 'E_HANDOFF_STATE',
     message: `state that cannot move to another process: ${list}${more}`,
-    hint: `let the new version make its own (\`reinit: { '${cannot[0]?.module}': ['${cannot[0]?.binding}'] }\` in the new version's baton.update.ts), or keep such values out of module state`,
+    hint: `let the ${back ? 'previous' : 'new'} version make its own (\`reinit: { '${cannot[0]?.module}': ['${cannot[0]?.binding}'] }\` in ${back ? "the `reverse` section of the running version's update file" : "the new version's baton.update.ts"}), or keep such values out of module state`,
   };
 }
 

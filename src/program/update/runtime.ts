@@ -6,6 +6,7 @@ import { ModuleGraph } from '../runner/module-graph.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ClassMigration } from '../state/class-migration.js';
 import type { UpdateOutcome } from '../../protocol/outcome.js';
+import type { HandoffOutcome } from '../../protocol/handoff.js';
 import { runUpdate } from './update.js';
 import { readFile } from 'node:fs/promises';
 import { hashSource, type CompiledModule } from '../runner/compile.js';
@@ -36,6 +37,24 @@ export interface VersionRecord {
   readonly spec: UpdateSpec | undefined;
   /** The source each module ran, by module id: content hashes in the source store (a rollback restores these). */
   readonly files: ReadonlyMap<string, string>;
+  /**
+   * The file `spec` was read from, where another process may read it again: a
+   * hand-off back takes its `reverse` (the new process cannot receive the
+   * functions). Set for a version a hand-off brought, where `spec` may be left
+   * unread until a rollback asks for it.
+   */
+  readonly specFile?: string;
+  /** Set when this version ran in an earlier process: returning to it is a hand-off back, started so. */
+  readonly restart?: Restart;
+}
+
+/** How a hand-off back starts a version that ran in an earlier process. */
+export interface Restart {
+  /** The Node.js binary it ran on. */
+  readonly node: string;
+  /** The readiness check and grace period of the hand-off that left it (a `call` check is not kept: its code may never call). */
+  readonly ready?: string;
+  readonly graceMs: number;
 }
 
 /** The live-update runtime inside the program: its module graph, versions and history. */
@@ -139,24 +158,39 @@ export class Runtime {
       case 'rollback': {
         const target = this.previous.at(-1);
         if (!target) throw new BatonError('E_NO_PREVIOUS', 'there is no previous version to return to', 'rollback works after an update was applied');
+        const restart = target.restart;
+        if (restart) {
+          // It ran in an earlier process: the program goes back by a hand-off, with the reverse transformers.
+          const { runRollbackHandoff } = await import('../handoff/rollback.js');
+          const outcome = await this.locked('rollback', () => runRollbackHandoff(this, request, target, restart));
+          this.recordHandoff('rollback', outcome);
+          return { type: 'handoff', outcome };
+        }
+        if (request.handoff?.ready !== undefined || request.handoff?.graceMs !== undefined) {
+          throw new BatonError('E_USAGE', `the version before ran in this process, so the rollback is in place and has no readiness check or grace period`, 'drop --ready and --grace: they apply to a rollback after a hand-off');
+        }
         // The previous version's sources as they ran, whatever is on disk now.
         return { type: 'outcome', outcome: await this.exclusive('rollback', () => withOverlay(target.info.dir, target.files, () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true, onPhase: (p) => this.enterPhase(p), ...(request.updateFile === undefined ? {} : { updateFile: request.updateFile }) }))) };
       }
       case 'handoff': {
         const { runHandoff } = await import('../handoff/parent.js');
         const outcome = await this.locked('handoff', () => runHandoff(this, request));
-        if (outcome.status !== 'planned') {
-          const from = `${outcome.from.label} ${outcome.from.hash}`;
-          const to = outcome.status === 'applied' ? `${outcome.to.label} ${outcome.to.hash}` : from;
-          const summary = outcome.status === 'applied' ? `to pid ${outcome.pid}, pause ${outcome.pauseMs.toFixed(1)} ms` : outcome.reason.message;
-          this.history.push({ at: Date.now(), kind: 'handoff', status: outcome.status, from, to, summary: summary.slice(0, 2000) });
-        }
+        this.recordHandoff('handoff', outcome);
         return { type: 'handoff', outcome };
       }
       case 'record-refusal':
         this.recordRefusal(request.dir, request.reason);
         return { type: 'recorded' };
     }
+  }
+
+  /** A hand-off's outcome in this process's history (an applied one's is also in the new process's). */
+  private recordHandoff(kind: HistoryEntry['kind'], outcome: HandoffOutcome): void {
+    if (outcome.status === 'planned') return;
+    const from = `${outcome.from.label} ${outcome.from.hash}`;
+    const to = outcome.status === 'applied' ? `${outcome.to.label} ${outcome.to.hash}` : from;
+    const summary = outcome.status === 'applied' ? `to pid ${outcome.pid}, pause ${outcome.pauseMs.toFixed(1)} ms` : outcome.reason.message;
+    this.history.push({ at: Date.now(), kind, status: outcome.status, from, to, summary: summary.slice(0, 2000) });
   }
 
   /** A refusal by the CLI's check: nothing ran here, but the history shows the attempt. */

@@ -5,6 +5,7 @@ import { transformedClasses, transformedClassesInFile, transformedModules, trans
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpecFile } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
+import { needsReverse, noReverse, noReverseSection } from '../state/reverse.js';
 import type { UpdateOutcome } from '../../protocol/outcome.js';
 import { framesToSettle, settleFrames } from './frames-gate.js';
 import { PauseMeter } from './pause-meter.js';
@@ -79,7 +80,10 @@ async function reverseSpec(runtime: Runtime, options: UpdateOptions): Promise<Up
   if (!options.updateFile) return runtime.current.spec?.reverse;
   // Reverse transformers written after the update was applied, given at rollback time.
   const reverse = (await loadUpdateSpecFile(runtime.graph, options.updateFile, runtime.graph))?.reverse;
-  if (!reverse) throw new BatonError('E_NO_REVERSE', `${options.updateFile} has no \`reverse: { ... }\` section`, 'add one (`baton diff --stubs` writes reverse stubs beside the forward ones), then run the rollback again');
+  if (!reverse) {
+    const e = noReverseSection(options.updateFile);
+    throw new BatonError(e.code, e.message, e.hint);
+  }
   return reverse;
 }
 
@@ -101,9 +105,7 @@ function refusal(runtime: Runtime, dir: string, options: UpdateOptions, changed:
   }
   if (options.direction === 'back') {
     const missing = needsReverse(runtime.current.spec);
-    if (missing.length > 0 && !reverse) {
-      return { code: 'E_NO_REVERSE', message: `the current version transformed ${missing.join(', ')} and its baton.update.ts has no reverse transformers`, hint: 'write a file with `reverse: { ... }` transformers for them (`baton diff --stubs <old> <new>` writes stubs) and pass it: `baton rollback <target> --update-file <file>`; or update forward to a fixed version instead' };
-    }
+    if (missing.length > 0 && !reverse) return noReverse(missing);
   }
   if (!options.allowDependencyChange) {
     const deps = changedDependencies(packageImports(runtime, all), resolvedLocation);
@@ -127,13 +129,4 @@ function refusal(runtime: Runtime, dir: string, options: UpdateOptions, changed:
 function packageImports(runtime: Runtime, modules: readonly PreparedModule[]): ModuleImports[] {
   const entry = runtime.graph.records.get(runtime.entryId)?.current.file;
   return modules.flatMap((m) => (m.file && m.compiled ? [{ old: runtime.graph.records.get(m.id)?.current.file ?? entry, next: m.file, specifiers: m.compiled.imports }] : []));
-}
-
-function needsReverse(spec: UpdateSpec | undefined): string[] {
-  if (!spec) return [];
-  const out: string[] = [];
-  for (const [id, b] of Object.entries(spec.bindings ?? {})) for (const name of Object.keys(b)) out.push(`${id}:${name}`);
-  for (const [id, c] of Object.entries(spec.classes ?? {})) for (const name of Object.keys(c)) out.push(`${id}:${name}`);
-  if (spec.program) out.push('the program hook');
-  return out;
 }

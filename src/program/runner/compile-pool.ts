@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { BatonError, type ErrorData } from '../../protocol/errors.js';
 import type { CompiledModule } from './compile.js';
-import type { SkeletonOutline } from '../../compare/skeleton-outline.js';
+import type { OffThreadTasks } from './off-thread-tasks.js';
 
 /**
  * Compiles modules of a new version off the program's thread, so prepare
@@ -22,12 +22,12 @@ function ensureWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('./compile-worker.js', import.meta.url));
   w.unref();
-  w.on('message', (reply: { id: number; compiled?: CompiledModule; outlines?: unknown; error?: ErrorData }) => {
+  w.on('message', (reply: { id: number; compiled?: CompiledModule; result?: unknown; error?: ErrorData }) => {
     const waiter = pending.get(reply.id);
     if (!waiter) return;
     pending.delete(reply.id);
     if (reply.compiled) waiter.resolve(reply.compiled);
-    else if (reply.outlines) waiter.resolve(reply.outlines);
+    else if ('result' in reply) waiter.resolve(reply.result);
     else waiter.reject(new BatonError(reply.error?.code ?? 'E_INTERNAL', reply.error?.message ?? 'the compiler failed', reply.error?.hint));
     if (pending.size === 0) scheduleStop();
   });
@@ -62,12 +62,9 @@ export function compileOffThread(source: string, file: string, scope: string, ex
   return ask<CompiledModule>({ source, file, scope, external });
 }
 
-/**
- * Skeletons' outlines (compare/skeleton-outline.ts), parsed on the worker:
- * undefined for one that does not parse (the caller's own parse then says why).
- */
-export function outlineOffThread(skeletons: readonly string[]): Promise<Array<SkeletonOutline | undefined>> {
-  return ask<Array<SkeletonOutline | undefined>>({ outline: skeletons });
+/** One of the other tasks the worker does for an update (off-thread-tasks.ts). */
+export function runOffThread<K extends keyof OffThreadTasks>(task: K, input: Parameters<OffThreadTasks[K]>[0]): Promise<Awaited<ReturnType<OffThreadTasks[K]>>> {
+  return ask({ task, input });
 }
 
 /**

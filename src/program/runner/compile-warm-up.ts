@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { compileOffThread, outlineOffThread, startCompilePool } from './compile-pool.js';
+import { compileOffThread, runOffThread, startCompilePool } from './compile-pool.js';
 
 /**
  * How long after the program's start-up the compile thread is started: late
@@ -42,7 +42,7 @@ export function warmCompilerLater(entry: string): void {
     startCompilePool();
     const file = join(dirname(entry), '__baton_warm_up__.ts');
     compileOffThread(SAMPLE, file, '__baton_warm_up__@0').then(
-      (compiled) => outlineOffThread([compiled.skeleton]),
+      (compiled) => runOffThread('outline', [compiled.skeleton]),
       () => undefined,
     ).catch(() => undefined);
   }, WARM_AFTER_MS);

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { toErrorData } from '../../protocol/errors.js';
 import { compileModule } from './compile.js';
-import { outlineSkeleton } from '../../compare/skeleton-outline.js';
+import { OFF_THREAD_TASKS } from './off-thread-tasks.js';
 
 /**
  * The compiler on a thread of its own (see compile-pool.ts): esbuild, acorn,
@@ -16,23 +16,22 @@ interface Request {
   readonly external: readonly string[];
 }
 
-/** Skeletons to outline for an update's comparison (compile-pool.ts, outlineOffThread). */
-interface OutlineRequest {
+/** One of the update's other tasks (off-thread-tasks.ts, compile-pool.ts `runOffThread`). */
+interface TaskRequest {
   readonly id: number;
-  readonly outline: readonly string[];
+  readonly task: keyof typeof OFF_THREAD_TASKS;
+  readonly input: unknown;
 }
 
-const outlined = (skeleton: string) => {
-  try {
-    return outlineSkeleton(skeleton);
-  } catch {
-    return undefined;
-  }
-};
-
-parentPort?.on('message', (request: Request | OutlineRequest) => {
-  if ('outline' in request) {
-    parentPort?.postMessage({ id: request.id, outlines: request.outline.map(outlined) });
+parentPort?.on('message', (request: Request | TaskRequest) => {
+  if ('task' in request) {
+    const run = OFF_THREAD_TASKS[request.task] as (input: unknown) => unknown;
+    Promise.resolve()
+      .then(() => run(request.input))
+      .then(
+        (result) => parentPort?.postMessage({ id: request.id, result }),
+        (error: unknown) => parentPort?.postMessage({ id: request.id, error: toErrorData(error) }),
+      );
     return;
   }
   compileModule(request.source, request.file, request.scope, request.external).then(

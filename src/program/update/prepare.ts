@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatonError } from '../../protocol/errors.js';
 import { compareModule, plansLive, type ModuleChange } from '../../compare/compare-module.js';
-import { outlineAhead } from './outlines.js';
+import { outlineAhead } from './off-thread-parse.js';
 import type { TransformedClasses } from '../../compare/update-file-scan.js';
 import { hashSource } from '../runner/compile.js';
 import { exists, isOverlaid, isSourceFile, readText } from '../runner/source-store.js';

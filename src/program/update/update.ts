@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { changedDependencies, type ModuleImports } from '../../compare/dependencies.js';
 import { resolvedLocation, resolveImport } from '../runner/resolve.js';
-import { transformedClasses, transformedClassesInFile, transformedModules, transformedModulesInFile } from '../../compare/update-file-scan.js';
+import { transformedClasses, transformedClassesOf, transformedModules, transformedModulesOf } from '../../compare/update-file-scan.js';
+import { scanUpdateFileAhead } from './off-thread-parse.js';
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpec, loadUpdateSpecFile } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
@@ -55,8 +56,9 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const deadline = new Deadline(options.timeoutMs, options.onPhase);
   let prepared;
   // A rollback transforms what the current version's reverse section names; an update, what its own file names.
-  const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : await transformedModulesInFile(resolve(dir));
-  const classes = options.direction === 'back' ? transformedClasses(runtime.current.spec?.reverse) : await transformedClassesInFile(resolve(dir));
+  const scan = options.direction === 'back' ? undefined : await scanUpdateFileAhead(resolve(dir));
+  const transformed = options.direction === 'back' ? transformedModules(runtime.current.spec?.reverse) : transformedModulesOf(scan);
+  const classes = options.direction === 'back' ? transformedClasses(runtime.current.spec?.reverse) : transformedClassesOf(scan);
   try {
     prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, classes), () => undefined);
   } catch (error) {

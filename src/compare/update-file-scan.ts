@@ -49,13 +49,17 @@ export interface UpdateFileScan {
 
 /** Reads `root`'s update file, if any, and scans it (scanUpdateFileText). */
 export async function scanUpdateFile(root: string): Promise<UpdateFileScan | undefined> {
-  let text: string;
+  const text = await readUpdateFile(root);
+  return text === undefined ? undefined : scanUpdateFileText(text);
+}
+
+/** The text of `root`'s update file; undefined when it has none (or it cannot be read: the update refuses later, naming why). */
+export async function readUpdateFile(root: string): Promise<string | undefined> {
   try {
-    text = await readFile(join(root, UPDATE_FILE), 'utf8');
+    return await readFile(join(root, UPDATE_FILE), 'utf8');
   } catch {
     return undefined;
   }
-  return scanUpdateFileText(text);
 }
 
 /**

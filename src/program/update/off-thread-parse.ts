@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { hasOutline, keepOutline } from '../../compare/skeleton-outline.js';
-import { scanUpdateFileText, type UpdateFileScan } from '../../compare/update-file-scan.js';
-import { UPDATE_FILE } from '../state/update-spec.js';
+import { readUpdateFile, scanUpdateFileText, type UpdateFileScan } from '../../compare/update-file-scan.js';
 import { runOffThread } from '../runner/compile-pool.js';
 
 /**
@@ -32,12 +29,8 @@ export async function outlineAhead(skeletons: Iterable<string>): Promise<void> {
 
 /** What the new version's update file says (compare/update-file-scan.ts); undefined without one. */
 export async function scanUpdateFileAhead(root: string): Promise<UpdateFileScan | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(root, UPDATE_FILE), 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = await readUpdateFile(root);
+  if (text === undefined) return undefined;
   try {
     return await runOffThread('scan-update-file', text);
   } catch {

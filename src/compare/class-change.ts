@@ -1,4 +1,4 @@
-import type * as acorn from 'acorn';
+import type { ClassMember, ClassOutline } from './skeleton-outline.js';
 
 /**
  * How a class changes between two versions of a module's skeleton: on the
@@ -6,12 +6,6 @@ import type * as acorn from 'acorn';
  * (heritage, constructor, fields or static blocks changed). Used by the live
  * plan (live-plan.ts) and, through it, by `baton diff` and `baton update`.
  */
-
-/** A class declaration, or a declaration whose initializer is a class expression (esbuild's form for classes with statics). */
-export interface ClassDeclaration {
-  readonly node: acorn.Class;
-  readonly binding: string;
-}
 
 /**
  * Members added, replaced or removed on a live class and its prototype.
@@ -29,71 +23,37 @@ export interface ClassChange {
   readonly removed: readonly string[];
 }
 
-function heritage(skeleton: string, c: acorn.Class): string {
-  return c.superClass ? skeleton.slice(c.superClass.start, c.superClass.end) : '';
-}
-
-interface Member {
-  readonly key: string;
-  /** The property name for accessor pairing and removal (`size` for `get size`), with `static ` when static. */
-  readonly property: string;
-  readonly text: string;
-}
-
-/** A class body's members: methods and accessors by key; everything else (constructor, fields, static blocks) as fixed text. */
-function membersOf(skeleton: string, cls: acorn.Class): { methods: Map<string, Member>; fixed: string[]; markers: Map<string, string> } {
-  const methods = new Map<string, Member>();
-  const fixed: string[] = [];
-  const markers = new Map<string, string>();
-  for (const m of cls.body.body) {
-    const text = skeleton.slice(m.start, m.end);
-    if (m.type === 'MethodDefinition' && m.kind !== 'constructor') {
-      const name = m.computed ? `[${skeleton.slice(m.key.start, m.key.end)}]` : m.key.type === 'Identifier' ? m.key.name : skeleton.slice(m.key.start, m.key.end);
-      const property = `${m.static ? 'static ' : ''}${name}`;
-      const key = `${m.static ? 'static ' : ''}${m.kind === 'method' ? '' : `${m.kind} `}${name}`;
-      methods.set(key, { key, property, text });
-      continue;
-    }
-    // The slot form marks async methods from a static block (`__baton_async(this.prototype["am"])`): it goes with its method.
-    const marker = /^static \{ __baton_async\(this(\.prototype)?\[("(?:[^"\\]|\\.)*")\]\); \}$/.exec(text);
-    if (marker) {
-      markers.set(`${marker[1] ? '' : 'static '}${JSON.parse(marker[2]!) as string}`, text);
-      continue;
-    }
-    fixed.push(text);
-  }
-  return { methods, fixed, markers };
-}
-
 /**
  * A class's change, when it can be made on the live class: the same heritage,
  * constructor, fields and static blocks, with methods and accessors added,
  * replaced or removed. Undefined otherwise (the instance needs a new class).
  */
-export function classChange(oldSkeleton: string, before: ClassDeclaration, newSkeleton: string, after: ClassDeclaration): Omit<ClassChange, 'name'> | undefined {
-  if (before.binding !== after.binding || before.node.id?.name !== after.node.id?.name) return undefined;
-  if (heritage(oldSkeleton, before.node) !== heritage(newSkeleton, after.node)) return undefined;
-  const old = membersOf(oldSkeleton, before.node);
-  const next = membersOf(newSkeleton, after.node);
-  if (old.fixed.join('\n') !== next.fixed.join('\n')) return undefined;
+export function classChange(before: ClassOutline, after: ClassOutline): Omit<ClassChange, 'name'> | undefined {
+  if (before.binding !== after.binding || before.id !== after.id) return undefined;
+  if (before.heritage !== after.heritage) return undefined;
+  if (before.fixed.join('\n') !== after.fixed.join('\n')) return undefined;
+  const old = methodsByKey(before);
+  const next = methodsByKey(after);
   const added: string[] = [];
   const replaced: string[] = [];
-  for (const [key, m] of next.methods) {
-    const o = old.methods.get(key);
+  for (const [key, m] of next) {
+    const o = old.get(key);
     if (!o) added.push(key);
     else if (o.text !== m.text) replaced.push(key);
   }
-  const removed = [...old.methods.keys()].filter((k) => !next.methods.has(k));
-  return { binding: after.binding, inner: after.node.id?.name ?? after.binding, added, replaced, removed };
+  const removed = [...old.keys()].filter((k) => !next.has(k));
+  return { binding: after.binding, inner: after.id ?? after.binding, added, replaced, removed };
+}
+
+function methodsByKey(cls: ClassOutline): Map<string, ClassMember> {
+  return new Map(cls.methods.map((m) => [m.key, m]));
 }
 
 /** What made a class need a new declaration, for people. */
-export function classFixedChange(oldSkeleton: string, before: ClassDeclaration, newSkeleton: string, after: ClassDeclaration): string {
-  if (heritage(oldSkeleton, before.node) !== heritage(newSkeleton, after.node)) return 'its heritage changed';
-  const old = membersOf(oldSkeleton, before.node).fixed;
-  const next = membersOf(newSkeleton, after.node).fixed;
-  const ctor = (texts: string[]) => texts.find((t) => /^constructor\s*\(/.test(t));
-  if (ctor(old) !== ctor(next)) return 'its constructor changed';
+export function classFixedChange(before: ClassOutline, after: ClassOutline): string {
+  if (before.heritage !== after.heritage) return 'its heritage changed';
+  const ctor = (texts: readonly string[]) => texts.find((t) => /^constructor\s*\(/.test(t));
+  if (ctor(before.fixed) !== ctor(after.fixed)) return 'its constructor changed';
   return 'its fields or static blocks changed';
 }
 
@@ -105,8 +65,9 @@ export function classFixedChange(oldSkeleton: string, before: ClassDeclaration, 
  * accessor whose getter or setter changed is defined whole from the new
  * version.
  */
-export function memberEditSource(newSkeleton: string, node: acorn.Class, change: ClassChange, live: string): { source: string; properties: string[]; deleted: string[] } {
-  const { methods, markers } = membersOf(newSkeleton, node);
+export function memberEditSource(cls: ClassOutline, change: ClassChange, live: string): { source: string; properties: string[]; deleted: string[] } {
+  const methods = methodsByKey(cls);
+  const markers = cls.markers;
   const touched = new Set([...change.added, ...change.replaced].map((k) => methods.get(k)!.property));
   const members = [...methods.values()].filter((m) => touched.has(m.property));
   const marks = members.flatMap((m) => {

@@ -58,14 +58,22 @@ export interface ChangedFunction {
 export function compareModule(id: string, before: CompiledModule, after: CompiledModule, options: LiveOptions = {}): ModuleChange {
   if (before.comparable === after.comparable) return { kind: 'unchanged', id };
   const functions = diffFunctions(before.slots, after.slots);
-  const transforms = options.transformsClass ?? (() => false);
-  const transformedClass = after.bindings.some((b) => transforms(b.name)) || after.external.some((name) => transforms(name));
-  if (before.skeleton === after.skeleton && !after.unslottable && !before.unslottable && !transformedClass) {
-    return { kind: 'patch', id, functions };
-  }
+  if (!plansLive(before, after, options)) return { kind: 'patch', id, functions };
   const plan = planLive(before, after, options);
   if (isBlocked(plan)) return { kind: 'blocked', id, reasons: [plan.blocked], functions };
   return { kind: 'live', id, functions, plan };
+}
+
+/**
+ * Whether comparing the two versions needs the live plan (which reads both
+ * skeletons' outlines) rather than being a patch: a program has those
+ * outlines made off its thread first (program/update/outlines.ts).
+ */
+export function plansLive(before: CompiledModule, after: CompiledModule, options: LiveOptions = {}): boolean {
+  if (before.comparable === after.comparable) return false;
+  const transforms = options.transformsClass ?? (() => false);
+  const transformedClass = after.bindings.some((b) => transforms(b.name)) || after.external.some((name) => transforms(name));
+  return before.skeleton !== after.skeleton || Boolean(after.unslottable) || Boolean(before.unslottable) || transformedClass;
 }
 
 /** Slots whose body is new or different; a path whose cell changed captures new variables. */

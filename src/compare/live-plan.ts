@@ -1,7 +1,7 @@
-import * as acorn from 'acorn';
 import type { CompiledModule } from '../program/runner/compile.js';
 import { isCompilerName } from '../program/runner/top-level.js';
-import { classChange, classFixedChange, memberEditSource, type ClassChange, type ClassDeclaration } from './class-change.js';
+import { classChange, classFixedChange, memberEditSource, type ClassChange } from './class-change.js';
+import { outlineOf, type OutlineStatement } from './skeleton-outline.js';
 
 export type { ClassChange } from './class-change.js';
 
@@ -71,82 +71,6 @@ export interface LiveOptions {
   readonly transformsClass?: (className: string) => boolean;
 }
 
-interface Statement {
-  readonly key: string;
-  readonly text: string;
-  /** For a declaration of one name: its initializer's AST, for the purity check. */
-  readonly init?: acorn.Expression | null | undefined;
-  readonly names: readonly string[];
-  readonly kind: 'declaration' | 'class' | 'function' | 'export' | 'statement';
-  readonly exports?: ReadonlyMap<string, string>;
-  /** A class declaration, or a declaration whose initializer is a class expression (esbuild's form for classes with statics). */
-  readonly cls?: ClassDeclaration;
-}
-
-function extDeclaration(node: acorn.Statement | acorn.ModuleDeclaration): { name: string; value: acorn.Expression } | undefined {
-  if (node.type !== 'ExpressionStatement' || node.expression.type !== 'AssignmentExpression' || node.expression.operator !== '=') return undefined;
-  const left = node.expression.left;
-  if (left.type !== 'MemberExpression' || left.computed || left.object.type !== 'Identifier' || left.object.name !== '__baton_ext' || left.property.type !== 'Identifier') return undefined;
-  return { name: left.property.name, value: node.expression.right };
-}
-
-/**
- * The statements of a skeleton, parsed once: an update compares, plans and
- * prepares each live module from the same two skeletons (the running one
- * and the new one) several times over, and the parse ran on the program's
- * thread each time (a cold acorn took 10-25 ms of a lazy migration's pause
- * for a 6-line module). Read-only to every caller. A few entries suffice:
- * the running and new versions of the modules one update changes.
- */
-const parsed = new Map<string, readonly Statement[]>();
-const PARSED_KEPT = 32;
-
-function statementsOf(skeleton: string): readonly Statement[] {
-  const hit = parsed.get(skeleton);
-  if (hit) return hit;
-  const statements = parseStatements(skeleton);
-  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
-  parsed.set(skeleton, statements);
-  return statements;
-}
-
-function parseStatements(skeleton: string): Statement[] {
-  const ast = acorn.parse(skeleton, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true });
-  return ast.body.map((node): Statement => {
-    const text = skeleton.slice(node.start, node.end);
-    if (node.type === 'VariableDeclaration') {
-      const names = node.declarations.map((d) => (d.id.type === 'Identifier' ? d.id.name : ''));
-      const init = node.declarations.length === 1 ? node.declarations[0]!.init : undefined;
-      const cls = init?.type === 'ClassExpression' ? { node: init, binding: names[0]! } : undefined;
-      if (names.every((n) => n !== '')) return { key: `let ${names.join(',')}`, text, names, kind: 'declaration', init, ...(cls ? { cls } : {}) };
-    }
-    if (node.type === 'FunctionDeclaration' && node.id) return { key: `function ${node.id.name}`, text, names: [node.id.name], kind: 'function' };
-    // A binding an earlier live update added or declared again: `__baton_ext.name = ...` declares it.
-    const ext = extDeclaration(node);
-    if (ext) {
-      const { name, value } = ext;
-      if (value.type === 'ClassExpression') return { key: `ext ${name}`, text, names: [name], kind: 'class', cls: { node: value, binding: name } };
-      if (value.type === 'FunctionExpression') return { key: `ext ${name}`, text, names: [name], kind: 'function' };
-      return { key: `ext ${name}`, text, names: [name], kind: 'declaration', init: value };
-    }
-    if (node.type === 'ClassDeclaration' && node.id) return { key: `class ${node.id.name}`, text, names: [node.id.name], kind: 'class', cls: { node, binding: node.id.name } };
-    if (node.type === 'ExpressionStatement' && node.expression.type === 'CallExpression' && node.expression.callee.type === 'Identifier' && node.expression.callee.name === '__export') {
-      const object = node.expression.arguments[1];
-      const exports = new Map<string, string>();
-      if (object?.type === 'ObjectExpression') {
-        for (const p of object.properties) {
-          if (p.type === 'Property' && p.key.type === 'Identifier') exports.set(p.key.name, skeleton.slice(p.start, p.end));
-          else if (p.type === 'Property' && p.key.type === 'Literal') exports.set(String(p.key.value), skeleton.slice(p.start, p.end));
-        }
-      }
-      return { key: 'export', text, names: [], kind: 'export', exports };
-    }
-    // esbuild's `0 && (module.exports = {...})` names the exports for Node's CommonJS detection; it never runs.
-    if (/^0 && \(module\.exports = /.test(text)) return { key: 'export names', text, names: [], kind: 'export' };
-    return { key: `statement ${text}`, text, names: [], kind: 'statement' };
-  });
-}
-
 /**
  * Compares the skeletons of two versions (module code with stubs, without
  * bodies). `blocked` names what cannot change on the live module (the update
@@ -162,11 +86,11 @@ export function planLive(before: CompiledModule, after: CompiledModule, options:
   const oldImports = new Set(before.imports);
   const importsAdded = after.imports.filter((s) => !oldImports.has(s) && !oldImports.has(renamed.get(s) ?? ''));
   const renamedImports = after.imports.filter((s) => !oldImports.has(s) && oldImports.has(renamed.get(s) ?? '')).map((s) => [s, renamed.get(s)!] as const);
-  let old: readonly Statement[];
-  let next: readonly Statement[];
+  let old: readonly OutlineStatement[];
+  let next: readonly OutlineStatement[];
   try {
-    old = statementsOf(before.skeleton);
-    next = statementsOf(after.skeleton);
+    old = outlineOf(before.skeleton);
+    next = outlineOf(after.skeleton);
   } catch (error) {
     return { blocked: `its compiled form could not be compared (${(error as Error).message})` };
   }
@@ -180,7 +104,7 @@ export function planLive(before: CompiledModule, after: CompiledModule, options:
   const redeclared: string[] = [];
   const newClasses: ClassRedeclared[] = [];
   // esbuild declares `let Store = _Store` after a class expression: that is the source's name.
-  const sourceName = (binding: string) => next.find((d) => d.kind === 'declaration' && d.init?.type === 'Identifier' && d.init.name === binding)?.names[0] ?? binding;
+  const sourceName = (binding: string) => next.find((d) => d.kind === 'declaration' && d.init?.identifier === binding)?.names[0] ?? binding;
   for (const s of next) {
     const o = oldByKey.get(s.key);
     oldByKey.delete(s.key);
@@ -198,13 +122,13 @@ export function planLive(before: CompiledModule, after: CompiledModule, options:
       if (o.cls || s.cls) {
         // A class changes on the live class, or is declared again: never as a kept binding that hides new methods.
         if (!o.cls || !s.cls || o.cls.binding !== s.cls.binding) return { blocked: `${s.names.join(', ')} changed between a class and another kind of binding` };
-        const change = transformed ? undefined : classChange(before.skeleton, o.cls, after.skeleton, s.cls);
+        const change = transformed ? undefined : classChange(o.cls, s.cls);
         if (change) {
           classes.push({ ...change, name: sourceName(change.binding) });
           continue;
         }
         redeclared.push(s.cls.binding);
-        const why = transformed ? 'its instances are transformed' : classFixedChange(before.skeleton, o.cls, after.skeleton, s.cls);
+        const why = transformed ? 'its instances are transformed' : classFixedChange(o.cls, s.cls);
         newClasses.push({ name: sourceName(s.cls.binding), binding: s.cls.binding, why });
         continue;
       }
@@ -223,7 +147,7 @@ export function planLive(before: CompiledModule, after: CompiledModule, options:
   }
   // An alias of a class declared again (`let Store = _Store`) follows it.
   for (const s of next) {
-    if (s.kind === 'declaration' && s.init?.type === 'Identifier' && redeclared.includes(s.init.name) && !redeclared.includes(s.names[0]!)) redeclared.push(s.names[0]!);
+    if (s.kind === 'declaration' && s.init?.identifier !== undefined && redeclared.includes(s.init.identifier) && !redeclared.includes(s.names[0]!)) redeclared.push(s.names[0]!);
   }
   const dropped = [...oldByKey.values()].filter((s) => s.kind !== 'statement' && s.kind !== 'export').flatMap((s) => s.names);
   const recomputed = pureRecomputation(next, new Set(kept));
@@ -239,77 +163,31 @@ export function isBlocked(plan: LivePlan | LiveBlocked): plan is LiveBlocked {
  * version's skeleton by the class's binding.
  */
 export function classMembersSource(newSkeleton: string, change: ClassChange): { source: string; properties: string[]; deleted: string[] } {
-  const s = statementsOf(newSkeleton).find((st) => st.cls?.binding === change.binding);
+  const s = outlineOf(newSkeleton).find((st) => st.cls?.binding === change.binding);
   if (!s?.cls) throw new Error(`baton: class ${change.binding} is not in the new version`);
   // A class an earlier live update declared lives on `__baton_ext`, not in a module binding.
-  return memberEditSource(newSkeleton, s.cls.node, change, s.key.startsWith('ext ') ? `__baton_ext.${change.binding}` : change.binding);
+  return memberEditSource(s.cls, change, s.key.startsWith('ext ') ? `__baton_ext.${change.binding}` : change.binding);
 }
 
-/** Kept bindings with pure initializers, and the pure bindings derived from them (a fixed point, in source order). */
-function pureRecomputation(statements: readonly Statement[], changed: ReadonlySet<string>): string[] {
-  const decls = statements.filter((s) => s.kind === 'declaration' && s.names.length === 1 && s.init);
-  const pure = new Set<string>();
-  // Pure bindings of the new version, in order: a pure initializer reads only pure bindings.
-  for (const s of decls) if (isPure(s.init!, pure)) pure.add(s.names[0]!);
+/**
+ * Kept bindings with pure initializers, and the pure bindings derived from
+ * them, in source order (which bindings are pure is the outline's, read in
+ * source order: skeleton-outline.ts).
+ */
+function pureRecomputation(statements: readonly OutlineStatement[], changed: ReadonlySet<string>): string[] {
   const out = new Set<string>();
-  for (const s of decls) {
+  for (const s of statements) {
+    if (s.kind !== 'declaration' || s.names.length !== 1 || !s.init?.pure) continue;
     const name = s.names[0]!;
-    if (!pure.has(name)) continue;
-    if (changed.has(name) || readsAny(s.init!, out)) out.add(name);
+    if (changed.has(name) || (s.init.reads ?? []).some((n) => out.has(n))) out.add(name);
   }
   return [...out];
 }
 
-function isPure(node: acorn.Node, pure: ReadonlySet<string>): boolean {
-  switch (node.type) {
-    case 'Literal':
-      return true;
-    case 'Identifier':
-      return (node as acorn.Identifier).name === 'undefined' || pure.has((node as acorn.Identifier).name);
-    case 'TemplateLiteral':
-      return (node as acorn.TemplateLiteral).expressions.every((e) => isPure(e, pure));
-    case 'ArrayExpression':
-      return (node as acorn.ArrayExpression).elements.every((e) => e === null || isPure(e.type === 'SpreadElement' ? e.argument : e, pure));
-    case 'ObjectExpression':
-      return (node as acorn.ObjectExpression).properties.every((p) =>
-        p.type === 'SpreadElement' ? isPure(p.argument, pure) : p.kind === 'init' && !p.method && (!p.computed || isPure(p.key, pure)) && isPure(p.value, pure),
-      );
-    case 'UnaryExpression':
-      return (node as acorn.UnaryExpression).operator !== 'delete' && isPure((node as acorn.UnaryExpression).argument, pure);
-    case 'BinaryExpression':
-    case 'LogicalExpression': {
-      const b = node as acorn.BinaryExpression;
-      return isPure(b.left, pure) && isPure(b.right, pure);
-    }
-    case 'MemberExpression': {
-      // A property of a pure object literal: no getter can run (pure literals have plain properties only).
-      const m = node as acorn.MemberExpression;
-      return m.object.type !== 'Super' && isPure(m.object, pure) && (!m.computed || isPure(m.property, pure));
-    }
-    case 'ConditionalExpression': {
-      const c = node as acorn.ConditionalExpression;
-      return isPure(c.test, pure) && isPure(c.consequent, pure) && isPure(c.alternate, pure);
-    }
-    default:
-      return false;
-  }
-}
-
-function readsAny(node: acorn.Node, names: ReadonlySet<string>): boolean {
-  let found = false;
-  const visit = (n: unknown): void => {
-    if (found || !n || typeof n !== 'object') return;
-    if ((n as acorn.Node).type === 'Identifier' && names.has((n as acorn.Identifier).name)) found = true;
-    for (const v of Object.values(n as object)) if (v && typeof v === 'object') visit(v);
-  };
-  visit(node);
-  return found;
-}
-
 /** A declaration's initializer text in a live-compiled skeleton (stubs in place of functions). */
 export function initializerOf(liveSkeleton: string, name: string): string | undefined {
-  const s = statementsOf(liveSkeleton).find((st) => st.kind === 'declaration' && st.names.length === 1 && st.names[0] === name);
-  return s?.init ? liveSkeleton.slice(s.init.start, s.init.end) : undefined;
+  const s = outlineOf(liveSkeleton).find((st) => st.kind === 'declaration' && st.names.length === 1 && st.names[0] === name);
+  return s?.init?.text;
 }
 
 /** The plan in the user's terms, one phrase per change. */
@@ -346,14 +224,14 @@ export function firstLineOf(text: string): string {
 
 /** The statements of a live-compiled skeleton that declare the added bindings, in order. */
 export function addedStatements(liveSkeleton: string, added: ReadonlySet<string>): string[] {
-  return statementsOf(liveSkeleton)
+  return outlineOf(liveSkeleton)
     .filter((s) => s.key.startsWith('ext ') && added.has(s.names[0]!))
     .map((s) => s.text);
 }
 
 /** The export entries (`name: () => ...`) of the names given, from a live-compiled skeleton. */
 export function exportEntries(liveSkeleton: string, names: ReadonlySet<string>): { target: string; entries: string[] } | undefined {
-  const exp = statementsOf(liveSkeleton).find((s) => s.kind === 'export');
+  const exp = outlineOf(liveSkeleton).find((s) => s.kind === 'export');
   if (!exp?.exports) return undefined;
   const target = /^__export\(([\w$]+),/.exec(exp.text)?.[1];
   if (!target) return undefined;
@@ -365,8 +243,8 @@ export function exportEntries(liveSkeleton: string, names: ReadonlySet<string>):
  * `notRun` lists), whole, in source order: what a `run` entry may ask for.
  */
 export function newStatements(oldSkeleton: string, liveSkeleton: string): string[] {
-  const old = new Set(statementsOf(oldSkeleton).map((s) => s.key));
-  return statementsOf(liveSkeleton)
+  const old = new Set(outlineOf(oldSkeleton).map((s) => s.key));
+  return outlineOf(liveSkeleton)
     .filter((s) => s.kind === 'statement' && !old.has(s.key) && !/^__baton_ext\.[\w$]+ = /.test(s.text))
     .map((s) => s.text);
 }

@@ -14,27 +14,6 @@ export function transformedModules(spec: Omit<UpdateSpec, 'reverse'> | undefined
 }
 
 /**
- * The same set read from a version directory's update file without running
- * it (`baton diff`, and `baton update` before the new version is linked): the
- * object literal given to `defineUpdate` (or default-exported). A file of
- * another shape counts every module it names, as the safe reading. Async:
- * inside the program, esbuild's synchronous API starts a new esbuild process
- * for each call, which blocked the event loop for 150 ms at the start of
- * every update that has an update file.
- */
-export async function transformedModulesInFile(root: string): Promise<Set<string>> {
-  let text: string;
-  try {
-    text = await readFile(join(root, UPDATE_FILE), 'utf8');
-  } catch {
-    return new Set();
-  }
-  const spec = await specLiteral(text);
-  if (spec) return new Set([...keysOf(spec, 'bindings'), ...keysOf(spec, 'classes')]);
-  return new Set([...text.matchAll(/['"]([^'"\n]+\.[cm]?[jt]sx?)['"]/g)].map((m) => m[1]!));
-}
-
-/**
  * The classes an update's `classes` section transforms, by module. Such a
  * class is declared again on the live module and its instances migrated
  * (class-migration.ts), even when only its methods changed: its field layout
@@ -49,34 +28,90 @@ export function transformedClasses(spec: Omit<UpdateSpec, 'reverse'> | undefined
   return { has: (id, name) => Object.prototype.hasOwnProperty.call(classes[id] ?? {}, name) };
 }
 
-/** The same read from a version directory's update file without running it; a section baton cannot read counts every class of the modules it names. */
-export async function transformedClassesInFile(root: string): Promise<TransformedClasses> {
-  let text: string;
+/**
+ * What a version directory's update file says, read without running it (the
+ * object literal given to `defineUpdate`, or default-exported): plain data,
+ * so that a program can have it read on its compile thread (a cold acorn
+ * and an esbuild round trip on the program's thread were part of a first
+ * update's pause). Undefined: the directory has no update file.
+ */
+export interface UpdateFileScan {
+  /** The modules the `bindings` and `classes` sections name ('*' for an entry baton cannot read). */
+  readonly modules: readonly string[];
+  /**
+   * The `classes` section: by module, the class names it transforms ('*':
+   * every class of that module); 'all' when baton cannot read the section.
+   */
+  readonly classes: 'all' | ReadonlyArray<readonly [string, readonly string[] | '*']>;
+  /** The `reinit` section: module id -> binding names. */
+  readonly reinit: ReadonlyArray<readonly [string, readonly string[]]>;
+}
+
+/** Reads `root`'s update file, if any, and scans it (scanUpdateFileText). */
+export async function scanUpdateFile(root: string): Promise<UpdateFileScan | undefined> {
+  const text = await readUpdateFile(root);
+  return text === undefined ? undefined : scanUpdateFileText(text);
+}
+
+/** The text of `root`'s update file; undefined when it has none (or it cannot be read: the update refuses later, naming why). */
+export async function readUpdateFile(root: string): Promise<string | undefined> {
   try {
-    text = await readFile(join(root, UPDATE_FILE), 'utf8');
+    return await readFile(join(root, UPDATE_FILE), 'utf8');
   } catch {
-    return { has: () => false };
+    return undefined;
   }
+}
+
+/**
+ * The scan of an update file's text. A file of another shape than
+ * `defineUpdate({...})` counts every module it names (in quotes), every class
+ * of them, as the safe reading. Async: inside the program, esbuild's
+ * synchronous API starts a new esbuild process for each call, which blocked
+ * the event loop for 150 ms at the start of every update that has an update file.
+ */
+export async function scanUpdateFileText(text: string): Promise<UpdateFileScan> {
   const spec = await specLiteral(text);
   if (!spec) {
-    const named = new Set([...text.matchAll(/['"]([^'"\n]+\.[cm]?[jt]sx?)['"]/g)].map((m) => m[1]!));
-    return { has: (id) => named.has(id) };
+    const named = [...new Set([...text.matchAll(/['"]([^'"\n]+\.[cm]?[jt]sx?)['"]/g)].map((m) => m[1]!))];
+    return { modules: named, classes: named.map((id) => [id, '*'] as const), reinit: [] };
   }
-  const section = spec.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === 'classes');
-  if (!section) return { has: () => false };
-  if (section.value.type !== 'ObjectExpression') return { has: () => true };
-  const byModule = new Map<string, Set<string> | '*'>();
-  for (const p of section.value.properties) {
-    const id = p.type === 'Property' ? propertyName(p) : undefined;
-    if (p.type !== 'Property' || id === undefined) return { has: () => true };
-    byModule.set(id, p.value.type === 'ObjectExpression' ? new Set(p.value.properties.map((c) => (c.type === 'Property' ? (propertyName(c) ?? '*') : '*'))) : '*');
-  }
+  return { modules: [...keysOf(spec, 'bindings'), ...keysOf(spec, 'classes')], classes: classesOf(spec), reinit: reinitOf(spec) };
+}
+
+/** The modules whose state an update file's sections transform (see transformedModules). */
+export function transformedModulesOf(scan: UpdateFileScan | undefined): Set<string> {
+  return new Set(scan?.modules ?? []);
+}
+
+/** The classes an update file's `classes` section transforms (see transformedClasses). */
+export function transformedClassesOf(scan: UpdateFileScan | undefined): TransformedClasses {
+  const classes = scan?.classes ?? [];
+  if (classes === 'all') return { has: () => true };
+  const byModule = new Map(classes.map(([id, names]) => [id, names === '*' ? '*' : new Set(names)] as const));
   return {
     has: (id, name) => {
       const names = byModule.get(id);
       return names === '*' || (names !== undefined && (names.has(name) || names.has('*')));
     },
   };
+}
+
+/** `baton diff`'s reading of a version directory: the same scan, the same rule as `baton update`. */
+export async function transformedClassesInFile(root: string): Promise<TransformedClasses> {
+  return transformedClassesOf(await scanUpdateFile(root));
+}
+
+function classesOf(spec: acorn.ObjectExpression): UpdateFileScan['classes'] {
+  const section = spec.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === 'classes');
+  if (!section) return [];
+  if (section.value.type !== 'ObjectExpression') return 'all';
+  const out: Array<readonly [string, readonly string[] | '*']> = [];
+  for (const p of section.value.properties) {
+    const id = p.type === 'Property' ? propertyName(p) : undefined;
+    if (p.type !== 'Property' || id === undefined) return 'all';
+    out.push([id, p.value.type === 'ObjectExpression' ? p.value.properties.map((c) => (c.type === 'Property' ? (propertyName(c) ?? '*') : '*')) : '*']);
+  }
+  return out;
 }
 
 async function specLiteral(text: string): Promise<acorn.ObjectExpression | undefined> {
@@ -126,21 +161,19 @@ function propertyName(p: acorn.Property): string | undefined {
  * runs): module id -> binding names that take their new initializer's value.
  */
 export async function reinitInFile(root: string): Promise<Map<string, Set<string>>> {
-  const out = new Map<string, Set<string>>();
-  let text: string;
-  try {
-    text = await readFile(join(root, UPDATE_FILE), 'utf8');
-  } catch {
-    return out;
-  }
-  const prop = (await specLiteral(text))?.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === 'reinit');
-  if (!prop || prop.value.type !== 'ObjectExpression') return out;
+  const scan = await scanUpdateFile(root);
+  return new Map((scan?.reinit ?? []).map(([id, names]) => [id, new Set(names)]));
+}
+
+function reinitOf(spec: acorn.ObjectExpression): UpdateFileScan['reinit'] {
+  const prop = spec.properties.find((p): p is acorn.Property => p.type === 'Property' && propertyName(p) === 'reinit');
+  if (!prop || prop.value.type !== 'ObjectExpression') return [];
+  const out: Array<readonly [string, readonly string[]]> = [];
   for (const m of prop.value.properties) {
     if (m.type !== 'Property' || m.value.type !== 'ArrayExpression') continue;
     const id = propertyName(m);
     if (id === undefined) continue;
-    const names = m.value.elements.flatMap((e) => (e?.type === 'Literal' && typeof e.value === 'string' ? [e.value] : []));
-    out.set(id, new Set(names));
+    out.push([id, m.value.elements.flatMap((e) => (e?.type === 'Literal' && typeof e.value === 'string' ? [e.value] : []))]);
   }
   return out;
 }

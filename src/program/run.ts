@@ -7,6 +7,7 @@ import { socketPathFor } from '../protocol/socket-dir.js';
 import { installStackTraces } from './runner/stack-traces.js';
 import { failAsNodeWould } from './uncaught.js';
 import { HANDOFF_ENV, rememberLaunch } from './handoff/launch.js';
+import { warmUpdatePathLater } from './update/warm-up.js';
 
 /**
  * `baton run`: the program runs in this very process, so exit codes, stdio
@@ -35,6 +36,8 @@ export async function runCommand(entry: string, name: string | undefined, args: 
   } else await control();
   try {
     await runtime.start();
+    // The first update should not pay for loading its own machinery (update/warm-up.ts).
+    warmUpdatePathLater(file);
     await handoff?.takeOver(runtime, control);
   } catch (error) {
     // baton's own refusals (a syntax error, a missing import) are rendered as baton errors.

@@ -19,7 +19,8 @@ export type Resolved =
   | { readonly kind: 'json'; readonly file: string }
   | { readonly kind: 'native'; readonly url: string; readonly file?: string };
 
-const BATON_ENTRY = new URL('../../index.js', import.meta.url).href;
+/** baton's public entry: what a program's (or an update file's) `import ... from 'baton'` loads. */
+export const BATON_ENTRY = new URL('../../index.js', import.meta.url).href;
 const builtins = new Set(builtinModules);
 
 // TypeScript projects import `./x.js` meaning `./x.ts`; try the source first.

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatonError } from '../../protocol/errors.js';
-import { compareModule, type ModuleChange } from '../../compare/compare-module.js';
+import { compareModule, plansLive, type ModuleChange } from '../../compare/compare-module.js';
+import { outlineAhead } from './off-thread-parse.js';
 import type { TransformedClasses } from '../../compare/update-file-scan.js';
 import { hashSource } from '../runner/compile.js';
 import { exists, isOverlaid, isSourceFile, readText } from '../runner/source-store.js';
@@ -82,17 +83,24 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
     pending.set(from, { record, file, compiled: await readCompiled(file, record.current.scope, record.current.compiled.external) });
   }
   for (const id of gone) if (!moved.has(id)) modules.set(id, { id, change: { kind: 'removed', id } });
+  const optionsOf = (newId: string) => ({ renamed: renamedImports.get(newId) ?? new Map<string, string>(), transformsClass: (name: string) => transformed.has(newId, name) });
+  // The skeletons the comparison will read, parsed on the compile thread (one round trip for all).
+  await outlineAhead(
+    [...pending].flatMap(([id, { record, compiled }]) => (plansLive(record.current.compiled, compiled, optionsOf(moved.get(id) ?? id)) ? [record.current.compiled.skeleton, compiled.skeleton] : [])),
+  );
   await slices.all([...pending.entries()], async ([id, { record, file, compiled }]) => {
     const to = moved.get(id);
     const newId = to ?? id;
     const external = record.current.compiled.external;
-    const options = { renamed: renamedImports.get(newId) ?? new Map<string, string>(), transformsClass: (name: string) => transformed.has(newId, name) };
+    const options = optionsOf(newId);
     const change: ModuleChange = { ...compareModule(newId, record.current.compiled, compiled, options), ...(to ? { movedFrom: id } : {}) };
     const movedTo = to ? { movedTo: to } : {};
     if (change.kind === 'live') {
       // Again, with the new and declared-again bindings on `__baton_ext`: what the live module will run.
       await yieldToLoop();
       const live = await readCompiled(file, record.current.scope, [...new Set([...external, ...change.plan.added, ...change.plan.redeclared])]);
+      // prepareLive reads this one's outline (live.ts).
+      await outlineAhead([live.skeleton]);
       modules.set(id, { id, change, file, compiled: live, scope: record.current.scope, ...movedTo });
     } else {
       modules.set(id, { id, change, file, compiled, scope: record.current.scope, ...movedTo });

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { changedDependencies, type ModuleImports } from '../../compare/dependencies.js';
 import { resolvedLocation } from '../runner/resolve.js';
-import { transformedClasses, transformedClassesInFile, transformedModules, transformedModulesInFile } from '../../compare/update-file-scan.js';
+import { transformedClasses, transformedClassesOf, transformedModules, transformedModulesOf } from '../../compare/update-file-scan.js';
+import { scanUpdateFileAhead } from './off-thread-parse.js';
 import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
 import { loadUpdateSpecFile } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
@@ -43,8 +44,10 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const deadline = new Deadline(options.timeoutMs, options.onPhase);
   // A rollback transforms what the current version's reverse section names; an update, what its own file names.
   const back = options.direction === 'back';
-  const transformed = back ? transformedModules(runtime.current.spec?.reverse) : await transformedModulesInFile(resolve(dir));
-  const classes = back ? transformedClasses(runtime.current.spec?.reverse) : await transformedClassesInFile(resolve(dir));
+  // The update file is scanned once, on the compile thread (off-thread-parse.ts).
+  const scan = back ? undefined : await scanUpdateFileAhead(resolve(dir));
+  const transformed = back ? transformedModules(runtime.current.spec?.reverse) : transformedModulesOf(scan);
+  const classes = back ? transformedClasses(runtime.current.spec?.reverse) : transformedClassesOf(scan);
   let prepared;
   try {
     prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, classes), () => undefined);

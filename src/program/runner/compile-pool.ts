@@ -10,7 +10,13 @@ import type { OffThreadTasks } from './off-thread-tasks.js';
  * the first update, unref'd (it never keeps a finished program alive) and
  * stopped after a quiet spell.
  */
-const IDLE_MS = 30_000;
+const IDLE_MS = idleMs(process.env['BATON_COMPILER_IDLE_MS']);
+
+/** `BATON_COMPILER_IDLE_MS` sets the quiet spell (0 stops the worker after every compile: the tests' race); 30 s by default. */
+function idleMs(setting: string | undefined): number {
+  const ms = setting === undefined || setting === '' ? NaN : Number(setting);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 30_000;
+}
 
 let worker: Worker | undefined;
 let idle: NodeJS.Timeout | undefined;

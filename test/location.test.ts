@@ -8,7 +8,7 @@ import { baton, get, Program, writeVersions } from './helpers/baton.js';
 // The program finds its templates from where its modules are: the usual ESM preamble, a path computed from it, and a
 // CommonJS helper reading its own __dirname. After the update the new release's files are the ones read, and stay
 // readable once the old release is deleted; the request count (state) goes on.
-const main = (version: string) =>
+const main = (version: string, views = "join(__dirname, 'views')") =>
   [
     "import { createServer } from 'node:http';",
     "import { readFileSync } from 'node:fs';",
@@ -17,7 +17,7 @@ const main = (version: string) =>
     "import { assetDir } from './assets.cjs';",
     'const __filename = fileURLToPath(import.meta.url);',
     'const __dirname = dirname(__filename);',
-    "const VIEWS = join(__dirname, 'views');",
+    `const VIEWS = ${views};`,
     'let served = 0;',
     'const server = createServer((req, res) => {',
     '  served++;',
@@ -35,6 +35,8 @@ describe("a module's location follows the release that runs", () => {
   const root = writeVersions({
     v1: { 'main.ts': main('v1'), 'assets.cjs': assets, 'views/page.txt': 'page one\n', 'assets/asset.txt': 'asset one\n' },
     v2: { 'main.ts': main('v2'), 'assets.cjs': assets, 'views/page.txt': 'page two\n', 'assets/asset.txt': 'asset two\n' },
+    // v3 keeps its pages elsewhere: a changed initializer that reads the location takes the new path too.
+    v3: { 'main.ts': main('v3', "join(__dirname, 'templates')"), 'assets.cjs': assets, 'templates/page.txt': 'page three\n', 'views/page.txt': 'page three (by URL)\n', 'assets/asset.txt': 'asset three\n' },
   });
   const name = `location-${process.pid}`;
   let program: Program;
@@ -65,5 +67,18 @@ describe("a module's location follows the release that runs", () => {
     assert.equal(await get(port), 'v2 3 page two page two asset two');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(await get(port), 'v2 4 page two page two asset two');
+  });
+
+  it('a changed initializer that reads where the module is is recomputed, not kept', async () => {
+    const r = await baton(['update', name, join(root, 'v3'), '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outcome = JSON.parse(r.stdout) as { status: string; modules: Array<{ id: string; mechanism: string; reasons: string[] }> };
+    assert.equal(outcome.status, 'applied');
+    const mainReport = outcome.modules.find((m) => m.id === 'main.ts');
+    assert.equal(mainReport?.mechanism, 'live');
+    assert.ok(mainReport?.reasons.some((s) => s.startsWith('VIEWS recomputed')), JSON.stringify(mainReport?.reasons));
+    assert.equal(await get(port), 'v3 5 page three page three (by URL) asset three');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(await get(port), 'v3 6 page three page three (by URL) asset three');
   });
 });

@@ -2,6 +2,7 @@ import type { CompiledModule } from '../program/runner/compile.js';
 import { isCompilerName } from '../program/runner/top-level.js';
 import { classChange, classFixedChange, memberEditSource, type ClassChange } from './class-change.js';
 import { outlineOf, type OutlineStatement } from './skeleton-outline.js';
+import { readsModuleLocation } from './module-location.js';
 
 export type { ClassChange } from './class-change.js';
 
@@ -21,7 +22,8 @@ export interface LivePlan {
    * Bindings recomputed from their new initializers, in source order: those
    * whose changed initializer is a pure constant (literals, object and array
    * literals of constants, other such bindings), and every pure binding
-   * derived from one.
+   * derived from one; and those whose changed initializer reads where the
+   * module is (a path of the new version).
    */
   readonly recomputed: readonly string[];
   /** Bindings the new version no longer declares: left to the old code that still reads them. */
@@ -177,8 +179,14 @@ export function classMembersSource(newSkeleton: string, change: ClassChange): { 
 function pureRecomputation(statements: readonly OutlineStatement[], changed: ReadonlySet<string>): string[] {
   const out = new Set<string>();
   for (const s of statements) {
-    if (s.kind !== 'declaration' || s.names.length !== 1 || !s.init?.pure) continue;
+    if (s.kind !== 'declaration' || s.names.length !== 1 || !s.init) continue;
     const name = s.names[0]!;
+    // A changed initializer that reads where its module is (`join(__dirname, 'templates')`) names a path of the
+    // new version, never state: kept, it would hold the old one.
+    if (!s.init.pure) {
+      if (changed.has(name) && readsModuleLocation(s.init.text)) out.add(name);
+      continue;
+    }
     if (changed.has(name) || (s.init.reads ?? []).some((n) => out.has(n))) out.add(name);
   }
   return [...out];
@@ -198,7 +206,7 @@ export function describeLive(plan: LivePlan): string[] {
   return [
     ...plan.added.filter(own).map((n) => `new ${n}`),
     ...plan.kept.map((n) => `${n} keeps its value (initializer changed)`),
-    ...plan.recomputed.map((n) => `${n} recomputed (a constant)`),
+    ...plan.recomputed.map((n) => `${n} recomputed (a constant, or where the module is)`),
     ...plan.dropped.filter(own).map((n) => `${n} no longer declared`),
     ...plan.exportsAdded.map((n) => `exports ${n}`),
     ...plan.classes.flatMap((c) => [

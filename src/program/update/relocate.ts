@@ -63,7 +63,7 @@ export class Relocation {
     this.moved = true;
   }
 
-  /** At commit, after the live modules: the derived bindings. A throw undoes everything and aborts the update. */
+  /** At commit, right after `move` and before the live modules: the derived bindings. A throw undoes everything and aborts the update. */
   recompute(): void {
     for (const m of this.moves) {
       for (const v of m.values) {

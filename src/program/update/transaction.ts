@@ -179,8 +179,11 @@ export class UpdateTransaction {
         // Live modules: their new bindings' initializers may throw, and undo themselves.
         // New code resolves from the new version's tree (a CommonJS module's new `require` of a new file).
         runtime.graph.root = prepared.root;
-        // Every module's location is the new version's before its new code runs.
+        // Every module's location is the new version's before its new code runs, and what the modules computed
+        // from it is computed again (may throw: a file the new release lacks); a live module's changed initializer
+        // below then reads the new values.
         this.relocation?.move();
+        this.relocation?.recompute();
         // Imported modules first: a table recomputed in an importer reads the functions its imports declare again.
         for (const live of dependencyOrder(runtime, this.lives)) liveCommits.push([live.record.id, commitLive(live, this.walk)]);
         // The program hook reads and sets new bindings, so it runs once they exist; `old` is what held before.
@@ -192,8 +195,6 @@ export class UpdateTransaction {
           return record ? liveBindings(record.current).bindings[name]?.[0]() : undefined;
         });
         if (this.staged) commitNewModules(runtime, this.staged);
-        // What top-level bindings computed from the old location: may throw (a file the new release lacks).
-        this.relocation?.recompute();
         this.inPlace?.commit();
       });
     } catch (error) {

@@ -2,7 +2,7 @@ import type { CompiledModule } from '../program/runner/compile.js';
 import { isCompilerName } from '../program/runner/top-level.js';
 import { classChange, classFixedChange, memberEditSource, type ClassChange } from './class-change.js';
 import { outlineOf, type OutlineStatement } from './skeleton-outline.js';
-import { readsModuleLocation } from './module-location.js';
+import { locationDerived } from './module-location.js';
 
 export type { ClassChange } from './class-change.js';
 
@@ -177,6 +177,9 @@ export function classMembersSource(newSkeleton: string, change: ClassChange): { 
  * source order: skeleton-outline.ts).
  */
 function pureRecomputation(statements: readonly OutlineStatement[], changed: ReadonlySet<string>): string[] {
+  const located = new Set(
+    locationDerived(statements.flatMap((s) => (s.kind === 'declaration' && s.names.length === 1 && s.init ? [{ name: s.names[0]!, kind: 'let', init: s.init.text }] : []))).map((b) => b.name),
+  );
   const out = new Set<string>();
   for (const s of statements) {
     if (s.kind !== 'declaration' || s.names.length !== 1 || !s.init) continue;
@@ -184,7 +187,7 @@ function pureRecomputation(statements: readonly OutlineStatement[], changed: Rea
     // A changed initializer that reads where its module is (`join(__dirname, 'templates')`) names a path of the
     // new version, never state: kept, it would hold the old one.
     if (!s.init.pure) {
-      if (changed.has(name) && readsModuleLocation(s.init.text)) out.add(name);
+      if (changed.has(name) && located.has(name)) out.add(name);
       continue;
     }
     if (changed.has(name) || (s.init.reads ?? []).some((n) => out.has(n))) out.add(name);

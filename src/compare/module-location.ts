@@ -7,7 +7,7 @@
  * the program's check of values (handoff/snapshot.ts, on compiled text) and
  * `baton diff --handoff` (typeplan/handoff-state.ts, on the TypeScript source).
  */
-export function readsModuleLocation(init: string): boolean {
+function readsModuleLocation(init: string): boolean {
   return /(?<![\w$])(import\s*\.\s*meta|__baton_meta|__dirname|__filename)(?![\w$])/.test(init);
 }
 

@@ -1,8 +1,8 @@
 import ts from 'typescript';
 import type { Untransferable } from '../protocol/handoff.js';
 import { moduleShape } from './module-shape.js';
-import { readsModuleLocation } from '../compare/module-location.js';
-import type { PlanContext } from './plan-update.js';
+import { locationDerived } from '../compare/module-location.js';
+import { topLevelInits, type PlanContext } from './plan-update.js';
 import { libReference } from './type-facts.js';
 
 /** A value a hand-off cannot move, found from the old version's types, at file:line. */
@@ -30,18 +30,13 @@ export function untransferableTypes(ctx: PlanContext, reinit: ReadonlyMap<string
   const checker = program.getTypeChecker();
   for (const [id, sf] of ctx.before.modules) {
     const shape = ctx.oldShapes.get(id) ?? moduleShape(program, sf);
+    const located = new Set(locationDerived(topLevelInits(sf)).map((b) => b.name));
     for (const b of shape.bindings.values()) {
-      if (b.notState !== undefined || reinit.get(id)?.has(b.name) || readsLocation(b.node)) continue;
+      if (b.notState !== undefined || reinit.get(id)?.has(b.name) || located.has(b.name)) continue;
       for (const found of walk(program, checker, b.type, '', new Set(), 0)) out.push({ module: id, binding: b.name, file: sf.fileName, line: b.line, ...found });
     }
   }
   return out;
-}
-
-/** The binding's initializer reads its module's location: the new process computes its own (snapshot.ts leaves it). */
-function readsLocation(name: ts.Node): boolean {
-  const decl = name.parent;
-  return ts.isVariableDeclaration(decl) && decl.initializer !== undefined && readsModuleLocation(decl.initializer.getText());
 }
 
 function walk(program: ts.Program, checker: ts.TypeChecker, type: ts.Type, path: string, seen: Set<ts.Type>, depth: number): Array<{ path: string; what: string }> {

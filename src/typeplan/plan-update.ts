@@ -135,7 +135,8 @@ function relocatedBindings(before: ReadonlyMap<string, ts.SourceFile>, after: Re
   return out;
 }
 
-function topLevelInits(sf: ts.SourceFile): Array<{ name: string; kind: string; init: string }> {
+/** A module's top-level `name = init` declarations, as the location rule reads them (`locationDerived`). */
+export function topLevelInits(sf: ts.SourceFile): Array<{ name: string; kind: string; init: string }> {
   return sf.statements.flatMap((s) =>
     ts.isVariableStatement(s) ? s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [{ name: d.name.text, kind: 'var', init: d.initializer?.getText(sf) ?? '' }] : [])) : [],
   );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ModuleGraph } from '../runner/module-graph.js';
 import type { TopLevelBinding } from '../runner/top-level.js';
 import { reasonNotToCarry } from '../state/carry-policy.js';
-import { readsModuleLocation } from '../../compare/module-location.js';
+import { locationDerived } from '../../compare/module-location.js';
 import type { HistoryEntry } from '../../protocol/messages.js';
 import type { Untransferable } from '../../protocol/handoff.js';
 import { CannotCross, Encoder } from './encode.js';
@@ -31,8 +31,9 @@ function collectBindings(graph: ModuleGraph, reinit: ReadonlyMap<string, Readonl
   const out: Collected = { metas: [], values: [], weak: [], weakValues: [] };
   for (const record of graph.records.values()) {
     const skip = reinit.get(record.id);
+    const located = new Set(locationDerived(record.current.compiled.bindings).map((b) => b.name));
     for (const b of record.current.compiled.bindings) {
-      if (b.kind === 'function' || b.kind === 'class' || skip?.has(b.name) || readsModuleLocation(b.init)) continue;
+      if (b.kind === 'function' || b.kind === 'class' || skip?.has(b.name) || located.has(b.name)) continue;
       const value = record.current.bindings[b.name]?.[0]();
       // Code and handles stay behind in-process too: the new version's top level made its own.
       if (reasonNotToCarry(value) !== undefined) continue;

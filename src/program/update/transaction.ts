@@ -1,7 +1,6 @@
-import { BatonError, toErrorData, type ErrorData } from '../../protocol/errors.js';
+import { BatonError, toErrorData } from '../../protocol/errors.js';
 import type { ModuleReport, UpdateOutcome } from '../../protocol/outcome.js';
 import type { VersionInfo } from '../../protocol/messages.js';
-import { describeLive, firstLineOf } from '../../compare/live-plan.js';
 import { loadUpdateSpec } from '../state/load-spec.js';
 import type { UpdateSpec } from '../state/update-spec.js';
 import type { ClassMigration } from '../state/class-migration.js';
@@ -21,6 +20,7 @@ import type { PreparedModule, PreparedVersion } from './prepare.js';
 import { commitNewModules, disposeRemoved, evaluateNewModules, stageNewModules, type StagedModules } from './new-modules.js';
 import { Stage } from './stage.js';
 import { Relocation } from './relocate.js';
+import { failure, liveReasons } from './reports.js';
 import type { Runtime } from './runtime.js';
 import type { Deadline } from './deadline.js';
 
@@ -374,38 +374,4 @@ function dependencyOrder(runtime: Runtime, lives: readonly PreparedLive[]): Prep
   };
   lives.forEach(visit);
   return out;
-}
-
-/** A live module's reasons once prepared: what its kept bindings hold (code takes the new value) and what the update file asked for. */
-function liveReasons(live: PreparedLive): string[] {
-  const by = (why: string) => live.recompute.filter((r) => r.why === why).map((r) => r.name);
-  const [code, reinit] = [by('code'), by('reinit')];
-  const plan = { ...live.plan, kept: live.plan.kept.filter((n) => !code.includes(n) && !reinit.includes(n)) };
-  const ran = new Set(live.runAfter.map((r) => firstLineOf(r.text)));
-  return [
-    ...describeLive({ ...plan, notRun: plan.notRun.filter((s) => !ran.has(s)) }),
-    ...code.map((n) => `${n} takes the new value (it holds code)`),
-    ...reinit.map((n) => `${n} takes its new initializer's value (reinit)`),
-    ...[...ran].map((s) => `runs once after commit: ${s}`),
-  ];
-}
-
-/** A changed module's report as planned, before anything is prepared. */
-export function initialReport(m: PreparedModule): ModuleReport {
-  const c = m.change;
-  return {
-    id: m.id,
-    mechanism: c.kind === 'patch' ? 'patch' : c.kind === 'live' ? 'live' : c.kind === 'blocked' ? 'blocked' : c.kind === 'added' ? 'added' : 'removed',
-    functions: c.kind === 'patch' || c.kind === 'blocked' || c.kind === 'live' ? c.functions : [],
-    reasons: c.kind === 'blocked' ? c.reasons : c.kind === 'live' ? describeLive(c.plan) : [],
-    bindings: [],
-    classes: [],
-  };
-}
-
-/** A failure during prepare, with the stack in `.ts` lines (Node maps them). */
-export function failure(error: unknown): ErrorData {
-  if (error instanceof BatonError) return toErrorData(error);
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { code: 'E_PREPARE', message: `the new version failed before commit: ${e.message}`, hint: 'nothing was changed; fix the error and update again', ...(e.stack ? { stack: e.stack } : {}) };
 }

@@ -14,7 +14,8 @@ import { prepareVersion, type PreparedModule } from './prepare.js';
 import type { Runtime } from './runtime.js';
 import { Deadline } from './deadline.js';
 import type { UpdatePhase } from '../../protocol/messages.js';
-import { failure, initialReport, UpdateTransaction } from './transaction.js';
+import { UpdateTransaction } from './transaction.js';
+import { failure, initialReport } from './reports.js';
 
 export interface UpdateOptions {
   readonly dryRun: boolean;

@@ -5,7 +5,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { baton, freePort, listedPids, Program, ROOT } from './helpers/baton.js';
+import { baton, freePort, listedPids, Program, ROOT, sleep } from './helpers/baton.js';
 
 /**
  * `baton rollback` after a hand-off: the program goes back to the version
@@ -19,8 +19,6 @@ import { baton, freePort, listedPids, Program, ROOT } from './helpers/baton.js';
 
 const HTTP = join(ROOT, 'examples', 'http');
 const SESSIONS = 30;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Cart {
   id: string;

@@ -154,3 +154,13 @@ export function deriveVersion(root: string, from: string, to: string, changes: R
   }
   return dir;
 }
+
+/** `baton update <name> <dir> --handoff --json`: its exit code, the outcome, stderr. */
+export async function handoff(name: string, dir: string, extra: string[] = []): Promise<{ code: number | null; outcome: Record<string, unknown>; stderr: string }> {
+  // Starting a process is a step with a deadline: generous by default, since the machine may be busy (a test that wants a short one gives its own).
+  const r = await baton(['update', name, dir, '--handoff', '--no-check', '--json', '--timeout', '90000', ...extra]);
+  if (!r.stdout) throw new Error(`baton update --handoff printed no outcome: ${r.stderr}`);
+  return { code: r.code, outcome: JSON.parse(r.stdout) as Record<string, unknown>, stderr: r.stderr };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -23,6 +23,9 @@ deriveVersion(FIX, 'v2', 'v2-async-hook', { 'baton.update.ts': spec.replace('cla
 deriveVersion(FIX, 'v2', 'v2-loop-transformer', { 'baton.update.ts': spec.replace("mode: 'lazy',", "mode: 'eager',").replace('// Stands for', 'for (;;) {}\n          // Stands for') });
 // A changed module's new top-level statements do not run (module code runs once): the loops are in new modules.
 deriveVersion(FIX, 'v2', 'v2-loop-top', { 'store.ts': `import './stuck.js';\n${v2('store.ts')}`, 'stuck.ts': 'while (Date.now() > 0) {}\nexport const stuck = true;\n' });
+// A class declared again whose static block loops: the commit declares it, and a commit that runs
+// code of the program's is watched even when its migration is lazy (one that runs none is not).
+deriveVersion(FIX, 'v2', 'v2-loop-static', { 'store.ts': v2('store.ts').replace('  describe(): string {', '  static {\n    while (Date.now() > 0) {}\n  }\n  describe(): string {') });
 // A top level that awaits forever.
 deriveVersion(FIX, 'v2', 'v2-await-forever', { 'store.ts': `import './forever.js';\n${v2('store.ts')}`, 'forever.ts': 'await new Promise(() => undefined);\nexport const never = true;\n' });
 // A binding transformer that copies its input: writes the program makes to the old value
@@ -148,6 +151,15 @@ describe('a failed update never costs state and never hangs the program', () => 
     await unchanged(before);
     // The runner's globals (swapped for a top level's synchronous part) are back: a timer still works.
     assert.equal(await q('/version'), 'v1');
+  });
+
+  it('a class declared again whose static block loops is interrupted at commit: aborted, the program serves on', { timeout: 60_000 }, async () => {
+    const before = await q('/digest');
+    const { code, outcome } = await update(name, 'v2-loop-static', '--timeout', '1500');
+    assert.equal(code, 3, JSON.stringify(outcome));
+    assert.equal(outcome.reason?.code, 'E_TIMEOUT');
+    assert.match(outcome.reason?.message ?? '', /the commit ran synchronously for more than/);
+    await unchanged(before);
   });
 
   it('a top level that awaits forever aborts at the deadline; meanwhile status shows the update and its phase', { timeout: 60_000 }, async () => {

@@ -197,8 +197,12 @@ function pureRecomputation(statements: readonly OutlineStatement[], changed: Rea
 
 /** A declaration's initializer text in a live-compiled skeleton (stubs in place of functions). */
 export function initializerOf(liveSkeleton: string, name: string): string | undefined {
-  const s = outlineOf(liveSkeleton).find((st) => st.kind === 'declaration' && st.names.length === 1 && st.names[0] === name);
-  return s?.init?.text;
+  return declarationOf(liveSkeleton, name)?.init?.text;
+}
+
+/** The declaration of one binding in a live-compiled skeleton. */
+export function declarationOf(liveSkeleton: string, name: string): OutlineStatement | undefined {
+  return outlineOf(liveSkeleton).find((st) => st.kind === 'declaration' && st.names.length === 1 && st.names[0] === name);
 }
 
 /** The plan in the user's terms, one phrase per change. */
@@ -234,10 +238,8 @@ export function firstLineOf(text: string): string {
 }
 
 /** The statements of a live-compiled skeleton that declare the added bindings, in order. */
-export function addedStatements(liveSkeleton: string, added: ReadonlySet<string>): string[] {
-  return outlineOf(liveSkeleton)
-    .filter((s) => s.key.startsWith('ext ') && added.has(s.names[0]!))
-    .map((s) => s.text);
+export function addedStatements(liveSkeleton: string, added: ReadonlySet<string>): OutlineStatement[] {
+  return outlineOf(liveSkeleton).filter((s) => s.key.startsWith('ext ') && added.has(s.names[0]!));
 }
 
 /** The export entries (`name: () => ...`) of the names given, from a live-compiled skeleton. */

@@ -22,6 +22,14 @@ export interface OutlineStatement {
   readonly init?: InitOutline;
   /** A class declaration, or a declaration whose initializer is a class expression (esbuild's form for classes with statics). */
   readonly cls?: ClassOutline;
+  /**
+   * Whether evaluating the statement may run code of the program's: a call,
+   * a `new`, a getter, a conversion of an object to a string or number, a
+   * computed key, a static initializer or block (other than the slot form's
+   * own). A commit that evaluates only declarations without it needs no
+   * watchdog (one costs a thread start and join: watchdog.ts).
+   */
+  readonly evaluates: boolean;
 }
 
 export interface InitOutline {
@@ -67,29 +75,30 @@ export function outlineSkeleton(skeleton: string): SkeletonOutline {
   const ast = acorn.parse(skeleton, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true });
   // Pure bindings so far, in source order: a pure initializer reads only pure bindings declared before it.
   const pure = new Set<string>();
-  const declaration = (names: string[], node: acorn.Expression | null | undefined, text: string, key: string): OutlineStatement => {
+  const declaration = (names: string[], node: acorn.Expression | null | undefined, text: string, key: string, inits: ReadonlyArray<acorn.Expression | null | undefined> = [node]): OutlineStatement => {
     const init = node && names.length === 1 ? initOutline(skeleton, node, pure) : undefined;
     if (init?.pure) pure.add(names[0]!);
     const cls = node?.type === 'ClassExpression' && names.length === 1 ? classOutline(skeleton, node, names[0]!) : undefined;
-    return { key, text, names, kind: 'declaration', ...(init ? { init } : {}), ...(cls ? { cls } : {}) };
+    return { key, text, names, kind: 'declaration', ...(init ? { init } : {}), ...(cls ? { cls } : {}), evaluates: evaluatesAll(inits, pure) };
   };
   return ast.body.map((node): OutlineStatement => {
     const text = skeleton.slice(node.start, node.end);
     if (node.type === 'VariableDeclaration') {
       const names = node.declarations.map((d) => (d.id.type === 'Identifier' ? d.id.name : ''));
-      if (names.every((n) => n !== '')) return declaration(names, node.declarations.length === 1 ? node.declarations[0]!.init : undefined, text, `let ${names.join(',')}`);
+      const inits = node.declarations.map((d) => d.init);
+      if (names.every((n) => n !== '')) return declaration(names, node.declarations.length === 1 ? node.declarations[0]!.init : undefined, text, `let ${names.join(',')}`, inits);
     }
-    if (node.type === 'FunctionDeclaration' && node.id) return { key: `function ${node.id.name}`, text, names: [node.id.name], kind: 'function' };
+    if (node.type === 'FunctionDeclaration' && node.id) return { key: `function ${node.id.name}`, text, names: [node.id.name], kind: 'function', evaluates: false };
     // A binding an earlier live update added or declared again: `__baton_ext.name = ...` declares it.
     const ext = extDeclaration(node);
     if (ext) {
       const { name, value } = ext;
       const key = `ext ${name}`;
-      if (value.type === 'ClassExpression') return { key, text, names: [name], kind: 'class', cls: classOutline(skeleton, value, name) };
-      if (value.type === 'FunctionExpression') return { key, text, names: [name], kind: 'function' };
+      if (value.type === 'ClassExpression') return { key, text, names: [name], kind: 'class', cls: classOutline(skeleton, value, name), evaluates: classEvaluates(value, pure) };
+      if (value.type === 'FunctionExpression') return { key, text, names: [name], kind: 'function', evaluates: false };
       return declaration([name], value, text, key);
     }
-    if (node.type === 'ClassDeclaration' && node.id) return { key: `class ${node.id.name}`, text, names: [node.id.name], kind: 'class', cls: classOutline(skeleton, node, node.id.name) };
+    if (node.type === 'ClassDeclaration' && node.id) return { key: `class ${node.id.name}`, text, names: [node.id.name], kind: 'class', cls: classOutline(skeleton, node, node.id.name), evaluates: classEvaluates(node, pure) };
     if (node.type === 'ExpressionStatement' && node.expression.type === 'CallExpression' && node.expression.callee.type === 'Identifier' && node.expression.callee.name === '__export') {
       const object = node.expression.arguments[1];
       const exports = new Map<string, string>();
@@ -99,11 +108,11 @@ export function outlineSkeleton(skeleton: string): SkeletonOutline {
           else if (p.type === 'Property' && p.key.type === 'Literal') exports.set(String(p.key.value), skeleton.slice(p.start, p.end));
         }
       }
-      return { key: 'export', text, names: [], kind: 'export', exports };
+      return { key: 'export', text, names: [], kind: 'export', exports, evaluates: true };
     }
     // esbuild's `0 && (module.exports = {...})` names the exports for Node's CommonJS detection; it never runs.
-    if (/^0 && \(module\.exports = /.test(text)) return { key: 'export names', text, names: [], kind: 'export' };
-    return { key: `statement ${text}`, text, names: [], kind: 'statement' };
+    if (/^0 && \(module\.exports = /.test(text)) return { key: 'export names', text, names: [], kind: 'export', evaluates: false };
+    return { key: `statement ${text}`, text, names: [], kind: 'statement', evaluates: true };
   });
 }
 
@@ -154,6 +163,50 @@ function isPure(node: acorn.Node, pure: ReadonlySet<string>): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * Whether evaluating these initializers may run code of the program's. A
+ * function or arrow only creates a closure; a class follows classEvaluates;
+ * an identifier reads a binding; anything else must be a pure constant (an
+ * object in a template or an operator would call its toString or valueOf).
+ */
+function evaluatesAll(inits: ReadonlyArray<acorn.Expression | null | undefined>, pure: ReadonlySet<string>): boolean {
+  return inits.some((init) => init != null && evaluatesExpression(init, pure));
+}
+
+function evaluatesExpression(node: acorn.Expression, pure: ReadonlySet<string>): boolean {
+  if (node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression' || node.type === 'Identifier' || node.type === 'Literal') return false;
+  if (node.type === 'ClassExpression') return classEvaluates(node, pure);
+  return !isPure(node, pure);
+}
+
+/**
+ * Whether declaring this class runs code of the program's: an `extends`
+ * other than a name, a computed key other than a well-known symbol, a static
+ * field's initializer that is not a constant, a static block other than the
+ * slot form's (`__baton_home`, `__baton_async`). Instance fields and the
+ * constructor run only on `new`.
+ */
+function classEvaluates(cls: acorn.Class, pure: ReadonlySet<string>): boolean {
+  if (cls.superClass && cls.superClass.type !== 'Identifier') return true;
+  return cls.body.body.some((m) => {
+    if (m.type === 'StaticBlock') return !isSlotFormBlock(m);
+    if (m.type !== 'MethodDefinition' && m.type !== 'PropertyDefinition') return true;
+    if (m.computed && !isWellKnownSymbol(m.key)) return true;
+    return m.type === 'PropertyDefinition' && m.static && m.value != null && evaluatesExpression(m.value, pure);
+  });
+}
+
+function isSlotFormBlock(block: acorn.StaticBlock): boolean {
+  const only = block.body.length === 1 ? block.body[0] : undefined;
+  return only?.type === 'ExpressionStatement' && only.expression.type === 'CallExpression' && only.expression.callee.type === 'Identifier' && /^__baton_(home|async)$/.test(only.expression.callee.name);
+}
+
+/** `Symbol.iterator`, `Symbol.asyncIterator`...: a property of the global Symbol, no call. */
+function isWellKnownSymbol(key: acorn.Node): boolean {
+  const m = key as acorn.MemberExpression;
+  return key.type === 'MemberExpression' && !m.computed && m.object.type === 'Identifier' && m.object.name === 'Symbol' && m.property.type === 'Identifier';
 }
 
 /** Every identifier name in the tree (property keys too: a conservative reading of what it reads). */

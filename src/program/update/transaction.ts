@@ -168,8 +168,9 @@ export class UpdateTransaction {
     const rootBefore = runtime.graph.root;
     try {
       // Under the watchdog: new initializers and transformers run here on the values of the moment. A
-      // patch alone runs no code of the program's at commit and skips it (starting one costs about 0.35 ms).
-      const runsCode = this.lives.length > 0 || this.staged !== undefined || (this.inPlace?.reports.length ?? 0) > 0;
+      // commit that runs no code of the program's (a patch; a class declared again with no static code, a lazy
+      // or methods-only migration, constants recomputed: PreparedLive.runsCode) skips it (its thread's start and join).
+      const runsCode = this.lives.some((l) => l.runsCode) || this.staged !== undefined || (this.inPlace?.reports.length ?? 0) > 0 || (this.relocation?.recomputed.length ?? 0) > 0;
       // A frame may have been suspended while the update prepared: it would meet the new shape.
       const left = this.input.suspended();
       if (left.length > 0) throw framesError(left);
@@ -185,7 +186,12 @@ export class UpdateTransaction {
         this.relocation?.move();
         this.relocation?.recompute();
         // Imported modules first: a table recomputed in an importer reads the functions its imports declare again.
-        for (const live of dependencyOrder(runtime, this.lives)) liveCommits.push([live.record.id, commitLive(live, this.walk)]);
+        // Each kept before it is applied: an interrupted apply (the watchdog) runs no catch of its own, so the undo below covers it.
+        for (const live of dependencyOrder(runtime, this.lives)) {
+          const commit = commitLive(live);
+          liveCommits.push([live.record.id, commit]);
+          commit.apply(this.walk);
+        }
         // The program hook reads and sets new bindings, so it runs once they exist; `old` is what held before.
         const byId = new Map(liveCommits);
         this.inPlace?.runHook((id, name) => {

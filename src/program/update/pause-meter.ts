@@ -41,6 +41,19 @@ export class PauseMeter {
     this.turnedAt = performance.now();
   }
 
+  /**
+   * Waits for I/O without counting the wait: the stretch so far closes, and
+   * the next one starts when `io` settles (the loop ran meanwhile).
+   */
+  async wait<T>(io: Promise<T>): Promise<T> {
+    this.closeStretch();
+    try {
+      return await io;
+    } finally {
+      this.turnedAt = performance.now();
+    }
+  }
+
   timing(): Timing {
     this.closeStretch();
     this.histogram.disable();

@@ -238,7 +238,8 @@ export class UpdateTransaction {
       this.modules = this.modules.map((r) => (r.id === m.id ? { ...r, id: m.movedTo!, reasons: [`moved from ${m.id}`, ...r.reasons] } : r));
     }
     const to = runtime.versionInfo(prepared.root);
-    await this.recordVersion(to);
+    // Reads, on a first update, the files of modules no update has read yet: a wait, not a block.
+    await this.meter.wait(this.recordVersion(to));
     runtime.pruneSources();
     await this.meter.turn();
     this.mergeReports();

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +162,33 @@ describe('baton rollback after a hand-off is a hand-off back', () => {
       assert.ok(history.history.some((h) => h.kind === 'rollback' && h.status === 'aborted'));
     } finally {
       writeFileSync(join(root, 'v1', 'settings.json'), '{ "greeting": "hello" }\n');
+    }
+  });
+
+  it('a rollback whose previous version\'s directory is gone is refused before anything starts, naming it; v2 serves on', async () => {
+    const before = await state();
+    renameSync(join(root, 'v1'), join(root, 'v1-away'));
+    try {
+      const r = await run(['rollback', name]);
+      assert.equal(r.code, 2, JSON.stringify(r.outcome));
+      assert.equal(r.outcome['status'], 'refused');
+      const reason = r.outcome['reason'] as { code: string; message: string; hint: string };
+      assert.equal(reason.code, 'E_BAD_DIR');
+      assert.ok(reason.message.includes(join(root, 'v1')), reason.message);
+      assert.match(reason.hint, /put the previous version back/);
+      // Without --json: the same refusal for people, and no stack trace of baton's.
+      const text = await baton(['rollback', name]);
+      assert.equal(text.code, 2);
+      assert.match(text.stdout + text.stderr, /E_BAD_DIR/);
+      assert.ok((text.stdout + text.stderr).includes(join(root, 'v1')), text.stdout + text.stderr);
+      assert.doesNotMatch(text.stdout + text.stderr, /\n\s+at /);
+      assert.deepEqual(await state(), before);
+      await servedBy(v2Pid, 'v2');
+      await sleep(1000);
+      assert.deepEqual(await state(), before);
+      await servedBy(v2Pid, 'v2');
+    } finally {
+      renameSync(join(root, 'v1-away'), join(root, 'v1'));
     }
   });
 

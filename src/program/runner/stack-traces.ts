@@ -32,27 +32,34 @@ interface Script {
  * after the collection), so a heap read right after gc() counted every
  * version whose bodies had died since the last major GC: 2-4 MB after 1,000
  * updates in bench/memory.ts. The WeakMap's values die with their keys; the
- * map by name keeps only the name and a weak reference until the callback.
+ * map by name keeps a weak reference per name, and names whose holder is
+ * gone are dropped when the map has doubled since the last look (no
+ * FinalizationRegistry: what stays does not depend on when its tasks run).
  */
 const mappings = new WeakMap<object, Script>();
 const holders = new Map<string, WeakRef<object>>();
+const MIN_PRUNE = 64;
+let pruneAt = MIN_PRUNE;
 let patches = 0;
 
 export const BODY_NAME = '__baton_body';
 
-const released = new FinalizationRegistry<string>((name) => {
-  if (holders.get(name)?.deref() === undefined) holders.delete(name);
-});
-
 function register(name: string, holder: object, script: Script): void {
   mappings.set(holder, script);
   holders.set(name, new WeakRef(holder));
-  released.register(holder, name);
+  if (holders.size < pruneAt) return;
+  for (const [n, ref] of holders) if (ref.deref() === undefined) holders.delete(n);
+  pruneAt = Math.max(MIN_PRUNE, holders.size * 2);
 }
 
 function scriptNamed(name: string): Script | undefined {
   const holder = holders.get(name)?.deref();
   return holder === undefined ? undefined : mappings.get(holder);
+}
+
+/** How many script names are mapped, live or not yet pruned (tests). */
+export function namedScripts(): number {
+  return holders.size;
 }
 
 /** A module instance's script, named by its file, as V8 reports it, kept while `instance` lives. */

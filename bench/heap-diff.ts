@@ -222,6 +222,12 @@ function diff(oldFile: string, newFile: string, limit: number): void {
   const ta = tally(a);
   const tb = tally(b);
   const net = [...new Set([...ta.keys(), ...tb.keys()])].map((k) => ({ k, n: (tb.get(k)?.n ?? 0) - (ta.get(k)?.n ?? 0), bytes: (tb.get(k)?.bytes ?? 0) - (ta.get(k)?.bytes ?? 0) }));
+  // V8's compiled code and what only it uses (bytecode, feedback, deoptimization data, dependent-code lists).
+  const isCode = (k: string) => k.startsWith('code:') || k === 'hidden:system / WeakArrayList' || k === 'hidden:system / WeakFixedArray';
+  const sum = (f: (k: string) => boolean) => net.filter((v) => f(v.k)).reduce((t, v) => t + v.bytes, 0);
+  console.log(`\nnet: ${(sum(() => true) / 1024).toFixed(1)} KB, of which V8 code, bytecode, feedback and their metadata (type code, weak lists) ${(sum(isCode) / 1024).toFixed(1)} KB, everything else ${(sum((k) => !isCode(k)) / 1024).toFixed(1)} KB`);
+  console.log('net change by type:name (second minus first), everything else:');
+  for (const v of net.filter((v) => !isCode(v.k)).sort((x, y) => Math.abs(y.bytes) - Math.abs(x.bytes)).slice(0, 15)) console.log(`${((v.bytes >= 0 ? '+' : '') + (v.bytes / 1024).toFixed(1)).padStart(9)} KB ${((v.n >= 0 ? '+' : '') + v.n).padStart(7)}  ${v.k}`);
   console.log('\nnet change by type:name (second minus first)');
   for (const v of net.sort((x, y) => Math.abs(y.bytes) - Math.abs(x.bytes)).slice(0, limit)) console.log(`${((v.bytes >= 0 ? '+' : '') + (v.bytes / 1024).toFixed(1)).padStart(9)} KB ${((v.n >= 0 ? '+' : '') + v.n).padStart(7)}  ${v.k}`);
   console.log('\nnew objects by type:name');

@@ -23,40 +23,64 @@ interface Script {
   readonly origin?: { readonly line: number; readonly column: number; readonly path: string };
 }
 
-const scripts = new Map<string, Script>();
+/**
+ * Each script's mapping, held by what runs its code: a module instance, or a
+ * patched body. A mapping names a compiled module (its text and source map,
+ * about 10 KB for a small module) and must go in the collection that takes
+ * its holder. Held in a map by name and released by a FinalizationRegistry
+ * callback, it went a collection later (the callback is a task that runs
+ * after the collection), so a heap read right after gc() counted every
+ * version whose bodies had died since the last major GC: 2-4 MB after 1,000
+ * updates in bench/memory.ts. The WeakMap's values die with their keys; the
+ * map by name keeps a weak reference per name, and names whose holder is
+ * gone are dropped when the map has doubled since the last look (no
+ * FinalizationRegistry: what stays does not depend on when its tasks run).
+ */
+const mappings = new WeakMap<object, Script>();
+const holders = new Map<string, WeakRef<object>>();
+const MIN_PRUNE = 64;
+let pruneAt = MIN_PRUNE;
 let patches = 0;
 
 export const BODY_NAME = '__baton_body';
 
-/** A patched body's mapping lives as long as the body: thousands of patches must not keep every version's text. */
-const released = new FinalizationRegistry<string>((url) => scripts.delete(url));
-
-export function releaseWithBody(body: object, url: string): void {
-  released.register(body, url);
+function register(name: string, holder: object, script: Script): void {
+  mappings.set(holder, script);
+  holders.set(name, new WeakRef(holder));
+  if (holders.size < pruneAt) return;
+  for (const [n, ref] of holders) if (ref.deref() === undefined) holders.delete(n);
+  pruneAt = Math.max(MIN_PRUNE, holders.size * 2);
 }
 
-/** A module instance's mapping lives as long as the instance (each new version's files have new names). */
-const instances = new FinalizationRegistry<{ file: string; compiled: CompiledModule }>(({ file, compiled }) => {
-  if (scripts.get(file)?.compiled === compiled) scripts.delete(file);
-});
+function scriptNamed(name: string): Script | undefined {
+  const holder = holders.get(name)?.deref();
+  return holder === undefined ? undefined : mappings.get(holder);
+}
+
+/** How many script names are mapped, live or not yet pruned (tests). */
+export function namedScripts(): number {
+  return holders.size;
+}
 
 /** A module instance's script, named by its file, as V8 reports it, kept while `instance` lives. */
 export function registerModule(instance: object, file: string, compiled: CompiledModule): void {
-  scripts.set(file, { compiled });
-  instances.register(instance, { file, compiled });
+  register(file, instance, { compiled });
 }
 
-/** A name for the script of one patched body, and its mapping. */
-export function registerPatchedBody(compiled: CompiledModule, cell: string, path: string): string {
-  const url = `baton-patch:${++patches}`;
+/** The name of the script of the next patched body (its `sourceURL`). */
+export function patchedBodyName(): string {
+  return `baton-patch:${++patches}`;
+}
+
+/** A patched body's mapping, kept while `body` lives: thousands of patches must not keep every version's text. */
+export function registerPatchedBody(body: object, url: string, compiled: CompiledModule, cell: string, path: string): void {
   const text = compiled.comparable;
   const marker = `__baton_slot(${JSON.stringify(cell)}, `;
   // Counted in place: a copy of the module's text up to the body, split into lines, was an allocation per body in prepare.
   const end = text.indexOf(marker) + marker.length;
   const line = lineAt(text, end);
   const column = end - text.lastIndexOf('\n', end - 1) - 1;
-  scripts.set(url, { compiled, origin: { line, column, path } });
-  return url;
+  register(url, body, { compiled, origin: { line, column, path } });
 }
 
 function lineAt(text: string, index: number): number {
@@ -90,7 +114,7 @@ function mapOf(script: Script): TraceMap {
 
 /** Where a generated position (1-based line and column, as V8 gives them) is in the user's source. */
 function locate(file: string, line: number, column: number): { source: string; line: number; column: number; path?: string } | undefined {
-  const script = scripts.get(file);
+  const script = scriptNamed(file);
   if (!script) return undefined;
   let l = line - 1;
   let c = column - 1;

@@ -2,7 +2,7 @@ import type { ChangedFunction } from '../../compare/compare-module.js';
 import type { CompiledModule } from '../runner/compile.js';
 import type { ModuleInstance } from '../runner/instance.js';
 import { ensureSuperHelper, framesInFlight, installRefs, readCell, setCell } from '../runner/slot-table.js';
-import { registerPatchedBody, releaseWithBody } from '../runner/stack-traces.js';
+import { patchedBodyName, registerPatchedBody } from '../runner/stack-traces.js';
 import type { LoopSlices } from '../runner/yield-to-loop.js';
 
 /** One module's patch, prepared: new bodies compiled in the module's scope, waiting for commit. */
@@ -50,9 +50,9 @@ function slotsToCompile(instance: ModuleInstance, compiled: CompiledModule, ever
 function compileBody(instance: ModuleInstance, compiled: CompiledModule, s: CompiledModule['slots'][number]): PreparedPatch['swaps'][number] {
   // A cell no code names yet: invisible until a new body is installed.
   for (const helper of s.supers ?? []) ensureSuperHelper(helper);
-  const url = registerPatchedBody(compiled, s.cell, s.path);
+  const url = patchedBodyName();
   const body = instance.evaluate(`(${s.source})\n//# sourceURL=${url}`) as object;
-  releaseWithBody(body, url);
+  registerPatchedBody(body, url, compiled, s.cell, s.path);
   return { cell: s.cell, path: s.path, body };
 }
 

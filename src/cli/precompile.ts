@@ -60,10 +60,10 @@ export async function precompile(client: ControlClient, dir: string | undefined)
   const root = dir ?? inputs.previousDir;
   if (root === null) return undefined;
   // The compiler loads only now (esbuild, acorn, eslint-scope): `baton ls` and `status` never pay for it.
-  const [{ compileModule }, { compilerIdentity, compileConfigKey }] = await Promise.all([import('../program/runner/compile.js'), import('../program/runner/compiler-identity.js')]);
+  const [{ compileModule, hashSource }, { compilerIdentity, compileConfigKey }] = await Promise.all([import('../program/runner/compile.js'), import('../program/runner/compiler-identity.js')]);
   const compiler = compilerIdentity();
   if (compiler !== inputs.compiler) return undefined;
-  const changed = (await Promise.all(inputs.modules.map((m) => changedText(root, m)))).filter((c) => c !== undefined);
+  const changed = (await Promise.all(inputs.modules.map((m) => changedText(root, m, hashSource)))).filter((c) => c !== undefined);
   const compiled = await Promise.all(
     changed.map(async ({ input, file, text, sourceHash }): Promise<PrecompiledModule | undefined> => {
       try {
@@ -92,8 +92,7 @@ export async function precompile(client: ControlClient, dir: string | undefined)
 }
 
 /** The module's text in `root` when it is not what the program runs (the program compiles nothing else). */
-async function changedText(root: string, input: CompileInput): Promise<{ input: CompileInput; file: string; text: string; sourceHash: string } | undefined> {
-  const { hashSource } = await import('../program/runner/compile.js');
+async function changedText(root: string, input: CompileInput, hashSource: (text: string) => string): Promise<{ input: CompileInput; file: string; text: string; sourceHash: string } | undefined> {
   const file = join(root, input.id);
   try {
     if (!(await stat(file)).isFile()) return undefined;

@@ -16,6 +16,7 @@
 //   MEM_NODE_FLAGS='--no-opt --no-sparkplug --no-maglev' node dist/bench/memory.js   (JIT tiers off)
 // What the heap holds, and what holds it: bench/memory-probe.ts (same program and cycle) and bench/heap-diff.ts.
 import { join } from 'node:path';
+import { requestWithPrecompiled } from '../src/cli/precompile.js';
 import { ControlClient } from '../src/cli/client.js';
 import { socketPathFor } from '../src/protocol/socket-dir.js';
 import type { UpdateOutcome } from '../src/protocol/outcome.js';
@@ -77,7 +78,8 @@ async function main(): Promise<void> {
     try {
       for (let n = 1; n <= TOTAL; n++) {
         const to = (n % 5) + 1;
-        const body = await client.request({ type: 'update', dir: versions[to - 1]!, dryRun: false, timeoutMs: 5000 });
+        // Through the client code `baton update --no-check` runs (the changed module compiled here first).
+        const { body } = await requestWithPrecompiled(client, { type: 'update', dir: versions[to - 1]!, dryRun: false, timeoutMs: 5000 });
         const outcome = (body as { outcome: UpdateOutcome }).outcome;
         if (outcome.status !== 'applied') throw new Error(`update ${n}: ${outcome.status} ${'reason' in outcome ? outcome.reason.message : ''}`);
         const mech = outcome.modules.map((m) => `${m.id}:${m.mechanism}`).join(',');

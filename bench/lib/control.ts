@@ -1,12 +1,16 @@
-// Updates over the control channel directly: the same `update` request that
-// `baton update <target> <dir> --no-check` sends, without spawning a CLI
-// process per update (so a hundred updates take seconds, and no CLI start-up
-// competes with the program for the CPU while it is being measured).
+// Updates over the control channel directly, through the client code
+// `baton update <target> <dir> --no-check` runs (cli/precompile.ts: the
+// changed modules compiled in this process first, then the `update` request
+// with them), without spawning a CLI process per update (so a hundred
+// updates take seconds, and no CLI start-up competes with the program for
+// the CPU while it is being measured).
 import { join } from 'node:path';
 import type { UpdateOutcome } from '../../src/protocol/outcome.js';
 import { ControlClient } from '../../src/cli/client.js';
+import { requestWithPrecompiled } from '../../src/cli/precompile.js';
 
-export type Applied = Extract<UpdateOutcome, { status: 'applied' }>;
+/** An applied outcome, with the time this process spent compiling before the request (0 when it sent nothing). */
+export type Applied = Extract<UpdateOutcome, { status: 'applied' }> & { readonly precompileMs: number };
 
 /** The control client of the program with `pid`, whose socket dir is `env.BATON_SOCKET_DIR`. */
 export async function openControl(pid: number, env: NodeJS.ProcessEnv): Promise<ControlClient> {
@@ -16,15 +20,15 @@ export async function openControl(pid: number, env: NodeJS.ProcessEnv): Promise<
   return ControlClient.open(join(dir, `${pid}.sock`), 10_000);
 }
 
-/** One update to `dir`; throws unless it was applied. */
+/** One update to `dir`, as `baton update --no-check` makes it; throws unless it was applied. */
 export async function update(client: ControlClient, dir: string, timeoutMs = 30_000): Promise<Applied> {
-  const body = await client.request({ type: 'update', dir, dryRun: false, timeoutMs });
+  const { body, precompiled } = await requestWithPrecompiled(client, { type: 'update', dir, dryRun: false, timeoutMs });
   const outcome = (body as { outcome: UpdateOutcome }).outcome;
   if (outcome.status !== 'applied') {
     const reason = 'reason' in outcome && outcome.reason ? `: ${outcome.reason.code} ${outcome.reason.message}` : '';
     throw new Error(`update to ${dir} was ${outcome.status}${reason}`);
   }
-  return outcome;
+  return { ...outcome, precompileMs: precompiled?.ms ?? 0 };
 }
 
 /** `module:mechanism` of every module an outcome touched, sorted: what a check compares against. */

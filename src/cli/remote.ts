@@ -4,6 +4,7 @@ import { ControlClient } from './client.js';
 import type { ProgramInfo, Request, ResponseBody } from '../protocol/messages.js';
 import { listPrograms, resolveTarget } from './targets.js';
 import { renderHandoff, renderOutcome, renderPrograms, renderStatus } from './render.js';
+import { precompileSummary, requestWithPrecompiled, type Precompiled } from './precompile.js';
 
 /** Commands that talk to a running program over its control channel. */
 async function withTarget<T>(target: string, use: (client: ControlClient) => Promise<T>): Promise<T> {
@@ -16,17 +17,22 @@ async function withTarget<T>(target: string, use: (client: ControlClient) => Pro
 }
 
 export async function sendUpdate(target: string, request: Extract<Request, { type: 'update' | 'rollback' }>, json: boolean, check: boolean): Promise<number> {
-  const body = await checkedRequest(target, request, json, check);
-  if (typeof body === 'number') return body;
+  const answer = await checkedRequest(target, request, json, check);
+  if (typeof answer === 'number') return answer;
+  const { body, precompiled } = answer;
   // A rollback whose previous version ran in an earlier process is a hand-off back.
   if (body.type === 'handoff' && request.type === 'rollback') {
     print(body.outcome, json, renderHandoff);
     return exitCodeOf(body.outcome);
   }
   if (body.type !== 'outcome') throw new Error('unexpected answer to an update');
-  print(body.outcome, json, renderOutcome);
+  // What this command compiled before the request (outside the program's pause) goes with the outcome.
+  const cli = precompiled ? { precompile: precompileSummary(precompiled) } : {};
+  if (json) process.stdout.write(`${JSON.stringify({ ...body.outcome, ...cli }, null, 2)}\n`);
+  else process.stdout.write(`${renderOutcome(body.outcome, cli.precompile)}\n`);
   return exitCodeOf(body.outcome);
 }
+
 
 /**
  * `baton update` type-checks the update against the running version's
@@ -100,8 +106,9 @@ function print<T>(value: T, json: boolean, render: (v: T) => string): void {
 
 /** `baton update --handoff`: checked like an update, then carried out by the program, which answers when it is done. */
 export async function sendHandoff(target: string, request: Extract<Request, { type: 'handoff' }>, json: boolean, check: boolean): Promise<number> {
-  const body = await checkedRequest(target, request, json, check);
-  if (typeof body === 'number') return body;
+  const answer = await checkedRequest(target, request, json, check);
+  if (typeof answer === 'number') return answer;
+  const { body } = answer;
   if (body.type !== 'handoff') throw new Error('unexpected answer to a hand-off');
   print(body.outcome, json, renderHandoff);
   return exitCodeOf(body.outcome);
@@ -109,15 +116,23 @@ export async function sendHandoff(target: string, request: Extract<Request, { ty
 
 /**
  * An update, rollback or hand-off: type-checked first (updates and hand-offs),
- * then sent; the program answers when it is done, so the request waits its
- * deadline, and then some. A number is the exit code of a refusal by the check.
+ * then sent, an update or rollback with the modules this command compiled
+ * (precompile.ts; a hand-off's new process compiles its own); the program
+ * answers when it is done, so the request waits its deadline, and then
+ * some. A number is the exit code of a refusal by the check.
  */
-async function checkedRequest(target: string, request: Extract<Request, { type: 'update' | 'rollback' | 'handoff' }>, json: boolean, check: boolean): Promise<ResponseBody | number> {
+async function checkedRequest(
+  target: string,
+  request: Extract<Request, { type: 'update' | 'rollback' | 'handoff' }>,
+  json: boolean,
+  check: boolean,
+): Promise<{ body: ResponseBody; precompiled?: Precompiled | undefined } | number> {
   return withTarget(target, async (c) => {
     if (check && request.type !== 'rollback') {
       const refused = await checkFirst(c, request.dir, json);
       if (refused !== undefined) return refused;
     }
-    return c.request(request);
+    if (request.type === 'handoff') return { body: await c.request(request) };
+    return requestWithPrecompiled(c, request);
   });
 }

@@ -1,5 +1,6 @@
 import type { ErrorData } from '../protocol/errors.js';
-import type { UpdateOutcome, ModuleReport } from '../protocol/outcome.js';
+import type { CompiledBy, UpdateOutcome, ModuleReport } from '../protocol/outcome.js';
+import type { PrecompileSummary } from './precompile.js';
 import type { ProgramInfo } from '../protocol/messages.js';
 import type { ListedProgram } from './targets.js';
 import type { HandoffOutcome, Untransferable } from '../protocol/handoff.js';
@@ -12,7 +13,8 @@ export function renderError(error: ErrorData): string {
   return lines.join('\n');
 }
 
-export function renderOutcome(outcome: UpdateOutcome): string {
+/** `precompile`: what the command compiled before the request (remote.ts), when it did. */
+export function renderOutcome(outcome: UpdateOutcome, precompile?: PrecompileSummary): string {
   const lines: string[] = [];
   switch (outcome.status) {
     case 'applied':
@@ -34,7 +36,16 @@ export function renderOutcome(outcome: UpdateOutcome): string {
   if (outcome.modules.length === 0 && outcome.status !== 'refused') lines.push('  no module changed');
   for (const m of outcome.modules) lines.push(...renderModule(m));
   if ('warnings' in outcome) for (const w of outcome.warnings) lines.push(`  warning: ${w}`);
+  if ('compiled' in outcome && outcome.compiled) lines.push(...renderCompiled(outcome.compiled, precompile));
   return lines.join('\n');
+}
+
+/** Where the changed modules were compiled: before the request by this command (outside the pause), or by the program. */
+function renderCompiled(compiled: CompiledBy, precompile: PrecompileSummary | undefined): string[] {
+  const lines: string[] = [];
+  if (compiled.cli.length > 0) lines.push(`  compiled before the request: ${compiled.cli.join(', ')}${precompile ? ` (${precompile.ms.toFixed(0)} ms in this command)` : ''}`);
+  if (compiled.program.length > 0) lines.push(`  compiled by the program: ${compiled.program.join(', ')}`);
+  return lines;
 }
 
 function renderModule(m: ModuleReport): string[] {

@@ -1,6 +1,7 @@
 import type { ErrorData } from './errors.js';
 import type { UpdateOutcome } from './outcome.js';
 import type { HandoffOutcome } from './handoff.js';
+import { isPrecompiledList, type CompileInputs, type PrecompiledModule } from './precompiled.js';
 
 /** Bumped when a message changes shape; the handshake refuses a mismatch. */
 export const PROTOCOL_VERSION = 1;
@@ -8,7 +9,8 @@ export const PROTOCOL_VERSION = 1;
 export type Request =
   | { readonly type: 'hello'; readonly protocol: number }
   | { readonly type: 'info' }
-  | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly allowDependencyChange?: boolean }
+  /** `precompiled`: modules the CLI compiled from the inputs `compile-inputs` gave (precompiled.ts); each used only if they still hold. */
+  | { readonly type: 'update'; readonly dir: string; readonly dryRun: boolean; readonly timeoutMs: number; readonly allowDependencyChange?: boolean; readonly precompiled?: readonly PrecompiledModule[] }
   /**
    * Moves the program to a new process running the version in `dir`
    * (program/handoff/): `graceMs` is how long the new process must stay up
@@ -22,7 +24,9 @@ export type Request =
    * ran in an earlier process) starts the new process; unset fields take what
    * the hand-off that left that version used.
    */
-  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number; readonly updateFile?: string; readonly handoff?: RollbackHandoff }
+  | { readonly type: 'rollback'; readonly dryRun: boolean; readonly timeoutMs: number; readonly updateFile?: string; readonly handoff?: RollbackHandoff; readonly precompiled?: readonly PrecompiledModule[] }
+  /** What the program compiles a new version of each module against, so the CLI can compile it first (precompiled.ts). */
+  | { readonly type: 'compile-inputs' }
   /**
    * The CLI's check (run before an update is sent) refused the update:
    * recorded in the program's history like a refusal of its own.
@@ -105,7 +109,8 @@ export type ResponseBody =
   | { readonly type: 'info'; readonly info: ProgramInfo }
   | { readonly type: 'outcome'; readonly outcome: UpdateOutcome }
   | { readonly type: 'handoff'; readonly outcome: HandoffOutcome }
-  | { readonly type: 'recorded' };
+  | { readonly type: 'recorded' }
+  | { readonly type: 'compile-inputs'; readonly inputs: CompileInputs };
 
 /** A frame on the wire: a request or its answer, matched by id. Handler errors travel as data. */
 export type Frame =
@@ -122,7 +127,13 @@ export function isRequest(value: unknown): value is Request {
     case 'info':
       return true;
     case 'update':
-      return typeof v['dir'] === 'string' && typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['allowDependencyChange'] === undefined || typeof v['allowDependencyChange'] === 'boolean');
+      return (
+        typeof v['dir'] === 'string' &&
+        typeof v['dryRun'] === 'boolean' &&
+        typeof v['timeoutMs'] === 'number' &&
+        (v['allowDependencyChange'] === undefined || typeof v['allowDependencyChange'] === 'boolean') &&
+        (v['precompiled'] === undefined || isPrecompiledList(v['precompiled']))
+      );
     case 'handoff':
       return (
         typeof v['dir'] === 'string' &&
@@ -133,7 +144,15 @@ export function isRequest(value: unknown): value is Request {
         (v['ready'] === undefined || typeof v['ready'] === 'string')
       );
     case 'rollback':
-      return typeof v['dryRun'] === 'boolean' && typeof v['timeoutMs'] === 'number' && (v['updateFile'] === undefined || typeof v['updateFile'] === 'string') && (v['handoff'] === undefined || isRollbackHandoff(v['handoff']));
+      return (
+        typeof v['dryRun'] === 'boolean' &&
+        typeof v['timeoutMs'] === 'number' &&
+        (v['updateFile'] === undefined || typeof v['updateFile'] === 'string') &&
+        (v['handoff'] === undefined || isRollbackHandoff(v['handoff'])) &&
+        (v['precompiled'] === undefined || isPrecompiledList(v['precompiled']))
+      );
+    case 'compile-inputs':
+      return true;
     case 'record-refusal':
       return typeof v['dir'] === 'string' && isErrorData(v['reason']);
     default:

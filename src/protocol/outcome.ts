@@ -36,6 +36,17 @@ export interface Timing {
   readonly totalMs: number;
 }
 
+/**
+ * Where the new version's modules were compiled: by the CLI before the
+ * request (precompiled.ts), or by the program during the update (every
+ * module the CLI did not send, or sent compiled from other inputs than the
+ * program's). Module ids; unchanged modules are compiled by neither.
+ */
+export interface CompiledBy {
+  readonly cli: readonly string[];
+  readonly program: readonly string[];
+}
+
 /** An update's outcome: data, rendered for people in one place (cli/render.ts). */
 export type UpdateOutcome =
   | {
@@ -45,12 +56,14 @@ export type UpdateOutcome =
       readonly modules: readonly ModuleReport[];
       readonly warnings: readonly string[];
       readonly timing: Timing;
+      readonly compiled?: CompiledBy;
     }
   | {
       readonly status: 'planned';
       readonly from: VersionInfo;
       readonly modules: readonly ModuleReport[];
       readonly warnings: readonly string[];
+      readonly compiled?: CompiledBy;
     }
   | {
       /** Checked and turned down before anything was touched. */

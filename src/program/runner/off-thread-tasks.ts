@@ -1,5 +1,6 @@
 import { outlineSkeleton, type SkeletonOutline } from '../../compare/skeleton-outline.js';
 import { scanUpdateFileText } from '../../compare/update-file-scan.js';
+import { compilerIdentity } from './compiler-identity.js';
 
 /**
  * Work an update hands to the compile thread besides compiling
@@ -12,6 +13,8 @@ export const OFF_THREAD_TASKS = {
   outline: (skeletons: readonly string[]): Array<SkeletonOutline | undefined> => skeletons.map(outlineOrUndefined),
   /** What an update file's `defineUpdate` literal says, read without running it. */
   'scan-update-file': scanUpdateFileText,
+  /** The compiler's identity (compiler-identity.ts): a module the CLI compiled is used only under the same one. */
+  'compiler-identity': (_: null): string => compilerIdentity(),
 };
 
 export type OffThreadTasks = typeof OFF_THREAD_TASKS;

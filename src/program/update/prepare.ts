@@ -12,6 +12,8 @@ import { appTargets, findMoves, moveCandidates, sharesBindings, type ImporterEdg
 import { resolveImport } from '../runner/resolve.js';
 import { assertInsideVersion } from '../runner/read-source.js';
 import { LoopSlices, yieldToLoop } from '../runner/yield-to-loop.js';
+import type { CompiledBy } from '../../protocol/outcome.js';
+import type { OfferedModules } from './precompiled.js';
 
 /** One module of the new version, compiled and compared with what runs now. */
 export interface PreparedModule {
@@ -29,15 +31,18 @@ export interface PreparedModule {
 export interface PreparedVersion {
   readonly root: string;
   readonly modules: readonly PreparedModule[];
+  /** The modules the CLI compiled (used from the request) and those compiled here. */
+  readonly compiled: CompiledBy;
 }
 
 /**
  * Compiles the new version of every loaded module (and every module the new
  * code newly imports) and compares it with the running one. Touches nothing.
  * `transformed`: the classes the update file transforms (declared again on
- * the live module), the rule `baton diff` applies too.
+ * the live module), the rule `baton diff` applies too. `offered`: modules
+ * the CLI compiled, each used where it matches what would be compiled here.
  */
-export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string, transformed: TransformedClasses = { has: () => false }): Promise<PreparedVersion> {
+export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: string, transformed: TransformedClasses = { has: () => false }, offered?: OfferedModules): Promise<PreparedVersion> {
   const root = resolve(dir);
   if (!isOverlaid(root) && !existsSync(root)) throw new BatonError('E_BAD_DIR', `${dir} does not exist`, 'give the directory that holds the new version, laid out like the running one');
   if (!isOverlaid(root) && !statSync(root).isDirectory()) throw new BatonError('E_BAD_DIR', `${dir} is not a directory`, 'give the directory that holds the new version, laid out like the running one');
@@ -48,6 +53,11 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
   const modules = new Map<string, PreparedModule>();
   const gone = new Set<string>();
   const pending = new Map<string, { record: ModuleRecord; file: string; compiled: CompiledModule }>();
+  const compiled = { cli: [] as string[], program: [] as string[] };
+  const readCompiled = (id: string, file: string, scope: string, external: readonly string[] = []) => {
+    compiled.program.push(id);
+    return compileHere(file, scope, external);
+  };
   // The checks and reads of a module are small but synchronous: the program's loop turns between modules when due.
   const slices = new LoopSlices();
   await slices.all([...graph.records.values()], async (record) => {
@@ -60,12 +70,16 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
     if (!isOverlaid(root)) assertInsideVersion(file, root);
     // The same text as the running instance's: nothing to compile (most modules of a release).
     const text = await readSource(file);
-    if (hashSource(text) === record.current.compiled.sourceHash) {
+    const sourceHash = hashSource(text);
+    if (sourceHash === record.current.compiled.sourceHash) {
       modules.set(record.id, { id: record.id, change: { kind: 'unchanged', id: record.id }, file, compiled: record.current.compiled, scope: record.current.scope });
       return;
     }
     // Compiled as the running instance is: its slot scope, and the bindings live updates added on `__baton_ext`.
-    pending.set(record.id, { record, file, compiled: await readCompiled(file, record.current.scope, record.current.compiled.external) });
+    const { scope, compiled: { external } } = record.current;
+    const sent = offered?.take(file, sourceHash, scope, external);
+    if (sent) compiled.cli.push(record.id);
+    pending.set(record.id, { record, file, compiled: sent ?? (await readCompiled(record.id, file, scope, external)) });
   });
   // A module the new version no longer has may have moved: its importers say where (one matcher with `baton diff`).
   const edges = new Map<string, ImporterEdges>();
@@ -75,12 +89,12 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
   const isNew = (id: string) => !graph.records.has(id) && exists(join(root, id));
   const candidates = moveCandidates(edges, (id) => gone.has(id), isNew);
   const candidate = new Map<string, CompiledModule>();
-  for (const to of candidates.to) candidate.set(to, await readCompiled(join(root, to), ModuleGraph.newScope(to)));
+  for (const to of candidates.to) candidate.set(to, await readCompiled(to, join(root, to), ModuleGraph.newScope(to)));
   const { moved, renamedImports } = findMoves(edges, (id) => gone.has(id), isNew, (from, to) => sharesBindings(graph.records.get(from)!.current.compiled, candidate.get(to)!));
   for (const [from, to] of moved) {
     const record = graph.records.get(from)!;
     const file = join(root, to);
-    pending.set(from, { record, file, compiled: await readCompiled(file, record.current.scope, record.current.compiled.external) });
+    pending.set(from, { record, file, compiled: await readCompiled(to, file, record.current.scope, record.current.compiled.external) });
   }
   for (const id of gone) if (!moved.has(id)) modules.set(id, { id, change: { kind: 'removed', id } });
   const optionsOf = (newId: string) => ({ renamed: renamedImports.get(newId) ?? new Map<string, string>(), transformsClass: (name: string) => transformed.has(newId, name) });
@@ -98,7 +112,7 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
     if (change.kind === 'live') {
       // Again, with the new and declared-again bindings on `__baton_ext`: what the live module will run.
       await yieldToLoop();
-      const live = await readCompiled(file, record.current.scope, [...new Set([...external, ...change.plan.added, ...change.plan.redeclared])]);
+      const live = await readCompiled(newId, file, record.current.scope, [...new Set([...external, ...change.plan.added, ...change.plan.redeclared])]);
       // prepareLive reads this one's outline (live.ts).
       await outlineAhead([live.skeleton]);
       modules.set(id, { id, change, file, compiled: live, scope: record.current.scope, ...movedTo });
@@ -118,14 +132,15 @@ export async function prepareVersion(graph: ModuleGraph, dir: string, entryId: s
       if (modules.has(id) || graph.records.has(id) || [...moved.values()].includes(id)) continue;
       if (!isOverlaid(root)) assertInsideVersion(target.file, root);
       const scope = ModuleGraph.newScope(id);
-      const added: PreparedModule = { id, change: { kind: 'added', id }, file: target.file, compiled: await readCompiled(target.file, scope), scope };
+      const added: PreparedModule = { id, change: { kind: 'added', id }, file: target.file, compiled: await readCompiled(id, target.file, scope), scope };
       modules.set(id, added);
       queue.push(added);
     }
   }
   // By code units, not localeCompare: the first localeCompare in a process builds ICU's collator, a block of
   // several milliseconds on the program's thread (seen in a CPU profile of a first update).
-  return { root, modules: [...modules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+  const unique = (ids: string[]) => [...new Set(ids)].sort();
+  return { root, modules: [...modules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), compiled: { cli: unique(compiled.cli), program: unique(compiled.program) } };
 }
 
 async function readSource(file: string): Promise<string> {
@@ -140,7 +155,7 @@ async function readSource(file: string): Promise<string> {
   }
 }
 
-async function readCompiled(file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
+async function compileHere(file: string, scope: string, external: readonly string[] = []): Promise<CompiledModule> {
   try {
     return await ModuleGraph.compileFrom(file, scope, external);
   } catch (error) {

@@ -11,6 +11,8 @@ import { runUpdate } from './update.js';
 import { readFile } from 'node:fs/promises';
 import { hashSource, type CompiledModule } from '../runner/compile.js';
 import { keepOnly, recall, remember, withOverlay } from '../runner/source-store.js';
+import { compileInputs } from './precompiled.js';
+import type { PrecompiledModule } from '../../protocol/precompiled.js';
 
 const MAX_HISTORY = 200;
 
@@ -154,7 +156,14 @@ export class Runtime {
       case 'info':
         return { type: 'info', info: this.info() };
       case 'update':
-        return { type: 'outcome', outcome: await this.exclusive('update', () => runUpdate(this, request.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'forward', allowDependencyChange: request.allowDependencyChange === true, onPhase: (p) => this.enterPhase(p) })) };
+        return {
+          type: 'outcome',
+          outcome: await this.exclusive('update', () =>
+            runUpdate(this, request.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'forward', allowDependencyChange: request.allowDependencyChange === true, onPhase: (p) => this.enterPhase(p), ...precompiledOf(request) }),
+          ),
+        };
+      case 'compile-inputs':
+        return { type: 'compile-inputs', inputs: await compileInputs(this) };
       case 'rollback': {
         const target = this.previous.at(-1);
         if (!target) throw new BatonError('E_NO_PREVIOUS', 'there is no previous version to return to', 'rollback works after an update was applied');
@@ -170,7 +179,7 @@ export class Runtime {
           throw new BatonError('E_USAGE', `the version before ran in this process, so the rollback is in place and has no readiness check or grace period`, 'drop --ready and --grace: they apply to a rollback after a hand-off');
         }
         // The previous version's sources as they ran, whatever is on disk now.
-        return { type: 'outcome', outcome: await this.exclusive('rollback', () => withOverlay(target.info.dir, target.files, () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true, onPhase: (p) => this.enterPhase(p), ...(request.updateFile === undefined ? {} : { updateFile: request.updateFile }) }))) };
+        return { type: 'outcome', outcome: await this.exclusive('rollback', () => withOverlay(target.info.dir, target.files, () => runUpdate(this, target.info.dir, { dryRun: request.dryRun, timeoutMs: request.timeoutMs, direction: 'back', allowDependencyChange: true, onPhase: (p) => this.enterPhase(p), ...precompiledOf(request), ...(request.updateFile === undefined ? {} : { updateFile: request.updateFile }) }))) };
       }
       case 'handoff': {
         const { runHandoff } = await import('../handoff/parent.js');
@@ -249,3 +258,8 @@ export class Runtime {
 }
 
 const MAX_MIGRATIONS = 64;
+
+/** The modules an update or rollback request carried, as the update's option (absent when none). */
+function precompiledOf(request: { readonly precompiled?: readonly PrecompiledModule[] }): { precompiled?: readonly PrecompiledModule[] } {
+  return request.precompiled ? { precompiled: request.precompiled } : {};
+}

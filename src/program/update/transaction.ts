@@ -252,7 +252,7 @@ export class UpdateTransaction {
         startLazySweep(runtime, lazy, (ms) => entries.forEach((e) => (e.doneMs = ms)));
       }
     }
-    return { status: 'applied', from: this.from, to, modules: this.modules, warnings: this.warnings, timing: this.meter.timing() };
+    return { status: 'applied', from: this.from, to, modules: this.modules, warnings: this.warnings, timing: this.meter.timing(), compiled: prepared.compiled };
   }
 
   /** Accept callbacks of modules changed live get their new exports; then the statements the update file's `run` names, once. */

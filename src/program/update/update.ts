@@ -16,6 +16,8 @@ import { Deadline } from './deadline.js';
 import type { UpdatePhase } from '../../protocol/messages.js';
 import { UpdateTransaction } from './transaction.js';
 import { failure, initialReport } from './reports.js';
+import { OfferedModules } from './precompiled.js';
+import type { PrecompiledModule } from '../../protocol/precompiled.js';
 
 export interface UpdateOptions {
   readonly dryRun: boolean;
@@ -29,6 +31,8 @@ export interface UpdateOptions {
   readonly updateFile?: string;
   /** Told when the update enters each phase (for `baton status`). */
   readonly onPhase?: (phase: UpdatePhase) => void;
+  /** Modules the CLI compiled before the request (precompiled.ts): used where they match. */
+  readonly precompiled?: readonly PrecompiledModule[];
 }
 
 /**
@@ -51,7 +55,8 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   const classes = back ? transformedClasses(runtime.current.spec?.reverse) : transformedClassesOf(scan);
   let prepared;
   try {
-    prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, classes), () => undefined);
+    const offered = await OfferedModules.of(options.precompiled);
+    prepared = await deadline.race(prepareVersion(runtime.graph, dir, runtime.entryId, classes, offered), () => undefined);
   } catch (error) {
     return { status: 'refused', from, reason: toErrorData(error), modules: [] };
   }
@@ -67,7 +72,7 @@ export async function runUpdate(runtime: Runtime, dir: string, options: UpdateOp
   }
   const refused = refusal(runtime, dir, options, changed, prepared.modules, reverse);
   if (refused) return { status: 'refused', from, reason: refused, modules: planned };
-  if (options.dryRun) return { status: 'planned', from, modules: planned, warnings: [] };
+  if (options.dryRun) return { status: 'planned', from, modules: planned, warnings: [], compiled: prepared.compiled };
 
   try {
     await settleFrames(suspended, performance.now() + options.timeoutMs);

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { compileOffThread, runOffThread, startCompilePool } from '../runner/compile-pool.js';
 import { BATON_ENTRY } from '../runner/resolve.js';
+import { programCompiler } from './precompiled.js';
 
 /**
  * How long after the program's start-up the update path is warmed: late
@@ -39,7 +40,8 @@ export default defineUpdate({ classes: { 'sample.ts': { Sample: { mode: 'lazy', 
  * included, beside the program's thread in a CPU profile of
  * bench/reload-pause's program, on a machine of 2 cores), and baton's public
  * entry, which an update file imports (Node's loader reads and compiles it
- * on the program's thread). The timer is unref'd: a program that finishes
+ * on the program's thread), and the compiler's identity, which an update
+ * with modules the CLI compiled needs (update/precompiled.ts). The timer is unref'd: a program that finishes
  * first exits as it would. A failure here is left to the first update,
  * which starts the thread again and reports its own errors.
  */
@@ -48,7 +50,7 @@ export function warmUpdatePathLater(entry: string): void {
     startCompilePool();
     const file = join(dirname(entry), '__baton_warm_up__.ts');
     compileOffThread(SAMPLE, file, '__baton_warm_up__@0')
-      .then((compiled) => Promise.all([runOffThread('outline', [compiled.skeleton]), runOffThread('scan-update-file', SAMPLE_UPDATE_FILE)]))
+      .then((compiled) => Promise.all([runOffThread('outline', [compiled.skeleton]), runOffThread('scan-update-file', SAMPLE_UPDATE_FILE), programCompiler()]))
       .catch(() => undefined);
     import(BATON_ENTRY).catch(() => undefined);
   }, WARM_AFTER_MS);

@@ -17,9 +17,9 @@ import { boxable, boxEdits, boxedUses, boxGroups, functionDeclarations } from '.
  * wrapper, where they see the module's bindings; a patch evaluates a new body
  * in that same scope and replaces the cell. Variables a closure captures from
  * enclosing functions are passed by the stub on every call: by value when
- * they are never reassigned, through a small accessor object (`$r_x.v`) when
- * they are, so a body compiled later reaches exactly the variables the old
- * one did.
+ * they are never reassigned, through their scope's box (`$rs_2.x`,
+ * slot-boxes.ts) or a small accessor object (`$r_x.v`) when they are, so a
+ * body compiled later reaches exactly the variables the old one did.
  *
  * The analysis is eslint-scope's; edits go through magic-string so the
  * result keeps a source map back to the code esbuild produced.

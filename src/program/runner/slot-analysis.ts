@@ -52,6 +52,8 @@ export interface Capture {
   readonly name: string;
   readonly ref: boolean;
   readonly variable: Variable;
+  /** A boxed variable: the name of its scope's box (`$rs_2`, slot-boxes.ts), which the stub passes once for all of them. */
+  readonly box?: string;
 }
 
 
@@ -186,12 +188,23 @@ export function passedNames(f: FnInfo): string[] {
 }
 
 export function signature(f: FnInfo): string {
-  const parts = f.captures.map((c) => `${c.ref ? '&' : ''}${c.name}`);
+  const parts = f.captures.map((c) => `${c.ref ? '&' : ''}${c.name}${c.box ? `@${c.box}` : ''}`);
   if (f.usesArguments) parts.push('$arguments');
   if (f.usesNewTarget) parts.push('$newtarget');
   if (f.usesSuper) parts.push('$home');
   if (f.node.type === 'ArrowFunctionExpression' && f.usesThis) parts.push('$this');
   return parts.join(',');
+}
+
+/** The captures as the stub passes them and the body receives them: values, accessor objects, and each scope's box once. */
+export function capturedParams(f: FnInfo): string[] {
+  const out: string[] = [];
+  for (const c of f.captures) {
+    if (c.box) {
+      if (!out.includes(c.box)) out.push(c.box);
+    } else out.push(c.ref ? `$r_${c.name}` : c.name);
+  }
+  return out;
 }
 
 export function cellName(scope: string, path: string, sig: string): string {

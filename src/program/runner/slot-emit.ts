@@ -2,7 +2,7 @@ import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import type { Scope, Variable } from 'eslint-scope';
 import type MagicString from 'magic-string';
-import { homeOf, isFn, isReference, keyName, type Capture, type Fn, type FnInfo } from './slot-analysis.js';
+import { capturedParams, homeOf, isFn, isReference, keyName, type Capture, type Fn, type FnInfo } from './slot-analysis.js';
 import { BODY_NAME } from './stack-traces.js';
 
 /**
@@ -121,7 +121,7 @@ export function stubArguments(f: FnInfo, names?: readonly string[]): { params: s
     forwarded.push('...__r');
   }
   const arrow = f.node.type === 'ArrowFunctionExpression';
-  const passed = f.captures.map((c) => (c.ref ? `$r_${c.name}` : c.name));
+  const passed = capturedParams(f);
   if (f.usesArguments) passed.push(arrow ? '$arguments' : 'arguments');
   if (f.usesNewTarget) passed.push(arrow ? '$newtarget' : 'new.target');
   if (f.usesSuper) passed.push(arrow ? '$home' : homeOf(f)!);
@@ -182,7 +182,7 @@ export function stubEdits(f: FnInfo, code: string, external: ReadonlySet<string>
 /** Turns the function's own text (in its own piece) into the body: a plain function taking captures first. */
 export function bodyHead(ms: MagicString, f: FnInfo, code: string): void {
   const node = f.node;
-  const prefix = f.captures.map((c) => (c.ref ? `$r_${c.name}` : c.name));
+  const prefix = capturedParams(f);
   if (f.usesArguments) prefix.push('$arguments');
   if (f.usesNewTarget) prefix.push('$newtarget');
   if (f.usesSuper) prefix.push('$home');
@@ -273,9 +273,11 @@ export function rewriteReferences(
       // A boxed variable's every use reads its box (slot-boxes.ts), wherever it is.
       const capture = owner && refByOwner.get(owner)?.get(id.name);
       // Only references that resolve to the captured variable itself.
-      if (!boxedAt.has(id.start) && !(capture && startsOf(capture.variable).has(id.start))) return;
+      const boxed = boxedAt.get(id.start);
+      if (!boxed && !(capture && startsOf(capture.variable).has(id.start))) return;
+      const read = boxed ?? `$r_${id.name}.v`;
       const shorthand = parent?.type === 'Property' && (parent as acorn.Property).shorthand;
-      add(owner, { kind: 'overwrite', start: id.start, end: id.end, text: shorthand ? `${id.name}: $r_${id.name}.v` : `$r_${id.name}.v` });
+      add(owner, { kind: 'overwrite', start: id.start, end: id.end, text: shorthand ? `${id.name}: ${read}` : read });
       return;
     }
     if (!owner) return;

@@ -6,7 +6,7 @@ import type { Program as EstreeProgram } from 'estree';
 import { capturesOf, cellName, collectFunctions, findDirectEval, GENERATED, ownUses, passedNames, plainReason, refInsertion, signature, singletonClasses, splitGenerator, type ClassNode, type FnInfo } from './slot-analysis.js';
 import { REF_CLASS } from './slot-table.js';
 import { applyEdits, bodyHead, externalEdits, rewriteReferences, stubEdits, type Edit } from './slot-emit.js';
-import { boxable, boxEdits, boxedUses, functionDeclarations } from './slot-boxes.js';
+import { boxable, boxEdits, boxedUses, boxGroups, functionDeclarations } from './slot-boxes.js';
 
 /**
  * The slot form (Ginseng's function indirection, extended to closures).
@@ -17,9 +17,9 @@ import { boxable, boxEdits, boxedUses, functionDeclarations } from './slot-boxes
  * wrapper, where they see the module's bindings; a patch evaluates a new body
  * in that same scope and replaces the cell. Variables a closure captures from
  * enclosing functions are passed by the stub on every call: by value when
- * they are never reassigned, through a small accessor object (`$r_x.v`) when
- * they are, so a body compiled later reaches exactly the variables the old
- * one did.
+ * they are never reassigned, through their scope's box (`$rs_2.x`,
+ * slot-boxes.ts) or a small accessor object (`$r_x.v`) when they are, so a
+ * body compiled later reaches exactly the variables the old one did.
  *
  * The analysis is eslint-scope's; edits go through magic-string so the
  * result keeps a source map back to the code esbuild produced.
@@ -148,6 +148,14 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
       }
     }
     for (const c of f.captures) if (c.ref) refVars.add(c.variable);
+  }
+  // Reassigned captures a box can hold (slot-boxes.ts), one box per scope: part of the capture signature.
+  const hoisted = functionDeclarations(ast);
+  const boxed = [...refVars].filter((v) => boxable(v, hoisted));
+  const boxOf = boxGroups(boxed);
+  for (const f of fns) {
+    if (!f.converted) continue;
+    f.captures = f.captures.map((c) => (boxOf.has(c.variable) ? { ...c, box: boxOf.get(c.variable)! } : c));
     f.cell = cellName(scope, f.path, signature(f));
   }
 
@@ -175,10 +183,8 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
   }
   // Accessor objects for reassigned captures, at the start of their scopes.
   const refCells = new Map<FnInfo | undefined, Set<string>>();
-  const hoisted = functionDeclarations(ast);
-  const boxed = [...refVars].filter((v) => boxable(v, hoisted));
   const boxedAt = new Map<number, string>();
-  for (const v of boxed) boxedUses(v, boxedAt);
+  for (const v of boxed) boxedUses(v, boxOf.get(v)!, boxedAt);
   for (const v of refVars) {
     if (boxed.includes(v)) continue;
     const at = refInsertion(v, undefined)!;
@@ -198,7 +204,9 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
   // Rewrites inside bodies: reassigned captures, arguments, new.target, super.
   rewriteReferences(ast, byNode, converted, ownerAt, add, code, supers.helper, inertArgument(manager), boxedAt);
   // Boxes last (boxEdits says why).
-  for (const v of boxed) for (const e of boxEdits(v)) add(ownerAt(e.start), e);
+  const byScope = new Map<unknown, Variable[]>();
+  for (const v of boxed) byScope.set(v.scope, [...(byScope.get(v.scope) ?? []), v]);
+  for (const members of byScope.values()) for (const e of boxEdits(members, boxOf.get(members[0]!)!, code)) add(ownerAt(e.start), e);
 
   const pieces = new Bundle({ separator: '\n' });
   const slots: SlotBody[] = [];

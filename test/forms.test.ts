@@ -49,6 +49,10 @@ describe('patches that change how a closure holds its captures', () => {
     assert.ok(fns.some((f) => f.name === 'makeCounter'), `makeCounter changed: ${JSON.stringify(fns)}`);
     const label = fns.find((f) => f.name.includes('label'));
     assert.ok(label?.newCaptures?.includes('this'), `the label arrow now needs its receiver, reported as a new capture: ${JSON.stringify(fns)}`);
+    // The counter's arrows read `hits` as before, but in another form (an accessor, not their scope's box):
+    // closures made before keep the old body, and the report names the variable.
+    const hit = fns.find((f) => f.name === 'makeCounter/hit');
+    assert.ok(hit?.newCaptures?.includes('hits'), `an arrow of makeCounter reports hits, now passed in another form: ${JSON.stringify(fns)}`);
 
     // The counter made by v1 still counts on the state its closures hold.
     assert.equal(await at('/hit?n=a'), '103');
@@ -68,7 +72,10 @@ describe('patches that change how a closure holds its captures', () => {
   });
 
   it('an accessor becomes a box again: closures of both earlier forms go on counting', async () => {
-    await update(name, join(FIX, 'v3'));
+    const outcome = await update(name, join(FIX, 'v3'));
+    const fns = outcome.modules.find((m) => m.id === 'main.ts')?.functions ?? [];
+    const hit = fns.find((f) => f.name === 'makeCounter/hit');
+    assert.ok(hit?.newCaptures?.includes('hits'), `an arrow of makeCounter reports hits, passed in a box again: ${JSON.stringify(fns)}`);
     assert.equal(await at('/hit?n=a'), '104', 'the v1 counter (a box)');
     assert.equal(await at('/hit?n=b'), '104', 'the v2 counter (an accessor)');
     assert.equal(await at('/doubled?n=b'), '208', 'the v2 counter keeps its hoisted function, on the same hits');

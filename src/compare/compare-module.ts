@@ -86,8 +86,9 @@ export function diffFunctions(before: readonly SlotBody[], after: readonly SlotB
     if (!o) {
       out.push({ name: f.path, change: 'added', suspendable: f.suspendable });
     } else if (o.cell !== f.cell) {
-      const had = new Set(o.captures);
-      out.push({ name: f.path, change: 'changed', suspendable: f.suspendable || o.suspendable, newCaptures: f.captures.filter((c) => !had.has(c)) });
+      // A name the old stubs pass in another form (a box, an accessor) is as new to them as a name they do not pass.
+      const had = new Set(o.forms);
+      out.push({ name: f.path, change: 'changed', suspendable: f.suspendable || o.suspendable, newCaptures: f.captures.filter((_, i) => !had.has(f.forms[i]!)) });
     } else if (o.source !== f.source) {
       out.push({ name: f.path, change: 'changed', suspendable: f.suspendable || o.suspendable });
     }

@@ -174,26 +174,27 @@ export function enclosingClassName(chain: acorn.Node[]): string | undefined {
 }
 
 /**
- * What a stub passes its body besides the parameters, as a user reads it: the captured variables, then
- * `arguments`, `new.target`, `super` and an arrow's `this` where the body uses them. A patch whose new body
- * needs one the old stubs do not pass reports it by these names (compare-module.ts, `newCaptures`).
+ * What a stub passes its body besides the parameters, each as a user reads
+ * it and in the form it is passed: the captured variables (a value, an
+ * accessor `&name`, or a field of its scope's box `&name@$rs_2`), then
+ * `arguments`, `new.target`, `super` and an arrow's `this` where the body
+ * uses them. The forms make the cell's signature; a patch whose new body
+ * needs one the old stubs do not pass (a new name, or a name in another
+ * form) reports it by name (compare-module.ts, `newCaptures`).
  */
-export function passedNames(f: FnInfo): string[] {
-  const names = f.captures.map((c) => c.name);
-  if (f.usesArguments) names.push('arguments');
-  if (f.usesNewTarget) names.push('new.target');
-  if (f.usesSuper) names.push('super');
-  if (f.node.type === 'ArrowFunctionExpression' && f.usesThis) names.push('this');
-  return names;
+export function passedCaptures(f: FnInfo): Array<{ readonly name: string; readonly form: string }> {
+  const out = f.captures.map((c) => ({ name: c.name, form: `${c.ref ? '&' : ''}${c.name}${c.box ? `@${c.box}` : ''}` }));
+  if (f.usesArguments) out.push({ name: 'arguments', form: '$arguments' });
+  if (f.usesNewTarget) out.push({ name: 'new.target', form: '$newtarget' });
+  if (f.usesSuper) out.push({ name: 'super', form: '$home' });
+  if (f.node.type === 'ArrowFunctionExpression' && f.usesThis) out.push({ name: 'this', form: '$this' });
+  return out;
 }
 
 export function signature(f: FnInfo): string {
-  const parts = f.captures.map((c) => `${c.ref ? '&' : ''}${c.name}${c.box ? `@${c.box}` : ''}`);
-  if (f.usesArguments) parts.push('$arguments');
-  if (f.usesNewTarget) parts.push('$newtarget');
-  if (f.usesSuper) parts.push('$home');
-  if (f.node.type === 'ArrowFunctionExpression' && f.usesThis) parts.push('$this');
-  return parts.join(',');
+  return passedCaptures(f)
+    .map((c) => c.form)
+    .join(',');
 }
 
 /** The captures as the stub passes them and the body receives them: values, accessor objects, and each scope's box once. */

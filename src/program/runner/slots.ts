@@ -3,7 +3,7 @@ import { analyze, type Variable } from 'eslint-scope';
 import { KEYS } from 'eslint-visitor-keys';
 import MagicString, { Bundle } from 'magic-string';
 import type { Program as EstreeProgram } from 'estree';
-import { capturesOf, cellName, collectFunctions, findDirectEval, GENERATED, ownUses, passedNames, plainReason, refInsertion, signature, singletonClasses, splitGenerator, type ClassNode, type FnInfo } from './slot-analysis.js';
+import { capturesOf, cellName, collectFunctions, findDirectEval, GENERATED, ownUses, passedCaptures, plainReason, refInsertion, signature, singletonClasses, splitGenerator, type ClassNode, type FnInfo } from './slot-analysis.js';
 import { REF_CLASS } from './slot-table.js';
 import { applyEdits, bodyHead, externalEdits, rewriteReferences, stubEdits, type Edit } from './slot-emit.js';
 import { boxable, boxEdits, boxedUses, boxGroups, functionDeclarations } from './slot-boxes.js';
@@ -32,8 +32,10 @@ export interface SlotBody {
   /** A function expression evaluated in the module's scope. */
   readonly source: string;
   readonly suspendable: boolean;
-  /** What the stub passes besides the parameters, by name (`passedNames`, for reports). */
+  /** What the stub passes besides the parameters, by name (`passedCaptures`, for reports). */
   readonly captures: readonly string[];
+  /** The form each of `captures` is passed in (the same order): what the cell's signature is made of. */
+  readonly forms: readonly string[];
   /** The `super.name` helpers the body calls (a patch makes any that the live class lacks). */
   readonly supers?: readonly SuperHelper[];
 }
@@ -220,7 +222,8 @@ export function toSlotForm(code: string, file: string, scope: string, ast: acorn
     if (suspendable) ms.prepend('__baton_frames((__k) => ').append(')');
     const source = ms.toString();
     const used = supers.usedBy.get(f);
-    slots.push({ path: f.path, cell: f.cell, source, suspendable, captures: passedNames(f), ...(used ? { supers: [...used.values()] } : {}) });
+    const passed = passedCaptures(f);
+    slots.push({ path: f.path, cell: f.cell, source, suspendable, captures: passed.map((c) => c.name), forms: passed.map((c) => c.form), ...(used ? { supers: [...used.values()] } : {}) });
     pieces.addSource({ filename: file, content: ms.prepend(`__baton_slot(${JSON.stringify(f.cell)}, `).append(');') });
   }
   const main = new MagicString(code);

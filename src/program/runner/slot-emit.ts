@@ -2,7 +2,8 @@ import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import type { Scope, Variable } from 'eslint-scope';
 import type MagicString from 'magic-string';
-import { capturedParams, homeOf, isFn, isReference, keyName, type Capture, type Fn, type FnInfo } from './slot-analysis.js';
+import { homeOf, isFn, isReference, keyName, type Capture, type Fn, type FnInfo } from './slot-analysis.js';
+import { capturedParams } from './slot-captures.js';
 import { BODY_NAME } from './stack-traces.js';
 
 /**
